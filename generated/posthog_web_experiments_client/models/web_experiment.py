@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.web_experiment_variants import WebExperimentVariants
+
+
+T = TypeVar("T", bound="WebExperiment")
+
+
+@_attrs_define
+class WebExperiment:
+    """A web experiment as the server returns it.
+
+    Attributes:
+        id (int): Unique id, shared with product experiments.
+        name (str): The experiment's name, trimmed of surrounding whitespace.
+        created_at (datetime.datetime): When the experiment was created, in UTC with microseconds and `Z`.
+        feature_flag_key (str): Key of the experiment's feature flag, derived from the name at creation and never
+            changed afterwards.
+        variants (WebExperimentVariants): Variant name → variant. A `control` variant is required. The flag's split
+            follows the
+            keys in order and the percentages must sum to exactly 100. Responses rebuild the
+            variants from the flag split, `rollout_percentage` first, other keys as sent.
+    """
+
+    id: int
+    name: str
+    created_at: datetime.datetime
+    feature_flag_key: str
+    variants: WebExperimentVariants
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        id = self.id
+
+        name = self.name
+
+        created_at = self.created_at.isoformat()
+
+        feature_flag_key = self.feature_flag_key
+
+        variants = self.variants.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "id": id,
+                "name": name,
+                "created_at": created_at,
+                "feature_flag_key": feature_flag_key,
+                "variants": variants,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.web_experiment_variants import WebExperimentVariants  # noqa: PLC0415
+
+        d = dict(src_dict)
+        id = d.pop("id")
+
+        name = d.pop("name")
+
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+        feature_flag_key = d.pop("feature_flag_key")
+
+        variants = WebExperimentVariants.from_dict(d.pop("variants"))
+
+        web_experiment = cls(
+            id=id,
+            name=name,
+            created_at=created_at,
+            feature_flag_key=feature_flag_key,
+            variants=variants,
+        )
+
+        web_experiment.additional_properties = d
+        return web_experiment
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

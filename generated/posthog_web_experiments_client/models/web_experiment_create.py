@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.web_experiment_variants import WebExperimentVariants
+
+
+T = TypeVar("T", bound="WebExperimentCreate")
+
+
+@_attrs_define
+class WebExperimentCreate:
+    """The body of a create request.
+
+    Attributes:
+        name (str): 1 to 400 characters after surrounding whitespace is trimmed; blank names and NUL
+            characters are rejected. The name also seeds the feature flag key, which may not exceed
+            400 characters: a name whose slug is longer than about 365 characters is rejected with
+            `attr: "key"`.
+        variants (WebExperimentVariants): Variant name → variant. A `control` variant is required. The flag's split
+            follows the
+            keys in order and the percentages must sum to exactly 100. Responses rebuild the
+            variants from the flag split, `rollout_percentage` first, other keys as sent.
+    """
+
+    name: str
+    variants: WebExperimentVariants
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        name = self.name
+
+        variants = self.variants.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "name": name,
+                "variants": variants,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.web_experiment_variants import WebExperimentVariants  # noqa: PLC0415
+
+        d = dict(src_dict)
+        name = d.pop("name")
+
+        variants = WebExperimentVariants.from_dict(d.pop("variants"))
+
+        web_experiment_create = cls(
+            name=name,
+            variants=variants,
+        )
+
+        web_experiment_create.additional_properties = d
+        return web_experiment_create
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,103 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.web_experiment_variants import WebExperimentVariants
+
+
+T = TypeVar("T", bound="WebExperimentUpdate")
+
+
+@_attrs_define
+class WebExperimentUpdate:
+    """The body of a replace (PUT) request.
+
+    Attributes:
+        name (str): 1 to 400 characters after surrounding whitespace is trimmed; blank names and NUL
+            characters are rejected. The name also seeds the feature flag key, which may not exceed
+            400 characters: a name whose slug is longer than about 365 characters is rejected with
+            `attr: "key"`.
+        variants (WebExperimentVariants): Variant name → variant. A `control` variant is required. The flag's split
+            follows the
+            keys in order and the percentages must sum to exactly 100. Responses rebuild the
+            variants from the flag split, `rollout_percentage` first, other keys as sent.
+        created_at (datetime.datetime | Unset): Overwrites the creation time. PostHog applies it on PUT and PATCH
+            although it is meant
+            to be read-only; it is ignored on create.
+    """
+
+    name: str
+    variants: WebExperimentVariants
+    created_at: datetime.datetime | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        name = self.name
+
+        variants = self.variants.to_dict()
+
+        created_at: str | Unset = UNSET
+        if not isinstance(self.created_at, Unset):
+            created_at = self.created_at.isoformat()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "name": name,
+                "variants": variants,
+            }
+        )
+        if created_at is not UNSET:
+            field_dict["created_at"] = created_at
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.web_experiment_variants import WebExperimentVariants  # noqa: PLC0415
+
+        d = dict(src_dict)
+        name = d.pop("name")
+
+        variants = WebExperimentVariants.from_dict(d.pop("variants"))
+
+        _created_at = d.pop("created_at", UNSET)
+        created_at: datetime.datetime | Unset
+        if isinstance(_created_at, Unset):
+            created_at = UNSET
+        else:
+            created_at = datetime.datetime.fromisoformat(_created_at)
+
+        web_experiment_update = cls(
+            name=name,
+            variants=variants,
+            created_at=created_at,
+        )
+
+        web_experiment_update.additional_properties = d
+        return web_experiment_update
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
