@@ -16,7 +16,7 @@ from typing import IO, Final
 
 import httpx
 
-from posthog_mock.config import DEFAULT_API_KEY, load_config
+from posthog_mock.config import DEFAULT_API_KEY, ConfigError, load_config
 
 STARTUP_TIMEOUT: Final = 20.0
 _BUSY_PORT_MARK: Final = "address already in use"
@@ -53,13 +53,17 @@ class MockServer:
         self._log: IO[bytes] | None = None
         # Plain HTTP on loopback: skipping CA loading makes each client ~100x cheaper.
         self._http = httpx.Client(timeout=10.0, verify=False)  # noqa: S501 - http:// only
-        if config_path is None:
-            self.api_key: str | None = DEFAULT_API_KEY
-            self.project_id = 1
-        else:
-            config = load_config(config_path)
-            self.api_key = config.keys[0].value if config.keys else None
-            self.project_id = config.projects[0].id
+        self.api_key: str | None = DEFAULT_API_KEY
+        self.project_id = 1
+        if config_path is not None:
+            try:
+                config = load_config(config_path)
+            except ConfigError:
+                # The server reports the problem itself; launch() shows its output.
+                self.api_key = None
+            else:
+                self.api_key = config.keys[0].value if config.keys else None
+                self.project_id = config.projects[0].id
 
     @classmethod
     @contextmanager
@@ -82,8 +86,12 @@ class MockServer:
         """The server's root URL, e.g. `http://127.0.0.1:54321`."""
         return f"http://{self.host}:{self.port}"
 
-    def launch(self, timeout: float = STARTUP_TIMEOUT) -> None:
-        """Start the subprocess and wait for `GET /_mock/health`; retry while the port is busy."""
+    def launch(self, timeout: float = STARTUP_TIMEOUT, *, wait_for_port: bool = False) -> None:
+        """Start the subprocess and wait for `GET /_mock/health`.
+
+        A free port picked by the helper is retried if another process grabs it first; with
+        `wait_for_port` a fixed port is retried until the previous server has released it.
+        """
         deadline = time.monotonic() + timeout
         while True:
             self.port = self._fixed_port or free_port(self.host)
@@ -91,8 +99,8 @@ class MockServer:
                 self._spawn_and_wait(max(deadline - time.monotonic(), 1.0))
                 return
             except MockServerError as exc:
-                # A fixed port may still be held by a worker that is being killed.
-                if _BUSY_PORT_MARK not in str(exc) or time.monotonic() > deadline:
+                retry = wait_for_port or not self._fixed_port
+                if not retry or _BUSY_PORT_MARK not in str(exc) or time.monotonic() > deadline:
                     raise
                 time.sleep(0.1)
 
@@ -169,7 +177,7 @@ class MockServer:
         """Stop the server (if running) and start it again on the same port and database."""
         self.stop()
         self._fixed_port = self.port
-        self.launch(timeout)
+        self.launch(timeout, wait_for_port=True)
 
     def reset(self) -> None:
         """Wipe every experiment and flag (`POST /_mock/reset`)."""

@@ -6,6 +6,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -273,6 +274,28 @@ def test_signal_stops_server_cleanly(tmp_path: Path, signum: signal.Signals) -> 
     assert output.rstrip().endswith("posthog_mock stopped")
     assert "posthog_mock listening on http://127.0.0.1:" in output_before
     assert "API key: phx_mock_default_key" in output_before
+
+
+def test_mock_server_with_bad_config_raises_with_process_output(tmp_path: Path) -> None:
+    config = tmp_path / "mock.toml"
+    config.write_text("[[projects]]\nid = 0\n")
+    server = MockServer(config_path=config)
+
+    with pytest.raises(MockServerError, match=r"projects\[0\]\.id must be a positive integer"):
+        server.launch()
+
+
+def test_mock_server_on_busy_fixed_port_fails_fast() -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        server = MockServer(port=holder.getsockname()[1])
+        started = time.monotonic()
+
+        with pytest.raises(MockServerError, match="address already in use"):
+            server.launch()
+
+    assert time.monotonic() - started < 10
 
 
 def test_mock_server_start_failure_includes_process_output(tmp_path: Path) -> None:
