@@ -65,6 +65,17 @@ def test_reset_wipes_experiments_and_flags(client: httpx.Client, anon: httpx.Cli
     assert anon.get("/_mock/feature_flags").json() == {"count": 0, "results": []}
 
 
+def test_configured_max_body_bytes_applies(multi_client: httpx.Client) -> None:
+    response = multi_client.post(
+        P, json={"name": "x" * 5000}, headers={"Authorization": "Bearer phx_all"}
+    )
+
+    assert response.status_code == 413
+    assert response.json() == err(
+        "invalid_request", "payload_too_large", "Request body exceeded 4096 bytes."
+    )
+
+
 def test_mock_config_lists_projects_and_keys(anon: httpx.Client) -> None:
     body = anon.get("/_mock/config").json()
 
@@ -86,6 +97,9 @@ def test_seed_with_taken_id_returns_409(anon: httpx.Client, client: httpx.Client
     response = anon.post("/_mock/projects/1/web_experiments", json={**STD, "id": created["id"]})
 
     assert response.status_code == 409
+    assert response.json() == err(
+        "invalid_request", "conflict", "An experiment with this id exists."
+    )
 
 
 def test_seed_with_taken_flag_key_returns_400_unique(

@@ -628,7 +628,9 @@ def test_chunked_body_over_max_body_bytes_returns_413(client: httpx.Client) -> N
     response = client.post(P, content=chunks(), headers={"Content-Type": "application/json"})
 
     assert response.status_code == 413
-    assert response.json()["code"] == "payload_too_large"
+    assert response.json() == err(
+        "invalid_request", "payload_too_large", "Request body exceeded 1048576 bytes."
+    )
 
 
 @pytest.mark.parametrize(
