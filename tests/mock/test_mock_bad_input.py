@@ -124,6 +124,21 @@ def corpus() -> list[Any]:
                 }
             ).encode(),
         )
+    # Lone surrogates and NULs where error details quote them back.
+    for k, key in enumerate(["\\ud800", "\\udfff", "\\u0000", "a\\ud83d"]):
+        control = b'"control": {"rollout_percentage": 100}'
+        add(
+            f"odd-variant-name-{k}",
+            "POST",
+            P,
+            b'{"name": "x", "variants": {' + control + b', "' + key.encode() + b'": {}}}',
+        )
+        add(
+            f"odd-variant-name-{k}-patch",
+            "PATCH",
+            D,
+            b'{"variants": {"' + key.encode() + b'": {"rollout_percentage": 100}}}',
+        )
     # Content types, sizes, odd methods and routes.
     add("over-limit", "POST", P, b'{"name": "' + b"x" * 1_100_000 + b'"}')
     add(

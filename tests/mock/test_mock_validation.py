@@ -673,3 +673,14 @@ def test_lone_surrogate_in_variants_returns_400(client: httpx.Client) -> None:
         "Surrogate characters are not allowed: U+D800.",
         "variants",
     )
+
+
+def test_error_quoting_a_lone_surrogate_variant_name_is_valid_json(client: httpx.Client) -> None:
+    content = b'{"name": "s", "variants": {"control": {"rollout_percentage": 100}, "\\ud800": {}}}'
+
+    response = client.post(P, content=content, headers={"Content-Type": "application/json"})
+
+    assert response.status_code == 400
+    assert response.json() == invalid(
+        "Experiment variant '\ud800' does not have any rollout percentage"
+    )
