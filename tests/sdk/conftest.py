@@ -1,0 +1,129 @@
+"""Fixtures for the SDK tests: the fault-injecting server, the mock server, sync/async clients."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from typing import Any, Protocol, TypeVar, cast
+
+import attrs
+import pytest
+
+from posthog_web_experiments import (
+    AsyncPostHogWebExperiments,
+    PostHogWebExperiments,
+    RetryPolicy,
+)
+
+from .fault_server import FaultServer, run_fault_server
+
+AnyClient = PostHogWebExperiments | AsyncPostHogWebExperiments
+T = TypeVar("T")
+
+# Deterministic backoff for assertions: 0.5, 1.0, 2.0 ... seconds.
+NO_JITTER = RetryPolicy(jitter=0.0)
+
+
+class MockServerLike(Protocol):
+    """What the tests use of ``posthog_mock.testing.MockServer``."""
+
+    base_url: str
+    api_key: str
+    project_id: Any
+
+    def reset(self) -> None: ...
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(params=["sync", "async"])
+def kind(request: pytest.FixtureRequest) -> str:
+    """Run a test once with the sync client and once with the async one."""
+    return cast(str, request.param)
+
+
+@attrs.define
+class FakeClock:
+    """Records the waits the SDK asks for instead of sleeping."""
+
+    waits: list[float] = attrs.field(factory=list)
+
+    def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+
+    async def asleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def fault_server() -> Iterator[FaultServer]:
+    with run_fault_server() as server:
+        yield server
+
+
+@asynccontextmanager
+async def open_client(
+    kind: str, *, clock: FakeClock | None = None, **options: Any
+) -> AsyncIterator[AnyClient]:
+    """Open the sync or async client with the same options; both are closed afterwards."""
+    options.setdefault("retry", NO_JITTER)
+    if kind == "sync":
+        if clock is not None:
+            options["sleep"] = clock.sleep
+        with PostHogWebExperiments(**options) as client:
+            yield client
+    else:
+        if clock is not None:
+            options["sleep"] = clock.asleep
+        async with AsyncPostHogWebExperiments(**options) as async_client:
+            yield async_client
+
+
+async def call(client: AnyClient, method: str, *args: Any, **kwargs: Any) -> Any:
+    """Call a client method by name, awaiting it when the client is async."""
+    result = getattr(client, method)(*args, **kwargs)
+    if inspect.isawaitable(result):
+        return await result
+    return result
+
+
+async def collect(items: Iterator[T] | AsyncIterator[T]) -> list[T]:
+    """Drain a sync or async iterator into a list."""
+    if isinstance(items, Iterator):
+        return list(items)
+    return [item async for item in items]
+
+
+@pytest.fixture(scope="session")
+def mock_server_session() -> Iterator[MockServerLike]:
+    """One mock server for the whole session (``posthog_mock`` is imported only when needed)."""
+    testing = importlib.import_module("posthog_mock.testing")
+    with testing.MockServer.start(db_path=":memory:") as server:
+        yield cast(MockServerLike, server)
+
+
+@pytest.fixture
+def mock_server(mock_server_session: MockServerLike) -> MockServerLike:
+    """The session's mock server, emptied before each test."""
+    mock_server_session.reset()
+    return mock_server_session
+
+
+@pytest.fixture
+def mock_options(mock_server: MockServerLike) -> dict[str, Any]:
+    """Client arguments pointing at the mock server."""
+    return {
+        "api_key": mock_server.api_key,
+        "host": mock_server.base_url,
+        "project_id": mock_server.project_id,
+    }
