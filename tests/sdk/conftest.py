@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import inspect
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from typing import Any, Protocol, TypeVar, cast
 
 import attrs
+import httpx
 import pytest
 
 from posthog_web_experiments import (
@@ -73,20 +75,36 @@ def fault_server() -> Iterator[FaultServer]:
 
 @asynccontextmanager
 async def open_client(
-    kind: str, *, clock: FakeClock | None = None, **options: Any
+    kind: str,
+    *,
+    clock: FakeClock | None = None,
+    handler: Callable[[httpx.Request], httpx.Response] | None = None,
+    **options: Any,
 ) -> AsyncIterator[AnyClient]:
-    """Open the sync or async client with the same options; both are closed afterwards."""
+    """Open the sync or async client with the same options; both are closed afterwards.
+
+    ``handler`` answers requests in-process through ``httpx.MockTransport`` instead of a socket.
+    """
     options.setdefault("retry", NO_JITTER)
+    transport = httpx.MockTransport(handler) if handler is not None else None
     if kind == "sync":
         if clock is not None:
             options["sleep"] = clock.sleep
-        with PostHogWebExperiments(**options) as client:
-            yield client
+        with contextlib.ExitStack() as stack:
+            if transport is not None:
+                options["http_client"] = stack.enter_context(httpx.Client(transport=transport))
+            with PostHogWebExperiments(**options) as client:
+                yield client
     else:
         if clock is not None:
             options["sleep"] = clock.asleep
-        async with AsyncPostHogWebExperiments(**options) as async_client:
-            yield async_client
+        async with contextlib.AsyncExitStack() as astack:
+            if transport is not None:
+                options["http_client"] = await astack.enter_async_context(
+                    httpx.AsyncClient(transport=transport)
+                )
+            async with AsyncPostHogWebExperiments(**options) as async_client:
+                yield async_client
 
 
 async def call(client: AnyClient, method: str, *args: Any, **kwargs: Any) -> Any:
