@@ -1,0 +1,196 @@
+"""Benchmark the SDK against bare httpx on the mock server: call overhead and paging memory.
+
+Run: ``.venv/bin/python bench/sdk_bench.py`` (add ``--write bench/RESULTS.md`` to record).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib
+import platform
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, Protocol, cast
+
+import httpx
+
+from posthog_web_experiments import PostHogWebExperiments, RetryPolicy, __version__
+
+CONTROL_ONLY = {"control": {"rollout_percentage": 100}}
+
+
+class MockServerLike(Protocol):
+    base_url: str
+    api_key: str
+    project_id: Any
+
+    def reset(self) -> None: ...
+
+
+@contextmanager
+def mock_server() -> Iterator[MockServerLike]:
+    testing = importlib.import_module("posthog_mock.testing")
+    with testing.MockServer.start(db_path=":memory:") as server:
+        yield cast(MockServerLike, server)
+
+
+def seed(http: httpx.Client, path: str, count: int, start: int = 0) -> None:
+    """Create ``count`` experiments with bare httpx (fast, and independent of the SDK)."""
+    for n in range(start, start + count):
+        response = http.post(path, json={"name": f"bench {n}", "variants": CONTROL_ONLY})
+        response.raise_for_status()
+
+
+def per_call_seconds(func: Callable[[], object], calls: int, rounds: int) -> list[float]:
+    """Mean seconds per call for each of ``rounds`` rounds of ``calls`` calls."""
+    results = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        for _ in range(calls):
+            func()
+        results.append((time.perf_counter() - started) / calls)
+    return results
+
+
+def compare(
+    sdk: Callable[[], object], bare: Callable[[], object], calls: int, rounds: int
+) -> tuple[float, float]:
+    """Median per-call time of SDK and bare httpx, rounds interleaved to share any drift."""
+    for func in (sdk, bare):  # warm connections and caches
+        per_call_seconds(func, max(calls // 10, 1), 1)
+    sdk_times: list[float] = []
+    bare_times: list[float] = []
+    for _ in range(rounds):
+        sdk_times += per_call_seconds(sdk, calls, 1)
+        bare_times += per_call_seconds(bare, calls, 1)
+    return statistics.median(sdk_times), statistics.median(bare_times)
+
+
+def peak_iterating(client: PostHogWebExperiments, limit: int) -> tuple[int, int]:
+    """(experiments seen, peak traced bytes) while walking every page."""
+    gc.collect()
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    seen = 0
+    for _ in client.iter_experiments(limit=limit):
+        seen += 1
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return seen, peak
+
+
+def peak_one_page(client: PostHogWebExperiments, limit: int) -> int:
+    """Peak traced bytes of fetching and holding one page of ``limit`` experiments."""
+    gc.collect()
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    page = client.list_page(limit=limit)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    del page
+    return peak
+
+
+def run(calls: int, rounds: int, small: int, large: int, page_limit: int) -> str:
+    """Run every measurement and return the results as Markdown."""
+    lines: list[str] = []
+    with mock_server() as server:
+        base = server.base_url
+        path = f"/api/projects/{server.project_id}/web_experiments/"
+        headers = {"Authorization": f"Bearer {server.api_key}"}
+        with (
+            httpx.Client(base_url=base, headers=headers, timeout=30.0) as http,
+            PostHogWebExperiments(
+                api_key=server.api_key,
+                host=base,
+                project_id=server.project_id,
+                retry=RetryPolicy(max_retries=0),
+            ) as client,
+        ):
+            server.reset()
+            seed(http, path, 100)
+            experiment_id = client.list_page(limit=1).results[0].id
+
+            def sdk_retrieve() -> object:
+                return client.retrieve(experiment_id)
+
+            def bare_retrieve() -> object:
+                response = http.get(f"{path}{experiment_id}/")
+                response.raise_for_status()
+                return response.json()
+
+            def sdk_page() -> object:
+                return client.list_page(limit=100)
+
+            def bare_page() -> object:
+                response = http.get(path, params={"limit": 100})
+                response.raise_for_status()
+                return response.json()
+
+            sdk_get, bare_get = compare(sdk_retrieve, bare_retrieve, calls, rounds)
+            sdk_list, bare_list = compare(sdk_page, bare_page, max(calls // 5, 1), rounds)
+
+            server.reset()
+            seed(http, path, small)
+            seen_small, peak_small = peak_iterating(client, page_limit)
+            seed(http, path, large - small, start=small)
+            seen_large, peak_large = peak_iterating(client, page_limit)
+            one_page = peak_one_page(client, page_limit)
+
+    lines += [
+        f"SDK {__version__}, httpx {httpx.__version__}, Python {platform.python_version()}, "
+        f"{platform.machine()}; mock server `posthog_mock` (`:memory:`) on loopback.",
+        "",
+        f"Per-call time, median of {rounds} interleaved rounds "
+        f"({calls} retrieves / {max(calls // 5, 1)} list pages per round):",
+        "",
+        "| call | SDK | bare httpx + `.json()` | SDK / bare | target |",
+        "|---|---:|---:|---:|---|",
+        f"| retrieve one experiment | {sdk_get * 1e3:.3f} ms | {bare_get * 1e3:.3f} ms "
+        f"| {sdk_get / bare_get:.2f}x | <= 1.15x |",
+        f"| list page, limit=100 | {sdk_list * 1e3:.3f} ms | {bare_list * 1e3:.3f} ms "
+        f"| {sdk_list / bare_list:.2f}x | (none; builds 100 attrs models) |",
+        "",
+        "Peak traced memory (tracemalloc) while iterating with "
+        f"`iter_experiments(limit={page_limit})`:",
+        "",
+        "| experiments | seen | peak | peak / one page held |",
+        "|---:|---:|---:|---:|",
+        f"| {small:,} | {seen_small:,} | {peak_small / 1024:.0f} KiB "
+        f"| {peak_small / one_page:.2f} |",
+        f"| {large:,} | {seen_large:,} | {peak_large / 1024:.0f} KiB "
+        f"| {peak_large / one_page:.2f} |",
+        "",
+        f"One page of {page_limit} fetched and held: {one_page / 1024:.0f} KiB. "
+        f"Growth from {small:,} to {large:,} experiments: {peak_large / peak_small:.2f}x.",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--calls", type=int, default=500, help="retrieves per round")
+    parser.add_argument("--rounds", type=int, default=7, help="interleaved rounds")
+    parser.add_argument("--small", type=int, default=1_000)
+    parser.add_argument("--large", type=int, default=10_000)
+    parser.add_argument("--page-limit", type=int, default=100)
+    parser.add_argument("--write", metavar="PATH", help="also write the Markdown table here")
+    args = parser.parse_args(argv)
+    table = run(args.calls, args.rounds, args.small, args.large, args.page_limit)
+    print(table)
+    if args.write:
+        with open(args.write, "w", encoding="utf-8") as out:
+            out.write(
+                f"# SDK benchmark\n\nReproduce: `.venv/bin/python bench/sdk_bench.py "
+                f"--write {args.write}`\n\n{table}\n"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
