@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs
 
 import httpx
 import pytest
 
-from posthog_web_experiments import PaginatedWebExperimentList
+from posthog_web_experiments import PaginatedWebExperimentList, WebExperiment
 from posthog_web_experiments._pagination import next_offset
 
 from .conftest import call, collect, open_client
@@ -111,3 +114,28 @@ def test_next_offset_follows_link_safely(
     current: PaginatedWebExperimentList, offset: int, expected: int | None
 ) -> None:
     assert next_offset(current, offset) == expected
+
+
+async def test_experiments_of_pages_already_read_are_released(kind: str) -> None:
+    fake = FakeList(30)
+    refs: list[weakref.ref[WebExperiment]] = []
+    leaked: list[int] = []
+
+    def observe(experiment: WebExperiment) -> None:
+        index = len(refs)
+        if index % 5 == 0:  # first item of a page: every earlier page must be gone
+            gc.collect()
+            leaked.extend(i for i, ref in enumerate(refs) if ref() is not None)
+        refs.append(weakref.ref(experiment))
+
+    async with open_client(kind, handler=fake, api_key="k", host=HOST, project_id=1) as client:
+        iterator = client.iter_experiments(limit=5)
+        if isinstance(iterator, Iterator):
+            for experiment in iterator:
+                observe(experiment)
+                del experiment
+        else:
+            async for experiment in iterator:
+                observe(experiment)
+                del experiment
+    assert (len(refs), leaked) == (30, [])

@@ -225,6 +225,21 @@ async def test_post_read_timeout_creates_exactly_one_experiment(
     assert json.loads(fault_server.received[0].body) == CREATE_BODY
 
 
+async def test_retried_request_is_resent_identically(
+    kind: str, fault_server: FaultServer, clock: FakeClock
+) -> None:
+    fault_server.queue(server_error(502), dropped(), ok())
+    body = {"name": "Renamed", "variants": VARIANTS}
+    async with open_client(kind, clock=clock, api_key="k", host=fault_server.base_url) as client:
+        await call(client, "update", 1, body, max_retries=3)
+    assert fault_server.methods() == ["PUT", "PUT", "PUT"]
+    assert {r.path for r in fault_server.received} == {
+        "/api/projects/%40current/web_experiments/1/"
+    }
+    assert [json.loads(r.body) for r in fault_server.received] == [body] * 3
+    assert {r.headers["Authorization"] for r in fault_server.received} == {"Bearer k"}
+
+
 async def test_per_call_max_retries_overrides_client(
     kind: str, fault_server: FaultServer, clock: FakeClock
 ) -> None:
