@@ -137,6 +137,44 @@ def mock_server(mock_server_session: MockServerLike) -> MockServerLike:
     return mock_server_session
 
 
+LIMITS_CONFIG = """
+[server]
+rate_limit = true
+
+[[projects]]
+id = 1
+
+[[projects]]
+id = 2
+accessible = false
+
+[[keys]]
+value = "phx_sdk_full"
+scopes = ["*"]
+
+[[keys]]
+value = "phx_sdk_read_only"
+scopes = ["experiment:read"]
+"""
+
+
+@pytest.fixture(scope="session")
+def limited_mock_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MockServerLike]:
+    """A mock with rate limiting on, a read-only key and an inaccessible project 2."""
+    config = tmp_path_factory.mktemp("mock") / "limits.toml"
+    config.write_text(LIMITS_CONFIG, encoding="utf-8")
+    testing = importlib.import_module("posthog_mock.testing")
+    with testing.MockServer.start(db_path=":memory:", config_path=config) as server:
+        yield cast(MockServerLike, server)
+
+
+@pytest.fixture
+def limited_mock(limited_mock_session: MockServerLike) -> MockServerLike:
+    """The limited mock, emptied (and its rate-limit history forgotten) before each test."""
+    limited_mock_session.reset()
+    return limited_mock_session
+
+
 @pytest.fixture
 def mock_options(mock_server: MockServerLike) -> dict[str, Any]:
     """Client arguments pointing at the mock server."""
