@@ -343,3 +343,53 @@ def test_server_requested_wait_reads_http_date() -> None:
 def test_retry_policy_rejects_invalid_settings(options: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match=r"must be [<>]="):
         RetryPolicy(**options)
+
+
+@pytest.mark.parametrize(
+    ("error", "get_retried", "post_retried"),
+    [
+        pytest.param(httpx.ConnectError("refused"), True, True, id="connect-error"),
+        pytest.param(httpx.ConnectTimeout("slow connect"), True, True, id="connect-timeout"),
+        pytest.param(httpx.PoolTimeout("pool full"), True, True, id="pool-timeout"),
+        pytest.param(httpx.ReadTimeout("slow read"), True, False, id="read-timeout"),
+        pytest.param(httpx.WriteTimeout("slow write"), True, False, id="write-timeout"),
+        pytest.param(httpx.ReadError("reset"), True, False, id="read-error"),
+        pytest.param(httpx.WriteError("broken pipe"), True, False, id="write-error"),
+        pytest.param(httpx.RemoteProtocolError("dropped"), True, False, id="dropped"),
+        pytest.param(httpx.UnsupportedProtocol("ftp://"), False, False, id="bad-url-never"),
+        pytest.param(httpx.LocalProtocolError("bug"), False, False, id="local-bug-never"),
+    ],
+)
+def test_transport_errors_retried_per_method(
+    error: Exception, get_retried: bool, post_retried: bool
+) -> None:
+    policy = RetryPolicy(jitter=0.0)
+    assert (policy.wait_after_error("GET", error, 0, 0.0, 0.5) is not None) is get_retried
+    assert (policy.wait_after_error("POST", error, 0, 0.0, 0.5) is not None) is post_retried
+
+
+@pytest.mark.parametrize("status", [408, 429, 500, 502, 503, 504])
+@pytest.mark.parametrize("method", ["GET", "PUT", "PATCH", "DELETE", "POST"])
+def test_retryable_statuses_per_method(method: str, status: int) -> None:
+    response = httpx.Response(status, json={})
+    wait = RetryPolicy(jitter=0.0).wait_after_response(method, response, 0, 0.0, 0.0)
+    assert (wait is not None) is (method != "POST" or status == 429)
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 405, 409, 413, 415, 501])
+def test_other_statuses_are_never_retried(status: int) -> None:
+    response = httpx.Response(status, json={})
+    assert RetryPolicy().wait_after_response("GET", response, 0, 0.0, 0.0) is None
+
+
+async def test_default_jitter_shortens_waits_by_at_most_a_quarter(
+    kind: str, fault_server: FaultServer, clock: FakeClock
+) -> None:
+    fault_server.queue(server_error(503), server_error(503), ok())
+    async with open_client(
+        kind, clock=clock, api_key="k", host=fault_server.base_url, retry=RetryPolicy()
+    ) as client:
+        await call(client, "retrieve", 1)
+    first, second = clock.waits
+    assert 0.375 <= first <= 0.5
+    assert 0.75 <= second <= 1.0
