@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import copy
 import platform
 import random
 import time
@@ -128,6 +129,7 @@ class _BaseClient:
             headers={"User-Agent": USER_AGENT},
             raise_on_unexpected_status=True,
         )
+        self._owns_http = True
         enable_debug_logging_from_env()
 
     @property
@@ -158,6 +160,27 @@ class _BaseClient:
     def __repr__(self) -> str:
         """Show host and project, never the key."""
         return f"{type(self).__name__}(host={self.host!r}, project_id={self.project_id!r})"
+
+    def with_options(
+        self,
+        *,
+        project_id: str | int | None = None,
+        timeout: Timeout | None = None,
+        max_retries: int | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> Self:
+        """Return a copy with other defaults, sharing (and never closing) this connection pool."""
+        clone = copy.copy(self)
+        clone._owns_http = False
+        if project_id is not None:
+            clone._settings = attrs.evolve(self._settings, project_id=str(project_id))
+        if timeout is not None:
+            clone._timeout = coerce_timeout(timeout)
+        if retry is not None:
+            clone._retry = retry
+        if max_retries is not None:
+            clone._retry = attrs.evolve(clone._retry, max_retries=max_retries)
+        return clone
 
     def _project(self, project_id: str | int | None) -> str:
         return self._settings.project_id if project_id is None else str(project_id)

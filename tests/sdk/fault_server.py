@@ -157,7 +157,7 @@ def run_fault_server() -> Iterator[FaultServer]:
     state = FaultServer(base_url="")
     server = _QuietServer(("127.0.0.1", 0), _make_handler(state))
     state.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.01})
     thread.start()
     try:
         yield state

@@ -384,3 +384,23 @@ def test_generated_client_uses_the_same_http_client() -> None:
     assert detailed.status_code == 200
     assert recorder.last.headers["X-Test"] == "1"
     http.close()
+
+
+async def test_with_options_copies_defaults_and_shares_the_pool(kind: str) -> None:
+    recorder = Recorder(body=PAGE)
+    async with open_client(kind, handler=recorder, **options(max_retries=2)) as client:
+        other = client.with_options(project_id=9, timeout=3.0, max_retries=0)
+        await call(other, "list_page")
+        await call(client, "list_page")
+        assert (other.project_id, other.retry.max_retries, client.retry.max_retries) == ("9", 0, 2)
+        assert other.generated_client is client.generated_client
+        await call(other, "close")  # a copy never closes the shared pool
+        await call(client, "list_page")
+    paths = [r.url.path for r in recorder.requests]
+    assert paths == [
+        "/api/projects/9/web_experiments/",
+        "/api/projects/1/web_experiments/",
+        "/api/projects/1/web_experiments/",
+    ]
+    assert recorder.requests[0].extensions["timeout"]["read"] == 3.0
+    assert recorder.requests[1].extensions["timeout"]["read"] == 30.0
