@@ -94,6 +94,17 @@ def _connection_error(request: httpx.Request, error: httpx.TransportError) -> AP
     return cls(f"{type(error).__name__}: {reason}", method=request.method, url=str(request.url))
 
 
+def _detach_stream(response: httpx.Response) -> httpx.Response:
+    """Break httpx's response <-> stream reference cycle once the body has been read.
+
+    httpx binds each response to a stream object that points back at it, so a dropped
+    response (and its body) waits for the cyclic garbage collector; while paging, memory then
+    grows with the number of pages rather than staying at about one page.
+    """
+    response.stream = httpx.ByteStream(response.content)
+    return response
+
+
 class _BaseClient:
     """Settings, request preparation and response decoding shared by both clients."""
 
@@ -334,7 +345,7 @@ class PostHogWebExperiments(_BaseClient):
         while True:
             started = time.perf_counter()
             try:
-                response = self._http.send(request)
+                response = _detach_stream(self._http.send(request))
             except httpx.TransportError as exc:
                 self._log_failure(request, exc, started, retry_number + 1)
                 wait = policy.wait_after_error(
@@ -559,7 +570,7 @@ class AsyncPostHogWebExperiments(_BaseClient):
         while True:
             started = time.perf_counter()
             try:
-                response = await self._http.send(request)
+                response = _detach_stream(await self._http.send(request))
             except httpx.TransportError as exc:
                 self._log_failure(request, exc, started, retry_number + 1)
                 wait = policy.wait_after_error(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 from posthog_web_experiments_client.models import PaginatedWebExperimentList, WebExperiment
 
@@ -18,7 +18,9 @@ def next_offset(page: PaginatedWebExperimentList, offset: int) -> int | None:
     """
     if page.next_ is None or not page.results:
         return None
-    values = parse_qs(urlsplit(page.next_).query).get("offset", [])
+    # Not urlsplit(): its LRU cache would keep up to 128 page URLs alive.
+    query = page.next_.partition("?")[2].partition("#")[0]
+    values = parse_qs(query).get("offset", [])
     try:
         following = int(values[0])
     except (IndexError, ValueError):
