@@ -7,36 +7,19 @@ from __future__ import annotations
 
 import argparse
 import gc
-import importlib
 import platform
 import statistics
 import sys
 import time
 import tracemalloc
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any, Protocol, cast
+from collections.abc import Callable
 
 import httpx
 
+from posthog_mock.testing import MockServer
 from posthog_web_experiments import PostHogWebExperiments, RetryPolicy, __version__
 
 CONTROL_ONLY = {"control": {"rollout_percentage": 100}}
-
-
-class MockServerLike(Protocol):
-    base_url: str
-    api_key: str
-    project_id: Any
-
-    def reset(self) -> None: ...
-
-
-@contextmanager
-def mock_server() -> Iterator[MockServerLike]:
-    testing = importlib.import_module("posthog_mock.testing")
-    with testing.MockServer.start(db_path=":memory:") as server:
-        yield cast(MockServerLike, server)
 
 
 def seed(http: httpx.Client, path: str, count: int, start: int = 0) -> None:
@@ -99,7 +82,7 @@ def peak_one_page(client: PostHogWebExperiments, limit: int) -> int:
 def run(calls: int, rounds: int, small: int, large: int, page_limit: int) -> str:
     """Run every measurement and return the results as Markdown."""
     lines: list[str] = []
-    with mock_server() as server:
+    with MockServer.start(db_path=":memory:") as server:
         base = server.base_url
         path = f"/api/projects/{server.project_id}/web_experiments/"
         headers = {"Authorization": f"Bearer {server.api_key}"}

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import contextlib
-import importlib
 import inspect
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
-from typing import Any, Protocol, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 import attrs
 import httpx
 import pytest
 
+from posthog_mock.testing import MockServer
 from posthog_web_experiments import (
     AsyncPostHogWebExperiments,
     PostHogWebExperiments,
@@ -26,16 +26,6 @@ T = TypeVar("T")
 
 # Deterministic backoff for assertions: 0.5, 1.0, 2.0 ... seconds.
 NO_JITTER = RetryPolicy(jitter=0.0)
-
-
-class MockServerLike(Protocol):
-    """What the tests use of ``posthog_mock.testing.MockServer``."""
-
-    base_url: str
-    api_key: str
-    project_id: Any
-
-    def reset(self) -> None: ...
 
 
 @pytest.fixture
@@ -122,16 +112,21 @@ async def collect(items: Iterator[T] | AsyncIterator[T]) -> list[T]:
     return [item async for item in items]
 
 
+def api_key_of(server: MockServer) -> str:
+    """The mock's configured key (always set for the configurations used here)."""
+    assert server.api_key is not None
+    return server.api_key
+
+
 @pytest.fixture(scope="session")
-def mock_server_session() -> Iterator[MockServerLike]:
-    """One mock server for the whole session (``posthog_mock`` is imported only when needed)."""
-    testing = importlib.import_module("posthog_mock.testing")
-    with testing.MockServer.start(db_path=":memory:") as server:
-        yield cast(MockServerLike, server)
+def mock_server_session() -> Iterator[MockServer]:
+    """One mock server subprocess for the whole session."""
+    with MockServer.start(db_path=":memory:") as server:
+        yield server
 
 
 @pytest.fixture
-def mock_server(mock_server_session: MockServerLike) -> MockServerLike:
+def mock_server(mock_server_session: MockServer) -> MockServer:
     """The session's mock server, emptied before each test."""
     mock_server_session.reset()
     return mock_server_session
@@ -159,27 +154,26 @@ scopes = ["experiment:read"]
 
 
 @pytest.fixture(scope="session")
-def limited_mock_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MockServerLike]:
+def limited_mock_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MockServer]:
     """A mock with rate limiting on, a read-only key and an inaccessible project 2."""
     config = tmp_path_factory.mktemp("mock") / "limits.toml"
     config.write_text(LIMITS_CONFIG, encoding="utf-8")
-    testing = importlib.import_module("posthog_mock.testing")
-    with testing.MockServer.start(db_path=":memory:", config_path=config) as server:
-        yield cast(MockServerLike, server)
+    with MockServer.start(db_path=":memory:", config_path=config) as server:
+        yield server
 
 
 @pytest.fixture
-def limited_mock(limited_mock_session: MockServerLike) -> MockServerLike:
+def limited_mock(limited_mock_session: MockServer) -> MockServer:
     """The limited mock, emptied (and its rate-limit history forgotten) before each test."""
     limited_mock_session.reset()
     return limited_mock_session
 
 
 @pytest.fixture
-def mock_options(mock_server: MockServerLike) -> dict[str, Any]:
+def mock_options(mock_server: MockServer) -> dict[str, Any]:
     """Client arguments pointing at the mock server."""
     return {
-        "api_key": mock_server.api_key,
+        "api_key": api_key_of(mock_server),
         "host": mock_server.base_url,
         "project_id": mock_server.project_id,
     }

@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 
-from .conftest import MockServerLike
+from posthog_mock.testing import MockServer
+
+from .conftest import api_key_of
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "sdk.md"
 BLOCK = re.compile(r"^```python\n(.*?)^```$", re.MULTILINE | re.DOTALL)
@@ -31,11 +33,11 @@ def test_docs_have_python_blocks() -> None:
 
 
 @pytest.mark.parametrize("code", python_blocks())
-def test_doc_block_runs_against_the_mock(code: str, mock_server: MockServerLike) -> None:
+def test_doc_block_runs_against_the_mock(code: str, mock_server: MockServer) -> None:
     env = {
         **os.environ,
         "POSTHOG_HOST": mock_server.base_url,
-        "POSTHOG_PERSONAL_API_KEY": mock_server.api_key,
+        "POSTHOG_PERSONAL_API_KEY": api_key_of(mock_server),
         "POSTHOG_PROJECT_ID": str(mock_server.project_id),
     }
     env.pop("POSTHOG_LOG", None)

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from posthog_mock.testing import MockServer
 from posthog_web_experiments import (
     APIError,
     AuthenticationError,
@@ -19,7 +20,7 @@ from posthog_web_experiments import (
     WebExperimentVariants,
 )
 
-from .conftest import MockServerLike, call, collect, open_client
+from .conftest import api_key_of, call, collect, open_client
 
 pytestmark = pytest.mark.anyio
 
@@ -190,7 +191,7 @@ ERROR_CASES = [
 )
 async def test_errors_raise_typed_exceptions_with_posthog_fields(
     kind: str,
-    mock_server: MockServerLike,
+    mock_server: MockServer,
     mock_options: dict[str, Any],
     method: str,
     args: tuple[Any, ...],
@@ -236,10 +237,10 @@ async def test_unknown_key_raises_authentication_error(
 
 
 async def test_client_from_env_talks_to_the_configured_host(
-    kind: str, mock_server: MockServerLike, monkeypatch: pytest.MonkeyPatch
+    kind: str, mock_server: MockServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("POSTHOG_HOST", mock_server.base_url)
-    monkeypatch.setenv("POSTHOG_PERSONAL_API_KEY", mock_server.api_key)
+    monkeypatch.setenv("POSTHOG_PERSONAL_API_KEY", api_key_of(mock_server))
     monkeypatch.setenv("POSTHOG_PROJECT_ID", str(mock_server.project_id))
     async with open_client(kind) as client:
         created = await call(client, "create", {"name": "from env", "variants": CONTROL_ONLY})
@@ -248,10 +249,10 @@ async def test_client_from_env_talks_to_the_configured_host(
 
 
 def test_current_project_alias_reaches_the_key_owners_project(
-    mock_server: MockServerLike, monkeypatch: pytest.MonkeyPatch
+    mock_server: MockServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("POSTHOG_HOST", mock_server.base_url)
-    monkeypatch.setenv("POSTHOG_PERSONAL_API_KEY", mock_server.api_key)
+    monkeypatch.setenv("POSTHOG_PERSONAL_API_KEY", api_key_of(mock_server))
     monkeypatch.delenv("POSTHOG_PROJECT_ID", raising=False)
     with PostHogWebExperiments.from_env() as client:
         assert client.project_id == "@current"

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from posthog_mock.testing import MockServer
 from posthog_web_experiments import (
     APIError,
     PermissionDeniedError,
@@ -13,7 +14,7 @@ from posthog_web_experiments import (
     RetryPolicy,
 )
 
-from .conftest import FakeClock, MockServerLike, call, open_client
+from .conftest import FakeClock, call, open_client
 
 pytestmark = pytest.mark.anyio
 
@@ -53,7 +54,7 @@ def permission_denied(detail: str) -> dict[str, Any]:
 )
 async def test_forbidden_calls_raise_permission_denied_error(
     kind: str,
-    limited_mock: MockServerLike,
+    limited_mock: MockServer,
     key: str,
     project_id: int,
     method: str,
@@ -78,7 +79,7 @@ async def test_forbidden_calls_raise_permission_denied_error(
 
 
 async def test_throttled_call_waits_the_seconds_in_posthogs_detail(
-    kind: str, limited_mock: MockServerLike, clock: FakeClock
+    kind: str, limited_mock: MockServer, clock: FakeClock
 ) -> None:
     async with open_client(
         kind,
