@@ -1,4 +1,12 @@
-"""The sync and async clients: one surface, one behaviour, built on the generated operations."""
+"""The sync and async clients: one surface, one behaviour, built on the generated operations.
+
+Each call takes the request (method, path, query, body) from the generated module's
+``_get_kwargs`` and turns a success into the attrs model with its ``_parse_response``; the
+sending in between is done here, because the generated ``sync_detailed`` has no per-call
+timeout, no retry hook, and returns documented errors as values without the httpx response.
+Both helpers come from openapi-python-client's templates; the generator version is pinned and
+the drift check regenerates them, so a template change shows up as a diff in ``generated/``.
+"""
 
 # ``timeout=`` on async methods is the per-call HTTP timeout, mirroring httpx.AsyncClient.
 # ruff: noqa: ASYNC109
