@@ -263,6 +263,35 @@ async def test_per_call_timeout_overrides_client(
     assert experiment.id == 1
 
 
+async def test_server_error_after_retries_carries_posthog_fields(
+    kind: str, fault_server: FaultServer, clock: FakeClock
+) -> None:
+    fault_server.queue(server_error(500), server_error(502), server_error(503))
+    async with open_client(
+        kind, clock=clock, api_key="k", host=fault_server.base_url, project_id=3
+    ) as client:
+        with pytest.raises(ServerError) as caught:
+            await call(client, "retrieve", 12)
+    error = caught.value
+    body = {"type": "server_error", "code": "error", "detail": "A server error occurred."}
+    assert error.response.json() == {**body, "attr": None}
+    assert (error.status_code, error.type, error.code, error.detail, error.attr) == (
+        503,
+        body["type"],
+        body["code"],
+        body["detail"],
+        None,
+    )
+    assert (error.method, error.url) == (
+        "GET",
+        f"{fault_server.base_url}/api/projects/3/web_experiments/12/",
+    )
+    assert str(error) == (
+        "503 server_error/error: A server error occurred. "
+        f"[GET {fault_server.base_url}/api/projects/3/web_experiments/12/]"
+    )
+
+
 async def test_rate_limit_error_carries_requested_wait(
     kind: str, fault_server: FaultServer, clock: FakeClock
 ) -> None:
