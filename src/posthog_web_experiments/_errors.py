@@ -5,6 +5,8 @@ from __future__ import annotations
 import httpx
 from posthog_web_experiments_client.models import Error
 
+from ._retries import server_requested_wait
+
 __all__ = [
     "APIConnectionError",
     "APIError",
@@ -93,8 +95,6 @@ class RateLimitError(APIError):
 
     def __init__(self, response: httpx.Response, error: Error | None, message: str) -> None:
         super().__init__(response, error, message)
-        from ._retries import server_requested_wait  # noqa: PLC0415 - avoid an import cycle
-
         self.retry_after: float | None = server_requested_wait(response)
 
 
