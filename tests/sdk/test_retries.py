@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
@@ -422,3 +423,14 @@ async def test_default_jitter_shortens_waits_by_at_most_a_quarter(
     first, second = clock.waits
     assert 0.375 <= first <= 0.5
     assert 0.75 <= second <= 1.0
+
+
+async def test_default_sleep_really_waits(kind: str, fault_server: FaultServer) -> None:
+    fault_server.queue(server_error(503), ok())
+    policy = RetryPolicy(initial_backoff=0.05, jitter=0.0)
+    async with open_client(kind, api_key="k", host=fault_server.base_url, retry=policy) as client:
+        started = time.perf_counter()
+        await call(client, "retrieve", 1)
+        elapsed = time.perf_counter() - started
+    assert len(fault_server.received) == 2
+    assert elapsed >= 0.05
