@@ -288,8 +288,17 @@ class _BaseClient:
 class PostHogWebExperiments(_BaseClient):
     """Synchronous client for PostHog's web experiments API.
 
-    Arguments left out are read from ``POSTHOG_PERSONAL_API_KEY``, ``POSTHOG_HOST`` (default
-    ``https://us.posthog.com``) and ``POSTHOG_PROJECT_ID`` (default ``@current``).
+    Args:
+        api_key: personal API key; else ``POSTHOG_PERSONAL_API_KEY``; else ConfigurationError.
+        host: base URL; else ``POSTHOG_HOST``; else ``https://us.posthog.com``.
+        project_id: default project; else ``POSTHOG_PROJECT_ID``; else ``@current``.
+        timeout: seconds or ``httpx.Timeout``; default 5 s connect, 30 s otherwise.
+        retry: the RetryPolicy; default ``RetryPolicy()`` (2 retries).
+        max_retries: shortcut overriding ``retry.max_retries``; 0 turns retries off.
+        http_client: an httpx.Client to send through (proxies, transports); not closed by us.
+        sleep: how to wait between retries (tests pass a fake clock); default ``time.sleep``.
+        environ: where to read the ``POSTHOG_*`` variables; default ``os.environ``.
+
     """
 
     def __init__(
@@ -515,7 +524,11 @@ class PostHogWebExperiments(_BaseClient):
 
 
 class AsyncPostHogWebExperiments(_BaseClient):
-    """Asynchronous client with the same methods and behaviour as :class:`PostHogWebExperiments`."""
+    """Asynchronous client with the same methods and behaviour as :class:`PostHogWebExperiments`.
+
+    Takes the same arguments, except ``http_client`` is an ``httpx.AsyncClient`` and ``sleep``
+    an async callable (default ``anyio.sleep``).
+    """
 
     def __init__(
         self,

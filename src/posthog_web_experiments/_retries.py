@@ -13,8 +13,9 @@ Policy (why it looks like this):
   seconds in PostHog's 429 detail ("Expected available in N seconds."), else exponential
   backoff ``initial_backoff * 2**n`` capped at ``max_backoff``, minus up to ``jitter`` of itself
   at random. A server-requested wait is honoured as given, never shortened.
-* ``max_total_wait`` caps the sum of waits for one call: if the next wait would exceed it, the
-  last error is raised instead of sleeping (a 429 asking for 10 minutes fails fast).
+* ``max_total_wait`` caps the sum of waits (sleeps, not time spent in requests) for one call:
+  if the next wait would exceed it, the last error is raised instead of sleeping (a 429 asking
+  for 10 minutes fails fast). Time in requests is bounded by the timeout and ``max_retries``.
 * ``max_retries=0`` turns all of it off.
 
 httpx-retries was considered: it retries per method for every cause alike (so POST is either
