@@ -82,6 +82,15 @@ RETRY_CASES = [
         id="get-429-retry-after-header-beats-detail",
     ),
     pytest.param(
+        Case(
+            RETRIEVE,
+            (attrs.evolve(server_error(503), headers={"Retry-After": "4"}), ok()),
+            2,
+            (4.0,),
+        ),
+        id="get-503-retry-after-header-honoured",
+    ),
+    pytest.param(
         Case(RETRIEVE, (server_error(503), server_error(503), ok()), 3, (0.5, 1.0)),
         id="get-503-burst-then-success-exponential-backoff",
     ),
@@ -174,6 +183,20 @@ RETRY_CASES = [
     pytest.param(
         Case(CREATE, (throttled(seconds=2), ok(201)), 2, (2.0,)),
         id="post-429-retried-because-rejected-before-handling",
+    ),
+    pytest.param(
+        Case(CREATE, (throttled(seconds=None, retry_after="6"), ok(201)), 2, (6.0,)),
+        id="post-429-retry-after-header-honoured",
+    ),
+    pytest.param(
+        Case(
+            CREATE,
+            (attrs.evolve(server_error(503), headers={"Retry-After": "1"}), ok(201)),
+            1,
+            (),
+            ServerError,
+        ),
+        id="post-503-not-retried-even-with-retry-after",
     ),
 ]
 
