@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import AsyncIterator, Iterator
 from typing import assert_type
 
@@ -88,3 +89,29 @@ def test_error_attributes_types() -> None:
     assert_type(error.url, str)
     assert_type(error.response, httpx.Response)
     assert_type(error.retry_after, float | None)
+
+
+def public_methods(cls: type[object]) -> dict[str, inspect.Signature]:
+    return {
+        name: inspect.signature(member)
+        for name, member in inspect.getmembers(cls, callable)
+        if not name.startswith("_") or name == "__init__"
+    }
+
+
+def test_sync_and_async_clients_have_the_same_surface() -> None:
+    sync = public_methods(PostHogWebExperiments)
+    async_ = public_methods(AsyncPostHogWebExperiments)
+    assert sorted(sync) == sorted(async_)
+    for name, signature in sync.items():
+        other = async_[name]
+        assert list(signature.parameters) == list(other.parameters), name
+        sync_defaults = {
+            k: p.default
+            for k, p in signature.parameters.items()
+            if k not in {"http_client", "sleep"}
+        }
+        async_defaults = {
+            k: p.default for k, p in other.parameters.items() if k not in {"http_client", "sleep"}
+        }
+        assert sync_defaults == async_defaults, name
