@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import platform
 import statistics
 import sys
@@ -172,7 +173,9 @@ def run(calls: int, rounds: int, small: int, large: int, page_limit: int) -> str
     sdk_local, bare_local, local_low, local_high = in_process_retrieve(calls, rounds)
     lines += [
         f"SDK {__version__}, httpx {httpx.__version__}, Python {platform.python_version()}, "
-        f"{platform.machine()}; mock server `posthog_mock` (`:memory:`) on loopback.",
+        f"{platform.machine()}, {os.cpu_count()} CPUs; mock server `posthog_mock` (`:memory:`) "
+        "on loopback, in a subprocess on the same machine. Loopback timings are noisy when "
+        "other work shares the CPUs: the per-round range shows how much.",
         "",
         f"Per-call time, median of {rounds} interleaved rounds "
         f"({calls} retrieves / {max(calls // 5, 1)} list pages per round):",
