@@ -149,6 +149,7 @@ class _BaseClient:
             raise_on_unexpected_status=True,
         )
         self._owns_http = True
+        self._per_request_headers: dict[str, str] = self._headers
         enable_debug_logging_from_env()
 
     @property
@@ -215,7 +216,8 @@ class _BaseClient:
         op_kwargs: dict[str, Any],
         timeout: Timeout | None,
     ) -> httpx.Request:
-        headers = {**op_kwargs.pop("headers", {}), **self._headers}
+        # A pool we built already sends these headers; a caller's pool needs them per request.
+        headers = {**op_kwargs.pop("headers", {}), **self._per_request_headers}
         return http.build_request(
             method=op_kwargs.pop("method").upper(),
             url=self._settings.host + op_kwargs.pop("url"),
@@ -324,6 +326,7 @@ class PostHogWebExperiments(_BaseClient):
             environ=environ,
         )
         self._owns_http = http_client is None
+        self._per_request_headers = {} if http_client is None else self._headers
         self._http = http_client or httpx.Client(
             base_url=self.host, headers=self._headers, timeout=self._timeout
         )
@@ -553,6 +556,7 @@ class AsyncPostHogWebExperiments(_BaseClient):
             environ=environ,
         )
         self._owns_http = http_client is None
+        self._per_request_headers = {} if http_client is None else self._headers
         self._http = http_client or httpx.AsyncClient(
             base_url=self.host, headers=self._headers, timeout=self._timeout
         )

@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from posthog_web_experiments import (
+    USER_AGENT,
     APIConnectionError,
     APITimeoutError,
     PostHogError,
@@ -262,6 +263,7 @@ async def test_retried_request_is_resent_identically(
     }
     assert [json.loads(r.body) for r in fault_server.received] == [body] * 3
     assert {r.headers["Authorization"] for r in fault_server.received} == {"Bearer k"}
+    assert {r.headers["User-Agent"] for r in fault_server.received} == {USER_AGENT}
 
 
 async def test_per_call_max_retries_overrides_client(
