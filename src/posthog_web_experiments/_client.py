@@ -61,7 +61,7 @@ from ._errors import (
     unexpected_response,
 )
 from ._logging import enable_debug_logging_from_env, logger
-from ._retries import RetryPolicy
+from ._retries import RetryPolicy, may_have_been_sent
 from ._version import __version__
 
 __all__ = ["AsyncPostHogWebExperiments", "PostHogWebExperiments"]
@@ -98,8 +98,11 @@ def _as_body(body: _Body | Mapping[str, Any], model: type[_Body]) -> _Body:
 
 def _connection_error(request: httpx.Request, error: httpx.TransportError) -> APIConnectionError:
     cls = APITimeoutError if isinstance(error, httpx.TimeoutException) else APIConnectionError
-    reason = str(error) or "no details"
-    return cls(f"{type(error).__name__}: {reason}", method=request.method, url=str(request.url))
+    reason = str(error)
+    message = type(error).__name__ + (f": {reason}" if reason else "")
+    if request.method == "POST" and may_have_been_sent(error):
+        message += " (the create may have reached PostHog: list experiments before repeating it)"
+    return cls(message, method=request.method, url=str(request.url))
 
 
 def _detach_stream(response: httpx.Response) -> httpx.Response:

@@ -33,7 +33,7 @@ import time
 import attrs
 import httpx
 
-__all__ = ["RetryPolicy", "server_requested_wait"]
+__all__ = ["RetryPolicy", "may_have_been_sent", "server_requested_wait"]
 
 RETRYABLE_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 
@@ -93,6 +93,11 @@ class RetryPolicy:
 
     def _within_budget(self, wait: float, waited: float) -> float | None:
         return wait if waited + wait <= self.max_total_wait else None
+
+
+def may_have_been_sent(error: Exception) -> bool:
+    """Whether a request that failed with ``error`` may have reached the server."""
+    return not isinstance(error, _NOT_SENT_ERRORS)
 
 
 def server_requested_wait(response: httpx.Response) -> float | None:

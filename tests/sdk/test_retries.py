@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -244,9 +245,15 @@ async def test_post_read_timeout_creates_exactly_one_experiment(
     async with open_client(
         kind, clock=clock, api_key="k", host=fault_server.base_url, timeout=SHORT_TIMEOUT
     ) as client:
-        with pytest.raises(APITimeoutError):
+        with pytest.raises(APITimeoutError) as caught:
             await call(client, "create", CREATE_BODY)
     assert fault_server.methods() == ["POST"]
+    # httpx words the reason differently for sync ("timed out") and async (nothing).
+    message = re.sub(r"^ReadTimeout(: timed out)? ", "ReadTimeout ", str(caught.value))
+    assert message == (
+        "ReadTimeout (the create may have reached PostHog: list experiments before repeating it)"
+        f" [POST {fault_server.base_url}/api/projects/%40current/web_experiments/]"
+    )
     assert json.loads(fault_server.received[0].body) == CREATE_BODY
 
 
