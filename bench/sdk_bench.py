@@ -1,6 +1,6 @@
 """Benchmark the SDK against bare httpx on the mock server: call overhead and paging memory.
 
-Run: ``.venv/bin/python bench/sdk_bench.py`` (add ``--write bench/RESULTS.md`` to record).
+Run: ``.venv/bin/python bench/sdk_bench.py`` (add ``--write bench/sdk_bench.md`` to record).
 """
 
 from __future__ import annotations
