@@ -28,53 +28,11 @@ from posthog_web_experiments_client.models import (
     WebExperimentUpdate,
 )
 
+from .payloads import STD as STD_REQUEST
+from .payloads import STD_RESPONSE
+
 HOST = "https://us.posthog.com"
 KEY = "phx_test_key"
-STD_REQUEST: dict[str, Any] = {
-    "name": "Zero to Web Experiment",
-    "variants": {
-        "control": {
-            "transforms": [
-                {
-                    "html": "",
-                    "text": "There goes Superman!",
-                    "selector": "#page > #body > .header h1",
-                }
-            ],
-            "rollout_percentage": 70,
-        },
-        "test": {
-            "transforms": [
-                {"html": "", "text": "Up, UP and Away!", "selector": "#page > #body > .header h1"}
-            ],
-            "rollout_percentage": 30,
-        },
-    },
-}
-STD_RESPONSE: dict[str, Any] = {
-    "id": 41,
-    "name": "Zero to Web Experiment",
-    "created_at": "2025-01-15T10:30:00.123456Z",
-    "feature_flag_key": "zero-to-web-experiment-web-experiment-feature-3fa90c1b2d",
-    "variants": {
-        "control": {
-            "rollout_percentage": 70,
-            "transforms": [
-                {
-                    "html": "",
-                    "text": "There goes Superman!",
-                    "selector": "#page > #body > .header h1",
-                }
-            ],
-        },
-        "test": {
-            "rollout_percentage": 30,
-            "transforms": [
-                {"html": "", "text": "Up, UP and Away!", "selector": "#page > #body > .header h1"}
-            ],
-        },
-    },
-}
 RICH_VARIANTS: dict[str, Any] = {
     "control": {"rollout_percentage": 50, "conditions": None, "variant_name": "control"},
     "variant #1": {

@@ -45,28 +45,6 @@ scopes = ["*"]
 current_project = 2
 """
 
-STD: dict[str, Any] = {
-    "name": "Zero to Web Experiment",
-    "variants": {
-        "control": {
-            "transforms": [
-                {
-                    "html": "",
-                    "text": "There goes Superman!",
-                    "selector": "#page > #body > .header h1",
-                }
-            ],
-            "rollout_percentage": 70,
-        },
-        "test": {
-            "transforms": [
-                {"html": "", "text": "Up, UP and Away!", "selector": "#page > #body > .header h1"}
-            ],
-            "rollout_percentage": 30,
-        },
-    },
-}
-
 
 def err(type_: str, code: str, detail: str, attr: str | None = None) -> dict[str, Any]:
     """The whole error envelope a negative test expects."""

@@ -6,7 +6,8 @@ import httpx
 import pytest
 
 from posthog_mock.testing import MockServer
-from tests.mock.helpers import STD, err
+from tests.mock.helpers import err
+from tests.payloads import STD
 
 NOT_AUTHENTICATED = err(
     "authentication_error", "not_authenticated", "Authentication credentials were not provided."

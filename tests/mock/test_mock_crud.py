@@ -9,7 +9,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.mock.helpers import STD, err
+from tests.mock.helpers import err
+from tests.payloads import STD
 
 P = "/api/projects/1/web_experiments/"
 KEY_SUFFIX = re.compile(r"-web-experiment-feature-[0-9a-f]{10}$")

@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from posthog_mock.testing import MockServer
-from tests.mock.helpers import STD
+from tests.payloads import STD
 
 P = "/api/projects/1/web_experiments/"
 

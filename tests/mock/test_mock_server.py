@@ -14,7 +14,8 @@ import httpx
 import pytest
 
 from posthog_mock.testing import MockServer, MockServerError, free_port
-from tests.mock.helpers import STD, err
+from tests.mock.helpers import err
+from tests.payloads import STD
 
 P = "/api/projects/1/web_experiments/"
 ENDPOINT_NOT_FOUND = err("invalid_request", "not_found", "Endpoint not found.")

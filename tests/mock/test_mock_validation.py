@@ -8,7 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.mock.helpers import STD, err, invalid
+from tests.mock.helpers import err, invalid
+from tests.payloads import STD
 
 P = "/api/projects/1/web_experiments/"
 CONTROL_100 = {"control": {"rollout_percentage": 100}}

@@ -20,31 +20,11 @@ from posthog_web_experiments import (
     WebExperimentVariants,
 )
 
+from ..payloads import STD
 from .conftest import api_key_of, call, collect, open_client
 
 pytestmark = pytest.mark.anyio
 
-STD: dict[str, Any] = {
-    "name": "Zero to Web Experiment",
-    "variants": {
-        "control": {
-            "transforms": [
-                {
-                    "html": "",
-                    "text": "There goes Superman!",
-                    "selector": "#page > #body > .header h1",
-                }
-            ],
-            "rollout_percentage": 70,
-        },
-        "test": {
-            "transforms": [
-                {"html": "", "text": "Up, UP and Away!", "selector": "#page > #body > .header h1"}
-            ],
-            "rollout_percentage": 30,
-        },
-    },
-}
 CONTROL_ONLY: dict[str, Any] = {"control": {"rollout_percentage": 100}}
 FLAG_KEY = re.compile(r"zero-to-web-experiment-web-experiment-feature-[0-9a-f]{10}")
 
