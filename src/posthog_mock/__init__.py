@@ -1,0 +1,1 @@
+"""A faithful, persistent stand-in for PostHog's web experiments API."""

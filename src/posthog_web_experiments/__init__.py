@@ -1,0 +1,1 @@
+"""Hand-written SDK for PostHog's web experiments API."""

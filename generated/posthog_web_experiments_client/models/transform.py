@@ -21,12 +21,12 @@ class Transform:
 
     Attributes:
         selector (str): CSS selector of the element to change.
-        text (str | Unset): Replacement text or HTML, stored byte for byte. Rejected when it contains a `<script`
-            tag, an inline event handler (`onclick=` ...), a `javascript:` URL, an `<iframe`, an
-            `<object` tag or `data:text/html`.
-        html (str | Unset): Replacement text or HTML, stored byte for byte. Rejected when it contains a `<script`
-            tag, an inline event handler (`onclick=` ...), a `javascript:` URL, an `<iframe`, an
-            `<object` tag or `data:text/html`.
+        text (str | Unset): Replacement text or HTML, stored byte for byte. Rejected when it contains a script
+            tag, an inline event-handler attribute, a javascript URL, an iframe, an object tag or a
+            data URL of type text/html (the server's script-injection check).
+        html (str | Unset): Replacement text or HTML, stored byte for byte. Rejected when it contains a script
+            tag, an inline event-handler attribute, a javascript URL, an iframe, an object tag or a
+            data URL of type text/html (the server's script-injection check).
         img_url (str | Unset): Replacement image URL.
         css (str | Unset): Inline CSS to apply.
         attributes (list[TransformAttribute] | Unset): Attributes to set on the element.

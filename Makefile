@@ -1,0 +1,59 @@
+# Every entry point of the project. `make` alone lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+VENV := .venv
+BIN := $(VENV)/bin
+VENV_STAMP := $(VENV)/.synced
+NODE_STAMP := node_modules/.installed
+PYTEST_ARGS ?=
+
+.PHONY: help install generate check-generated lint format typecheck test check clean
+
+help: ## Show every target with its description
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(VENV_STAMP): pyproject.toml uv.lock generated/pyproject.toml
+	@test -x $(BIN)/uv || { $(PYTHON) -m venv $(VENV) && \
+		$(BIN)/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION); }
+	$(BIN)/uv sync --frozen --all-extras
+	@touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+install: $(VENV_STAMP) $(NODE_STAMP) ## Create .venv and node_modules from the lock files (again only when a lock changes)
+
+generate: $(VENV_STAMP) ## Regenerate generated/ from openapi.yaml (validates the spec first)
+	$(BIN)/python scripts/regenerate.py generate
+
+check-generated: $(VENV_STAMP) ## Fail when generated/ differs from a fresh generation
+	$(BIN)/python scripts/regenerate.py check
+
+lint: $(VENV_STAMP) $(NODE_STAMP) ## Lint Python (ruff) and the spec (openapi-spec-validator, Redocly)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/openapi-spec-validator openapi.yaml
+	node_modules/.bin/redocly lint openapi.yaml --format=summary
+
+format: $(VENV_STAMP) ## Format and autofix Python code (never generated/)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+typecheck: $(VENV_STAMP) ## mypy --strict on hand-written and generated code
+	$(BIN)/mypy
+
+# pytest exits 5 when it selects no test: that is never expected here, so it fails loudly.
+test: $(VENV_STAMP) ## Run the test suite
+	@$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "error: pytest selected no tests" >&2; exit 1; fi; exit $$rc
+
+check: lint typecheck check-generated test ## Everything CI runs (the README's test command)
+
+clean: ## Remove the environment, caches and reports
+	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache .hypothesis .schemathesis reports .mock
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
