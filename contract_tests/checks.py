@@ -292,6 +292,8 @@ def scope_enforced(ctx: CheckContext, response: Response, case: Case[Any]) -> bo
         return None
     label = f"{method} {case.path}"
     checks: list[tuple[str, str, str | None]] = []
+    if method not in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        return None
     if settings.read_only_key:
         if method == "GET":
             checks.append(("read-only", settings.read_only_key, None))

@@ -36,15 +36,31 @@ def _is_positive(case: Case[Any]) -> bool:
 
 
 def keep_truly_negative(context: HookContext, case: Case[Any]) -> bool:
-    """Drop negative bodies that PostHog accepts by documented leniency (§2: numbers as names,
-    names trimmed before the length check; §4: unenforced conventional keys), so that a 2xx to a
-    kept negative case is a real finding. Also drop writes other than POST to the list, which the
-    guard refuses (they could address many experiments on a server that is not PostHog)."""
-    if "{id}" not in case.path and case.method.upper() not in LIST_METHODS:
+    """Keep a negative case only when PostHog really rejects it, so a 2xx is a real finding.
+
+    Dropped: negative bodies PostHog accepts by documented leniency (§2 numbers as names, names
+    trimmed before the length check; §4 unenforced conventional keys); negative path parameters
+    that are valid once percent-decoded (the coverage phase encodes `@current` as `%40current`
+    and then counts it as a pattern violation); writes other than POST to the list, which the
+    guard refuses because they could address many experiments on a server that is not PostHog.
+    """
+    method = case.method.upper()
+    if "{id}" not in case.path and method not in LIST_METHODS:
         return False
-    if case.method.upper() in BODY_METHODS and _is_negative(case, ParameterLocation.BODY):
-        return body_verdict(case.body, case.method.upper()) == "reject"
+    if method in BODY_METHODS and _is_negative(case, ParameterLocation.BODY):
+        return body_verdict(case.body, method) == "reject"
+    if _is_negative(case, ParameterLocation.PATH):
+        return not path_is_valid(case.path_parameters or {})
     return True
+
+
+def path_is_valid(path_parameters: dict[str, Any]) -> bool:
+    """Whether PostHog would route these path parameters to a project and an experiment id."""
+    project_id = path_parameters.get("project_id")
+    if project_id is not None and not VALID_PROJECT_ID.fullmatch(unquote(str(project_id))):
+        return False
+    experiment_id = path_parameters.get("id")
+    return experiment_id is None or _parses_as_int(experiment_id)
 
 
 def _pick(ids: list[int], seed_value: object) -> int:
@@ -67,7 +83,7 @@ def steer(case: Case[Any]) -> None:
     method = case.method.upper()
     path_parameters: dict[str, Any] = case.path_parameters or {}
     project_id = path_parameters.get("project_id")
-    if project_id is not None and VALID_PROJECT_ID.fullmatch(str(project_id)):
+    if project_id is not None and VALID_PROJECT_ID.fullmatch(unquote(str(project_id))):
         # Every valid project id becomes the configured one; invalid ones stay, to see 404s.
         path_parameters["project_id"] = settings.project_id
     generated = path_parameters.get("id")

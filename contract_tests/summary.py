@@ -36,7 +36,7 @@ OWN_CHECKS = (
     "scope_enforced",
     "deleted_is_gone",
 )
-CURL_LINE = re.compile(r"^\s*(curl .+)$", re.MULTILINE)
+CURL_LINE = re.compile(r"^[\s|]*(curl .+)$", re.MULTILINE)
 FAILURE_TITLE = re.compile(r"^\s*(?:\|\s*)?- (.+)$", re.MULTILINE)
 
 

@@ -77,9 +77,7 @@ def mock_target() -> Iterator[TargetInfo]:
     with tempfile.TemporaryDirectory(prefix="contract-mock-") as tmp:
         config_path = Path(tmp) / "mock.toml"
         config_path.write_text(MOCK_CONFIG, encoding="utf-8")
-        with MockServer.start(
-            db_path=str(Path(tmp) / "mock.db"), config_path=str(config_path)
-        ) as server:
+        with MockServer.start(db_path=Path(tmp) / "mock.db", config_path=config_path) as server:
             yield TargetInfo(
                 base_url=str(server.base_url).rstrip("/"),
                 project_id=str(MOCK_PROJECT_ID),
