@@ -1,0 +1,136 @@
+"""The ASGI application: lifespan, body limits, routing and the error envelope."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from starlette.datastructures import Headers
+from starlette.types import Message, Receive, Scope, Send
+
+from posthog_mock.config import MockConfig
+from posthog_mock.errors import APIError, endpoint_not_found, payload_too_large, server_error
+from posthog_mock.errors import validation_error as _validation_error
+from posthog_mock.request import MockRequest
+from posthog_mock.responses import Response, error_response
+from posthog_mock.state import MockState
+from posthog_mock.storage import ExperimentStore
+from posthog_mock.throttling import RateLimiter
+from posthog_mock.urls import resolve
+
+logger = logging.getLogger("posthog_mock")
+
+
+class MockApp:
+    """PostHog's web experiments API plus `/_mock/` endpoints, as one ASGI callable."""
+
+    def __init__(self, config: MockConfig, db_path: str | Path) -> None:
+        """Remember where the database lives; it is opened at lifespan startup."""
+        self.config = config
+        self.db_path = str(db_path)
+        self.state: MockState | None = None
+
+    def open(self) -> MockState:
+        """Open the store (idempotent); lifespan startup and tests call this."""
+        if self.state is None:
+            store = ExperimentStore(self.db_path)
+            self.state = MockState(self.config, store, RateLimiter(enabled=self.config.rate_limit))
+        return self.state
+
+    def close(self) -> None:
+        """Close the store if it is open."""
+        if self.state is not None:
+            self.state.store.close()
+            self.state = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve one ASGI connection scope."""
+        if scope["type"] == "http":
+            await self._http(scope, receive, send)
+        elif scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                try:
+                    self.open()
+                except Exception as exc:
+                    await send({"type": "lifespan.startup.failed", "message": str(exc)})
+                    return
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                self.close()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        state = self.open()
+        method: str = scope["method"]
+        head = method == "HEAD"
+        headers = Headers(scope=scope)
+        limit = state.config.max_body_bytes
+        try:
+            declared = int(headers.get("content-length", "0"))
+        except ValueError:
+            declared = 0
+        if declared > limit:
+            await error_response(payload_too_large(limit)).send(send, head=head)
+            return
+        body = await _read_body(receive, limit)
+        if body is None:
+            await error_response(payload_too_large(limit)).send(send, head=head)
+            return
+        request = MockRequest(
+            method=method,
+            path=scope["path"],
+            query_string=scope.get("query_string", b""),
+            headers=headers,
+            body=body,
+            scheme=scope.get("scheme", "http"),
+            server=scope.get("server"),
+        )
+        response = await self._dispatch(state, request)
+        await response.send(send, head=head)
+
+    async def _dispatch(self, state: MockState, request: MockRequest) -> Response:
+        resolved = resolve(request.path)
+        if resolved is None:
+            return error_response(endpoint_not_found())
+        route, params = resolved
+        extra = ((b"allow", route.allow),) if route.allow is not None else ()
+        try:
+            return await route.handler(state, request, params)
+        except APIError as error:
+            if error.status == 401:
+                extra = (*extra, (b"www-authenticate", _www_authenticate(request)))
+            return error_response(error, extra)
+        except RecursionError:
+            too_deep = _validation_error("The request body is nested too deeply.")
+            return error_response(too_deep, extra)
+        except Exception:
+            logger.exception("unhandled error on %s %s", request.method, request.path)
+            return error_response(server_error(), extra)
+
+
+def _www_authenticate(request: MockRequest) -> bytes:
+    url = f"{request.base_url}/.well-known/oauth-protected-resource"
+    return f'Bearer resource_metadata="{url}"'.encode("latin-1", "replace")
+
+
+async def _read_body(receive: Receive, limit: int) -> bytes | None:
+    """Read the whole body; return None as soon as it exceeds `limit` bytes."""
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message: Message = await receive()
+        if message["type"] != "http.request":
+            return b"".join(chunks)
+        chunk: bytes = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks)

@@ -1,0 +1,73 @@
+"""Command line: `python -m posthog_mock [--host] [--port] [--db] [--config]`."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Final
+
+from posthog_mock.config import ConfigError, MockConfig, default_config, load_config
+from posthog_mock.server import StartupError, check_database, check_port, serve
+from posthog_mock.storage import StorageError
+
+DEFAULT_DB: Final = Path(".mock") / "posthog_mock.sqlite3"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the argument parser of `python -m posthog_mock`."""
+    parser = argparse.ArgumentParser(
+        prog="python -m posthog_mock",
+        description="A faithful, persistent stand-in for PostHog's web experiments API.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8010, help="port to listen on (8010)")
+    parser.add_argument(
+        "--db", default=str(DEFAULT_DB), help=f"SQLite file or :memory: ({DEFAULT_DB})"
+    )
+    parser.add_argument("--config", type=Path, help="TOML file with projects, keys and limits")
+    return parser
+
+
+def banner(config: MockConfig, host: str, port: int, db: str) -> str:
+    """Describe the running server: its URL, projects and usable keys."""
+    shown_host = f"[{host}]" if ":" in host else host
+    lines = [
+        f"posthog_mock listening on http://{shown_host}:{port}",
+        f"  database: {db}",
+        f"  config:   {config.source}",
+        f"  rate limit: {'on (480/minute, 4800/hour per key)' if config.rate_limit else 'off'}",
+        "  projects: " + ", ".join(str(p.id) for p in config.projects),
+    ]
+    if not config.keys:
+        lines.append("  no API keys configured: every API request will answer 401")
+    for key in config.keys:
+        projects = "all" if key.projects is None else ", ".join(map(str, sorted(key.projects)))
+        scopes = ", ".join(sorted(key.scopes)) or "none"
+        lines.append(
+            f"  API key: {key.value}  (scopes: {scopes}; projects: {projects};"
+            f" @current = {key.current_project})"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse arguments, run the pre-flight checks and serve until a signal arrives."""
+    args = build_parser().parse_args(argv)
+    try:
+        if not 0 < args.port < 65536:
+            raise StartupError(f"invalid port {args.port}")
+        config = default_config() if args.config is None else load_config(args.config)
+        check_database(args.db)
+        check_port(args.host, args.port)
+    except (ConfigError, StorageError, StartupError) as exc:
+        sys.stderr.write(f"posthog_mock: error: {exc}\n")
+        return 2
+    sys.stdout.write(banner(config, args.host, args.port, args.db) + "\n")
+    sys.stdout.flush()
+    with contextlib.suppress(KeyboardInterrupt):
+        serve(config, args.host, args.port, args.db)
+    sys.stdout.write("posthog_mock stopped\n")
+    return 0

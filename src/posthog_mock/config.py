@@ -1,0 +1,194 @@
+"""The mock's configuration: projects, personal API keys and server limits, from TOML."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+DEFAULT_API_KEY: Final = "phx_mock_default_key"
+DEFAULT_MAX_BODY_BYTES: Final = 1_048_576
+KNOWN_SCOPES: Final = frozenset({"*", "experiment:read", "experiment:write"})
+
+
+class ConfigError(Exception):
+    """The configuration file is missing, unreadable or invalid."""
+
+
+@dataclass(frozen=True)
+class ProjectConfig:
+    """One project the mock serves."""
+
+    id: int
+    accessible: bool = True
+
+
+@dataclass(frozen=True)
+class KeyConfig:
+    """One personal API key: its scopes, project limit and `@current` project."""
+
+    value: str
+    scopes: frozenset[str]
+    projects: frozenset[int] | None
+    current_project: int
+
+    def allows_project(self, project_id: int) -> bool:
+        """Whether a project-limited key may touch `project_id`."""
+        return self.projects is None or project_id in self.projects
+
+    def has_scope(self, scope: str) -> bool:
+        """Whether the key grants `scope`; write implies read and `*` grants all."""
+        if "*" in self.scopes or scope in self.scopes:
+            return True
+        obj, _, action = scope.partition(":")
+        return action == "read" and f"{obj}:write" in self.scopes
+
+
+@dataclass(frozen=True)
+class MockConfig:
+    """Everything the server needs besides host, port and database."""
+
+    projects: tuple[ProjectConfig, ...]
+    keys: tuple[KeyConfig, ...]
+    rate_limit: bool = False
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    source: str = "built-in defaults"
+    _keys_by_value: dict[str, KeyConfig] = field(init=False, repr=False, compare=False)
+    _projects_by_id: dict[int, ProjectConfig] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        """Index keys and projects for constant-time lookups."""
+        object.__setattr__(self, "_keys_by_value", {k.value: k for k in self.keys})
+        object.__setattr__(self, "_projects_by_id", {p.id: p for p in self.projects})
+
+    def key(self, value: str) -> KeyConfig | None:
+        """Look up a configured key by value."""
+        return self._keys_by_value.get(value)
+
+    def project(self, project_id: int) -> ProjectConfig | None:
+        """Look up a configured project by id."""
+        return self._projects_by_id.get(project_id)
+
+
+def default_config() -> MockConfig:
+    """Project 1 and one all-scopes key, used when no `--config` is given."""
+    key = KeyConfig(DEFAULT_API_KEY, frozenset({"*"}), None, 1)
+    return MockConfig(projects=(ProjectConfig(1),), keys=(key,))
+
+
+def load_config(path: Path) -> MockConfig:
+    """Read and validate a TOML configuration file."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read config {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"config {path} is not UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config {path} is not valid TOML: {exc}") from None
+    try:
+        return parse_config(raw, source=str(path))
+    except ConfigError as exc:
+        raise ConfigError(f"config {path}: {exc}") from None
+
+
+def parse_config(raw: dict[str, Any], *, source: str = "<dict>") -> MockConfig:
+    """Validate an already parsed TOML document."""
+    _reject_unknown(raw, {"server", "projects", "keys"}, "top level")
+    server = raw.get("server", {})
+    if not isinstance(server, dict):
+        raise ConfigError("[server] must be a table")
+    _reject_unknown(server, {"rate_limit", "max_body_bytes"}, "[server]")
+    rate_limit = server.get("rate_limit", False)
+    if not isinstance(rate_limit, bool):
+        raise ConfigError("server.rate_limit must be true or false")
+    max_body = server.get("max_body_bytes", DEFAULT_MAX_BODY_BYTES)
+    if isinstance(max_body, bool) or not isinstance(max_body, int) or max_body < 1:
+        raise ConfigError("server.max_body_bytes must be a positive integer")
+
+    projects = _parse_projects(raw.get("projects"))
+    known_ids = [p.id for p in projects]
+    keys = _parse_keys(raw.get("keys", []), known_ids)
+    return MockConfig(
+        projects=projects,
+        keys=keys,
+        rate_limit=rate_limit,
+        max_body_bytes=max_body,
+        source=source,
+    )
+
+
+def _parse_projects(raw: Any) -> tuple[ProjectConfig, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise ConfigError("at least one [[projects]] entry with an `id` is required")
+    projects: list[ProjectConfig] = []
+    for index, entry in enumerate(raw):
+        where = f"projects[{index}]"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{where} must be a table")
+        _reject_unknown(entry, {"id", "accessible"}, where)
+        project_id = entry.get("id")
+        if isinstance(project_id, bool) or not isinstance(project_id, int) or project_id < 1:
+            raise ConfigError(f"{where}.id must be a positive integer")
+        if any(p.id == project_id for p in projects):
+            raise ConfigError(f"{where}.id {project_id} is configured twice")
+        accessible = entry.get("accessible", True)
+        if not isinstance(accessible, bool):
+            raise ConfigError(f"{where}.accessible must be true or false")
+        projects.append(ProjectConfig(project_id, accessible))
+    return tuple(projects)
+
+
+def _parse_keys(raw: Any, known_ids: list[int]) -> tuple[KeyConfig, ...]:
+    if not isinstance(raw, list):
+        raise ConfigError("keys must be an array of tables ([[keys]])")
+    keys: list[KeyConfig] = []
+    for index, entry in enumerate(raw):
+        where = f"keys[{index}]"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{where} must be a table")
+        _reject_unknown(entry, {"value", "scopes", "projects", "current_project"}, where)
+        value = entry.get("value")
+        if not isinstance(value, str) or not value or value != value.strip():
+            raise ConfigError(
+                f"{where}.value must be a non-empty string without surrounding spaces"
+            )
+        if any(k.value == value for k in keys):
+            raise ConfigError(f"{where}.value {value!r} is configured twice")
+        scopes = entry.get("scopes", ["*"])
+        if not isinstance(scopes, list) or not all(isinstance(s, str) for s in scopes):
+            raise ConfigError(f"{where}.scopes must be a list of strings")
+        for scope in scopes:
+            if scope not in KNOWN_SCOPES:
+                raise ConfigError(
+                    f"{where}.scopes: unknown scope {scope!r} "
+                    "(expected '*', 'experiment:read' or 'experiment:write')"
+                )
+        limited = entry.get("projects")
+        if limited is not None:
+            if not isinstance(limited, list) or not limited:
+                raise ConfigError(f"{where}.projects must be a non-empty list of project ids")
+            for project_id in limited:
+                if project_id not in known_ids or isinstance(project_id, bool):
+                    raise ConfigError(
+                        f"{where}.projects: {project_id!r} is not a configured project"
+                    )
+        current = entry.get("current_project", limited[0] if limited else known_ids[0])
+        if isinstance(current, bool) or current not in known_ids:
+            raise ConfigError(f"{where}.current_project: {current!r} is not a configured project")
+        keys.append(
+            KeyConfig(
+                value=value,
+                scopes=frozenset(scopes),
+                projects=frozenset(limited) if limited is not None else None,
+                current_project=current,
+            )
+        )
+    return tuple(keys)
+
+
+def _reject_unknown(table: dict[str, Any], allowed: set[str], where: str) -> None:
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise ConfigError(f"unknown key(s) in {where}: {', '.join(unknown)}")

@@ -1,0 +1,123 @@
+"""PostHog's error envelope and the exceptions handlers raise to produce it."""
+
+from __future__ import annotations
+
+import json
+from typing import Final
+
+WWW_AUTHENTICATE_TEMPLATE: Final = (
+    'Bearer resource_metadata="{base}/.well-known/oauth-protected-resource"'
+)
+
+
+class APIError(Exception):
+    """An error answered with PostHog's `{"type", "code", "detail", "attr"}` envelope."""
+
+    def __init__(
+        self,
+        status: int,
+        type_: str,
+        code: str,
+        detail: str,
+        attr: str | None = None,
+    ) -> None:
+        """Keep the envelope fields and the HTTP status."""
+        super().__init__(detail)
+        self.status = status
+        self.type = type_
+        self.code = code
+        self.detail = detail
+        self.attr = attr
+
+    def body(self) -> bytes:
+        """Render the envelope as compact JSON, keys in PostHog's order."""
+        return render_error(self.type, self.code, self.detail, self.attr)
+
+
+def render_error(type_: str, code: str, detail: str, attr: str | None) -> bytes:
+    """Render one error envelope."""
+    payload = {"type": type_, "code": code, "detail": detail, "attr": attr}
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def validation_error(
+    detail: str, *, code: str = "invalid_input", attr: str | None = None
+) -> APIError:
+    """Build a 400 `validation_error`: a field error or a rule error."""
+    return APIError(400, "validation_error", code, detail, attr)
+
+
+def parse_error(detail: str) -> APIError:
+    """Build a 400 `parse_error` for a body that cannot be decoded."""
+    return APIError(400, "invalid_request", "parse_error", detail)
+
+
+def not_authenticated() -> APIError:
+    """401: no credentials in the request."""
+    return APIError(
+        401,
+        "authentication_error",
+        "not_authenticated",
+        "Authentication credentials were not provided.",
+    )
+
+
+def authentication_failed(source: str) -> APIError:
+    """401: a personal API key the server does not know, found in `source`."""
+    return APIError(
+        401,
+        "authentication_error",
+        "authentication_failed",
+        f"Personal API key found in request {source} is invalid.",
+    )
+
+
+def permission_denied(detail: str) -> APIError:
+    """403 `permission_denied` with the given detail."""
+    return APIError(403, "authentication_error", "permission_denied", detail)
+
+
+def not_found(detail: str = "Not found.") -> APIError:
+    """404 for an unknown object or project."""
+    return APIError(404, "invalid_request", "not_found", detail)
+
+
+def endpoint_not_found() -> APIError:
+    """404 for a path no route matches."""
+    return not_found("Endpoint not found.")
+
+
+def method_not_allowed(method: str) -> APIError:
+    """405 for a method a mock-only route does not serve."""
+    return APIError(405, "invalid_request", "method_not_allowed", f'Method "{method}" not allowed.')
+
+
+def payload_too_large(limit: int) -> APIError:
+    """413 for a body over the configured `max_body_bytes`."""
+    return APIError(
+        413, "invalid_request", "payload_too_large", f"Request body exceeded {limit} bytes."
+    )
+
+
+def unsupported_media_type(content_type: str) -> APIError:
+    """415 for a body that is neither JSON, form-encoded nor multipart."""
+    return APIError(
+        415,
+        "invalid_request",
+        "unsupported_media_type",
+        f'Unsupported media type "{content_type}" in request.',
+    )
+
+
+def throttled(wait_seconds: int | None) -> APIError:
+    """429 in DRF's wording; the wait appears only in the detail (no Retry-After)."""
+    detail = "Request was throttled."
+    if wait_seconds is not None:
+        unit = "second" if wait_seconds == 1 else "seconds"
+        detail = f"{detail} Expected available in {wait_seconds} {unit}."
+    return APIError(429, "throttled_error", "throttled", detail)
+
+
+def server_error() -> APIError:
+    """500: only for bugs in the mock itself."""
+    return APIError(500, "server_error", "error", "A server error occurred.")

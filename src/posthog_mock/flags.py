@@ -1,0 +1,82 @@
+"""Feature flag rules: key derivation (Django's slugify) and the variant split checks."""
+
+from __future__ import annotations
+
+import math
+import re
+import secrets
+import unicodedata
+from collections.abc import Callable
+from typing import Any, Final
+
+from posthog_mock.errors import APIError, validation_error
+
+FLAG_KEY_MAX_LENGTH: Final = 400
+FLAG_KEY_INFIX: Final = "-web-experiment-feature-"
+
+_NOT_SLUG_CHARS = re.compile(r"[^\w\s-]")
+_DASH_OR_SPACE_RUNS = re.compile(r"[-\s]+")
+
+
+def slugify(value: str) -> str:
+    """Django's `slugify` with `allow_unicode=False`, byte for byte."""
+    value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
+    value = _NOT_SLUG_CHARS.sub("", value.lower())
+    return _DASH_OR_SPACE_RUNS.sub("-", value).strip("-_")
+
+
+def random_suffix() -> str:
+    """Ten random lowercase hex characters, as PostHog appends to web experiment flag keys."""
+    return secrets.token_hex(5)
+
+
+def derive_flag_key(name: str, suffix: Callable[[], str] = random_suffix) -> str:
+    """Derive the feature flag key PostHog gives an experiment of this name."""
+    return slugify(f"{name.replace(' ', '-').lower()}{FLAG_KEY_INFIX}{suffix()}")
+
+
+def check_flag_key_length(key: str) -> None:
+    """Reject a derived key longer than the flag model allows (`attr: "key"`)."""
+    if len(key) > FLAG_KEY_MAX_LENGTH:
+        raise validation_error(
+            f"Ensure this field has no more than {FLAG_KEY_MAX_LENGTH} characters.",
+            code="max_length",
+            attr="key",
+        )
+
+
+def flag_key_taken() -> APIError:
+    """Build the error for a derived key that already names a flag of the project."""
+    return validation_error(
+        "There is already a feature flag with this key.", code="unique", attr="key"
+    )
+
+
+def build_split(variants: dict[str, Any]) -> list[dict[str, Any]]:
+    """Build the flag split: variant keys in request order with their percentages."""
+    return [
+        {"key": name, "rollout_percentage": variant["rollout_percentage"]}
+        for name, variant in variants.items()
+    ]
+
+
+def check_split(split: list[dict[str, Any]]) -> None:
+    """Validate the split the way PostHog's feature flag serializer does (`attr: "filters"`)."""
+    for index, entry in enumerate(split):
+        value = entry["rollout_percentage"]
+        where = f"multivariate.variants[{index}].rollout_percentage"
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise validation_error(
+                f"{where} must be a number, got {type(value).__name__}", attr="filters"
+            )
+        if isinstance(value, float) and not math.isfinite(value):
+            raise validation_error(f"{where} must be finite, got {value}", attr="filters")
+        if not 0 <= value <= 100:
+            raise validation_error(
+                f"{where} must be between 0 and 100, got {value}", attr="filters"
+            )
+    if sum(entry["rollout_percentage"] for entry in split) != 100:
+        raise validation_error(
+            "Invalid variant definitions: Variant rollout percentages must sum to 100.",
+            attr="filters",
+        )

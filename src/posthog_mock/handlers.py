@@ -1,0 +1,168 @@
+"""Handlers for PostHog's web experiment endpoints (reference §1-§7)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Final
+
+from posthog_mock import flags
+from posthog_mock.auth import authorize
+from posthog_mock.errors import not_found, validation_error
+from posthog_mock.pagination import next_link, parse_limit, parse_offset, previous_link
+from posthog_mock.representation import to_json
+from posthog_mock.request import MockRequest
+from posthog_mock.responses import Response, json_response, raw_json_response
+from posthog_mock.state import MockState
+from posthog_mock.storage import FlagKeyTaken
+from posthog_mock.validation import ExperimentInput, check_storable, validate_experiment
+
+READ: Final = "experiment:read"
+WRITE: Final = "experiment:write"
+MAX_SQL_ID: Final = 2**63 - 1
+
+_COLLECTION_ALLOW: Final = ((b"allow", b"GET, POST, HEAD, OPTIONS"),)
+_DETAIL_ALLOW: Final = ((b"allow", b"GET, PUT, PATCH, DELETE, HEAD, OPTIONS"),)
+
+# method -> (action, required scope); methods missing here are "unsupported" for API keys.
+COLLECTION_ACTIONS: Final = {
+    "GET": ("list", READ),
+    "HEAD": ("list", READ),
+    "POST": ("create", WRITE),
+    "OPTIONS": ("metadata", READ),
+}
+DETAIL_ACTIONS: Final = {
+    "GET": ("retrieve", READ),
+    "HEAD": ("retrieve", READ),
+    "PUT": ("update", WRITE),
+    "PATCH": ("partial_update", WRITE),
+    "DELETE": ("destroy", WRITE),
+    "OPTIONS": ("metadata", READ),
+}
+
+Handler = Callable[[MockState, MockRequest, dict[str, str]], Awaitable[Response]]
+
+
+async def experiment_collection(
+    state: MockState, request: MockRequest, params: dict[str, str]
+) -> Response:
+    """`P`: list (GET/HEAD), create (POST) and metadata (OPTIONS)."""
+    action, scope = COLLECTION_ACTIONS.get(request.method, (None, None))
+    project_id = authorize(state.config, state.limiter, request, params["project_id"], scope)
+    if action == "create":
+        return create_experiment(state, request, project_id)
+    if action == "metadata":
+        return metadata(COLLECTION_ALLOW_METHODS)
+    return list_experiments(state, request, project_id)
+
+
+async def experiment_detail(
+    state: MockState, request: MockRequest, params: dict[str, str]
+) -> Response:
+    """`P{id}/`: retrieve, update, partial update, destroy and metadata."""
+    action, scope = DETAIL_ACTIONS.get(request.method, (None, None))
+    project_id = authorize(state.config, state.limiter, request, params["project_id"], scope)
+    if action == "metadata":
+        return metadata(DETAIL_ALLOW_METHODS)
+    experiment_id = parse_experiment_id(params["experiment_id"])
+    if action == "destroy":
+        if not state.store.delete(project_id, experiment_id):
+            raise not_found()
+        return Response(204, content_type=None, headers=_DETAIL_ALLOW)
+    if action == "retrieve":
+        document = state.store.get(project_id, experiment_id)
+        if document is None:
+            raise not_found()
+        return raw_json_response(200, document, _DETAIL_ALLOW)
+    return update_experiment(state, request, project_id, experiment_id, partial=action != "update")
+
+
+COLLECTION_ALLOW_METHODS: Final = "GET, POST, HEAD, OPTIONS"
+DETAIL_ALLOW_METHODS: Final = "GET, PUT, PATCH, DELETE, HEAD, OPTIONS"
+
+
+def parse_experiment_id(text: str) -> int:
+    """Read the URL id as Django's integer lookup does; raise 404 when nothing can match."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise not_found() from None
+    if not 0 < value <= MAX_SQL_ID:
+        raise not_found()
+    return value
+
+
+def list_experiments(state: MockState, request: MockRequest, project_id: int) -> Response:
+    """Newest-first page with DRF's limit/offset fallbacks and absolute links."""
+    limit = parse_limit(request.query_params)
+    offset = parse_offset(request.query_params)
+    page = state.store.page(project_id, limit, offset)
+    url = request.absolute_url()
+    body = (
+        f'{{"count":{page.count},"next":{to_json(next_link(url, limit, offset, page.count))},'
+        f'"previous":{to_json(previous_link(url, limit, offset))},'
+        f'"results":[{",".join(page.results)}]}}'
+    )
+    return raw_json_response(200, body, _COLLECTION_ALLOW)
+
+
+def create_experiment(state: MockState, request: MockRequest, project_id: int) -> Response:
+    """Validate, derive the flag key, check the split and store experiment and flag."""
+    data = validate_experiment(request.parsed_body(), partial=False)
+    assert data.name is not None
+    flag_key = flags.derive_flag_key(data.name)
+    flags.check_flag_key_length(flag_key)
+    split = _checked_split(data)
+    try:
+        document = state.store.create(project_id, data.name, data.variants, split, flag_key)
+    except FlagKeyTaken:
+        raise flags.flag_key_taken() from None
+    return raw_json_response(201, document, _COLLECTION_ALLOW)
+
+
+def update_experiment(
+    state: MockState, request: MockRequest, project_id: int, experiment_id: int, *, partial: bool
+) -> Response:
+    """PUT/PATCH: 404 before validation, variants replaced wholesale, flag key untouched."""
+    if state.store.get(project_id, experiment_id) is None:
+        raise not_found()
+    data = validate_experiment(request.parsed_body(), partial=partial)
+    split = _checked_split(data)
+    document = state.store.update(
+        project_id,
+        experiment_id,
+        name=data.name,
+        created_at=data.created_at,
+        variants=data.variants,
+        split=split,
+    )
+    if document is None:
+        raise not_found()
+    return raw_json_response(200, document, _DETAIL_ALLOW)
+
+
+def _checked_split(data: ExperimentInput) -> list[dict[str, object]]:
+    split = flags.build_split(data.variants)
+    flags.check_split(split)
+    try:
+        check_storable(data.variants)
+    except RecursionError:
+        raise validation_error("Variants are nested too deeply.", attr="variants") from None
+    return split
+
+
+def metadata(allow: str) -> Response:
+    """Answer OPTIONS with a reduced version of DRF's metadata."""
+    return json_response(
+        200,
+        {
+            "name": "Web Experiments",
+            "description": "",
+            "renders": ["application/json"],
+            "parses": [
+                "application/json",
+                "application/x-www-form-urlencoded",
+                "multipart/form-data",
+            ],
+        },
+        ((b"allow", allow.encode()),),
+    )

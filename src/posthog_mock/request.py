@@ -1,0 +1,147 @@
+"""The request as handlers see it: headers, query, absolute URLs and the lazily parsed body."""
+
+from __future__ import annotations
+
+import codecs
+import email.parser
+import email.policy
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Final
+from urllib.parse import parse_qsl, quote
+
+from starlette.datastructures import Headers, QueryParams
+
+from posthog_mock.errors import parse_error, unsupported_media_type
+from posthog_mock.validation import RequestBody
+
+_PATH_SAFE: Final = "/:@&+$,-_.!~*'()"
+_QUERY_SAFE: Final = "/#%[]=:;$&()+,!?*@'~"
+_FORM_TYPES: Final = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+@dataclass
+class MockRequest:
+    """One HTTP request with its whole body already read."""
+
+    method: str
+    path: str
+    query_string: bytes
+    headers: Headers
+    body: bytes
+    scheme: str
+    server: tuple[str, int | None] | None = None
+    _parsed: RequestBody | None = field(default=None, repr=False)
+
+    @cached_property
+    def query_params(self) -> QueryParams:
+        """Query parameters; a repeated name yields its last value, as in Django."""
+        return QueryParams(self.query_string)
+
+    @cached_property
+    def base_url(self) -> str:
+        """Scheme and host as Django sees them behind a proxy (X-Forwarded-Proto/-Host)."""
+        scheme = self.scheme
+        forwarded_proto = self.headers.get("x-forwarded-proto")
+        if forwarded_proto is not None:
+            scheme = "https" if forwarded_proto.split(",", 1)[0].strip() == "https" else "http"
+        host = self.headers.get("x-forwarded-host")
+        if host is not None:
+            host = host.split(",", 1)[0].strip()
+        if not host:
+            host = self.headers.get("host")
+        if not host and self.server is not None:
+            address, port = self.server
+            host = address if port is None else f"{address}:{port}"
+        return f"{scheme}://{host or 'localhost'}"
+
+    def absolute_url(self) -> str:
+        """Build the absolute URL, escaped the way Django's `build_absolute_uri` does."""
+        url = self.base_url + quote(self.path, safe=_PATH_SAFE)
+        if self.query_string:
+            raw = self.query_string.decode("latin-1")
+            url += "?" + quote(raw, safe=_QUERY_SAFE, encoding="latin-1")
+        return url
+
+    def parsed_body(self) -> RequestBody:
+        """Parse the body by content type (JSON, form or multipart), as DRF's parsers do."""
+        if self._parsed is None:
+            self._parsed = parse_body(self.headers.get("content-type"), self.body)
+        return self._parsed
+
+
+def parse_body(content_type: str | None, body: bytes) -> RequestBody:
+    """Decode a request body; raise 400 `parse_error` or 415 like DRF."""
+    media_type, params = _split_media_type(content_type or "")
+    if not body:
+        return RequestBody({}, is_form=media_type in _FORM_TYPES)
+    is_json = _matches(media_type, "application/json")
+    if content_type is None or (not is_json and media_type not in _FORM_TYPES):
+        raise unsupported_media_type(content_type or "")
+    encoding = _encoding(params)
+    if is_json:
+        return RequestBody(_parse_json(body, encoding))
+    if media_type == "application/x-www-form-urlencoded":
+        text = body.decode(encoding, errors="replace")
+        return RequestBody(dict(parse_qsl(text, keep_blank_values=True)), is_form=True)
+    return RequestBody(_parse_multipart(content_type, body, encoding), is_form=True)
+
+
+def _split_media_type(content_type: str) -> tuple[str, dict[str, str]]:
+    main, _, rest = content_type.partition(";")
+    params: dict[str, str] = {}
+    for part in rest.split(";"):
+        name, sep, value = part.partition("=")
+        if sep:
+            params[name.strip().lower()] = value.strip().strip('"')
+    return main.strip().lower(), params
+
+
+def _matches(media_type: str, parser_type: str) -> bool:
+    main, _, sub = media_type.partition("/")
+    parser_main, _, parser_sub = parser_type.partition("/")
+    return main in ("*", parser_main) and sub in ("*", parser_sub)
+
+
+def _encoding(params: dict[str, str]) -> str:
+    charset = params.get("charset")
+    if charset:
+        try:
+            return codecs.lookup(charset).name
+        except LookupError:
+            pass
+    return "utf-8"
+
+
+def _strict_constant(value: str) -> Any:
+    raise ValueError(f"Out of range float values are not JSON compliant: {value!r}")
+
+
+def _parse_json(body: bytes, encoding: str) -> Any:
+    try:
+        return json.loads(body.decode(encoding), parse_constant=_strict_constant)
+    except ValueError as exc:
+        raise parse_error(f"JSON parse error - {exc}") from None
+    except RecursionError:
+        # PostHog answers 500 for JSON nested deeper than Python's recursion limit.
+        raise parse_error("JSON parse error - Maximum nesting depth exceeded") from None
+
+
+def _parse_multipart(content_type: str, body: bytes, encoding: str) -> dict[str, Any]:
+    _, params = _split_media_type(content_type)
+    if not params.get("boundary"):
+        raise parse_error("Multipart form parse error - Invalid boundary in multipart: None")
+    head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode("latin-1", "replace")
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
+    if not message.is_multipart() or message.defects:
+        raise parse_error("Multipart form parse error - Invalid multipart body")
+    fields: dict[str, Any] = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if not isinstance(name, str) or part.get_filename() is not None:
+            continue
+        payload = part.get_payload(decode=True)
+        if isinstance(payload, bytes):
+            fields[name] = payload.decode(encoding, errors="replace")
+    return fields

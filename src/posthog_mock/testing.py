@@ -1,0 +1,174 @@
+"""Start the mock as a real subprocess for tests and embedding: `MockServer.start()`."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Final
+
+import httpx
+
+from posthog_mock.config import DEFAULT_API_KEY, load_config
+
+STARTUP_TIMEOUT: Final = 20.0
+_BUSY_PORT_MARK: Final = "address already in use"
+
+
+class MockServerError(RuntimeError):
+    """The mock server did not start or stop as expected."""
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """Ask the OS for a currently free TCP port on `host`."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
+
+
+class MockServer:
+    """A `python -m posthog_mock` subprocess on a loopback port, awaited until healthy."""
+
+    def __init__(
+        self,
+        db_path: Path | str = ":memory:",
+        config_path: Path | None = None,
+        port: int | None = None,
+        host: str = "127.0.0.1",
+    ) -> None:
+        """Remember how to start the server; `start()` or `launch()` runs it."""
+        self.db_path = str(db_path)
+        self.config_path = config_path
+        self.host = host
+        self._fixed_port = port
+        self.port = port or 0
+        self.process: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None
+        if config_path is None:
+            self.api_key: str | None = DEFAULT_API_KEY
+            self.project_id = 1
+        else:
+            config = load_config(config_path)
+            self.api_key = config.keys[0].value if config.keys else None
+            self.project_id = config.projects[0].id
+
+    @classmethod
+    @contextmanager
+    def start(
+        cls,
+        db_path: Path | str = ":memory:",
+        config_path: Path | None = None,
+        port: int | None = None,
+    ) -> Iterator[MockServer]:
+        """Run a server for the duration of the `with` block."""
+        server = cls(db_path, config_path, port)
+        server.launch()
+        try:
+            yield server
+        finally:
+            server.stop()
+
+    @property
+    def base_url(self) -> str:
+        """The server's root URL, e.g. `http://127.0.0.1:54321`."""
+        return f"http://{self.host}:{self.port}"
+
+    def launch(self, timeout: float = STARTUP_TIMEOUT) -> None:
+        """Start the subprocess and wait for `GET /_mock/health`; retry a port taken meanwhile."""
+        attempts = 1 if self._fixed_port else 3
+        for attempt in range(attempts):
+            self.port = self._fixed_port or free_port(self.host)
+            try:
+                self._spawn_and_wait(timeout)
+                return
+            except MockServerError as exc:
+                if attempt + 1 == attempts or _BUSY_PORT_MARK not in str(exc):
+                    raise
+
+    def _spawn_and_wait(self, timeout: float) -> None:
+        command = [sys.executable, "-m", "posthog_mock", "--host", self.host]
+        command += ["--port", str(self.port), "--db", self.db_path]
+        if self.config_path is not None:
+            command += ["--config", str(self.config_path)]
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in stop()
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        self.process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+            command, stdout=self._log, stderr=subprocess.STDOUT, env=env
+        )
+        deadline = time.monotonic() + timeout
+        with httpx.Client(timeout=1.0) as client:
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    output = self.output()
+                    self._close_log()
+                    raise MockServerError(
+                        f"posthog_mock exited with code {self.process.returncode} before it was "
+                        f"healthy:\n{output}"
+                    )
+                try:
+                    if client.get(f"{self.base_url}/_mock/health").status_code == 200:
+                        return
+                except httpx.TransportError:
+                    pass
+                time.sleep(0.05)
+        output = self.output()
+        self.stop()
+        raise MockServerError(
+            f"posthog_mock did not answer /_mock/health within {timeout:.0f}s:\n{output}"
+        )
+
+    def output(self) -> str:
+        """Everything the server printed so far (stdout and stderr)."""
+        if self._log is None:
+            return ""
+        self._log.flush()
+        position = self._log.tell()
+        self._log.seek(0)
+        text = self._log.read().decode("utf-8", "replace")
+        self._log.seek(position)
+        return text
+
+    def stop(self, timeout: float = 10.0) -> int | None:
+        """Send SIGTERM, wait, SIGKILL if needed; return the exit code."""
+        process = self.process
+        if process is None:
+            return None
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout)
+        self._close_log()
+        return process.returncode
+
+    def kill(self) -> None:
+        """SIGKILL the server, as a crash would, and reap it."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+
+    def restart(self, timeout: float = STARTUP_TIMEOUT) -> None:
+        """Stop the server (if running) and start it again on the same port and database."""
+        self.stop()
+        self._fixed_port = self.port
+        self.launch(timeout)
+
+    def reset(self) -> None:
+        """Wipe every experiment and flag (`POST /_mock/reset`)."""
+        response = httpx.post(f"{self.base_url}/_mock/reset", timeout=10.0)
+        if response.status_code != 204:
+            raise MockServerError(f"reset answered {response.status_code}: {response.text}")
+
+    def _close_log(self) -> None:
+        if self._log is not None:
+            self._log.close()
+            self._log = None
