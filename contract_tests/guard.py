@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlsplit
 
 import requests
 
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "QUERY"})
 THROTTLE_WAIT = re.compile(r"available in (\d+(?:\.\d+)?) seconds?")
 MAX_THROTTLE_RETRIES = 5
 MAX_THROTTLE_WAIT_SECONDS = 120.0
@@ -46,6 +46,7 @@ class Ledger:
     created: dict[int, CreatedExperiment] = field(default_factory=dict)
     refused: list[str] = field(default_factory=list)
     skipped_creates: int = 0
+    untracked_creates: int = 0
     throttled_waits: list[float] = field(default_factory=list)
     requests_sent: int = 0
 
@@ -64,6 +65,7 @@ class Ledger:
             "created": [asdict(e) for e in self.created.values()],
             "refused": self.refused,
             "skipped_creates": self.skipped_creates,
+            "untracked_creates": self.untracked_creates,
             "throttled_waits": self.throttled_waits,
             "requests_sent": self.requests_sent,
         }
@@ -83,6 +85,7 @@ class Ledger:
             ledger.created[experiment.id] = experiment
         ledger.refused = list(data.get("refused", []))
         ledger.skipped_creates = int(data.get("skipped_creates", 0))
+        ledger.untracked_creates = int(data.get("untracked_creates", 0))
         ledger.throttled_waits = [float(w) for w in data.get("throttled_waits", [])]
         ledger.requests_sent = int(data.get("requests_sent", 0))
         return ledger
@@ -190,7 +193,8 @@ class GuardedSession(requests.Session):
         """How many more experiments the run may create (None: unbounded)."""
         if self.max_creates is None:
             return None
-        return max(self.max_creates - len(self.ledger.created), 0)
+        used = len(self.ledger.created) + self.ledger.untracked_creates
+        return max(self.max_creates - used, 0)
 
     def check_allowed(self, method: str, url: str) -> None:
         """Raise if sending `method url` could modify something this run does not own."""
@@ -251,21 +255,35 @@ class GuardedSession(requests.Session):
         if parts is None:
             return
         _, experiment_id = parts
-        if method == "POST" and experiment_id is None and response.status_code == 201:
+        # Any 2xx to a create may have created something, 201 or not: track it to delete it.
+        if method == "POST" and experiment_id is None and 200 <= response.status_code < 300:
             body = _json_object(response)
-            created_id = body.get("id")
-            if isinstance(created_id, int) and not isinstance(created_id, bool):
+            created_id = _as_id(body.get("id"))
+            if created_id is not None:
                 self.ledger.created[created_id] = CreatedExperiment(
                     id=created_id,
                     feature_flag_key=str(body.get("feature_flag_key", "")),
                     name=str(body.get("name", "")),
                 )
-                self.ledger.save()
+            else:
+                self.ledger.untracked_creates += 1
+            self.ledger.save()
         elif method == "DELETE" and experiment_id is not None and response.status_code == 204:
             owned = self.ledger.created.get(int(experiment_id))
             if owned is not None:
                 owned.deleted = True
                 self.ledger.save()
+
+
+def _as_id(value: object) -> int | None:
+    """An experiment id from a response, also when a broken server sends it as a string."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return None
 
 
 def _json_object(response: requests.Response) -> Mapping[str, Any]:

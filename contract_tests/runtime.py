@@ -37,6 +37,7 @@ class Runtime:
     session: GuardedSession
     observed: Observed = field(default_factory=Observed)
     pool_counter: int = 0
+    pool_broken: bool = False
 
     @classmethod
     def create(cls, settings: SuiteSettings) -> Runtime:
@@ -79,9 +80,14 @@ class Runtime:
         return sorted(self.session.ledger.created)
 
     def ensure_pool(self, size: int) -> None:
-        """Create experiments until `size` owned ones exist, as far as the budget allows."""
-        while len(self.owned_live_ids()) < size and self.may_create():
+        """Create experiments until `size` owned ones exist, as far as the budget allows.
+
+        Gives up for the rest of the run when a create does not yield a trackable experiment,
+        so a broken server cannot make the suite create experiments in a loop.
+        """
+        while not self.pool_broken and len(self.owned_live_ids()) < size and self.may_create():
             self.pool_counter += 1
+            known = len(self.session.ledger.created)
             response = self.session.post(
                 self.collection_url,
                 json={
@@ -91,8 +97,8 @@ class Runtime:
                 headers=self.auth_headers,
                 timeout=30,
             )
-            if response.status_code != 201:
-                return
+            if response.status_code != 201 or len(self.session.ledger.created) == known:
+                self.pool_broken = True
 
 
 _RUNTIME: Runtime | None = None

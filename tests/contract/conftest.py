@@ -11,10 +11,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from posthog_mock.testing import MockServer
 
 from contract_tests.settings import REPO_ROOT
 from contract_tests.targets import MOCK_CONFIG, MOCK_FULL_KEY, MOCK_READ_ONLY_KEY
+from posthog_mock.testing import MockServer
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -70,6 +71,11 @@ def _handler(upstream: str, mutant: Mutant) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
+        def setup(self) -> None:
+            """Disable Nagle: headers and body go out in separate writes."""
+            super().setup()
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
         def log_message(self, format: str, *args: Any) -> None:
             """Stay quiet."""
 
@@ -110,8 +116,11 @@ def _handler(upstream: str, mutant: Mutant) -> type[BaseHTTPRequestHandler]:
             finally:
                 connection.close()
 
-        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _proxy
-        do_HEAD = do_OPTIONS = do_TRACE = _proxy
+        def __getattr__(self, name: str) -> Any:
+            """Forward every method, including ones like QUERY that http.server does not know."""
+            if name.startswith("do_"):
+                return self._proxy
+            raise AttributeError(name)
 
     return Handler
 
@@ -280,7 +289,7 @@ def _accepts_missing_control(exchange: Exchange) -> Exchange | None:
 
 
 MUTANTS: tuple[Mutant, ...] = (
-    Mutant("wrong_status", "Undocumented HTTP status code", on_response=_create_answers_200),
+    Mutant("wrong_status", "Undocumented status code", on_response=_create_answers_200),
     Mutant("missing_field", "feature_flag_key", on_response=_drop_flag_key),
     Mutant("mistyped_field", "Response violates schema", on_response=_id_as_string),
     Mutant(

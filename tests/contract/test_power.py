@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from posthog_mock.testing import MockServer
 
+from posthog_mock.testing import MockServer
 from tests.contract.conftest import live_env, run_contract
 from tests.contract.mutating_proxy import MUTANTS, Mutant, mutating_proxy
 
