@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,12 +26,19 @@ class RunResult:
     output: str
 
 
+@contextmanager
+def suite_mock(directory: Path) -> Iterator[MockServer]:
+    """A fresh posthog_mock with the suite's three keys, its files in `directory`."""
+    config = directory / "mock.toml"
+    config.write_text(MOCK_CONFIG, encoding="utf-8")
+    with MockServer.start(db_path=directory / "mock.db", config_path=config) as server:
+        yield server
+
+
 @pytest.fixture
 def mock_server(tmp_path: Path) -> Iterator[MockServer]:
     """A fresh posthog_mock with the suite's three keys, on a free loopback port."""
-    config = tmp_path / "mock.toml"
-    config.write_text(MOCK_CONFIG, encoding="utf-8")
-    with MockServer.start(db_path=tmp_path / "mock.db", config_path=config) as server:
+    with suite_mock(tmp_path) as server:
         yield server
 
 

@@ -315,7 +315,7 @@ MUTANTS: tuple[Mutant, ...] = (
     Mutant("created_at_not_utc", "created_at not UTC with Z", on_response=_created_at_with_offset),
     Mutant(
         "accepts_invalid_body",
-        "API accepted schema-violating request",
+        "Schema-violating request accepted",
         short_circuit=_accepts_missing_control,
     ),
 )
