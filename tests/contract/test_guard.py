@@ -33,7 +33,9 @@ class ScriptedAdapter(BaseAdapter):
         self.answers = answers
         self.sent: list[tuple[str, str]] = []
 
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+    def send(  # type: ignore[override]  # the keyword arguments are not used
+        self, request: requests.PreparedRequest, **kwargs: Any
+    ) -> requests.Response:
         self.sent.append((str(request.method), str(request.url)))
         status, body = self.answers.pop(0) if self.answers else (200, {})
         response = requests.Response()
