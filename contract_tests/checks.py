@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 import schemathesis
 from schemathesis import Case, CheckContext, Response
@@ -192,15 +192,15 @@ def _link(request_url: str, params: dict[str, list[str]], **changes: int | None)
 
 def _parse_link(url: str) -> dict[str, Any]:
     parts = urlsplit(url)
-    query = parse_qs(parts.query, keep_blank_values=True)
-    order = list(
-        dict.fromkeys(k for k, _ in (p.split("=", 1) for p in parts.query.split("&") if "=" in p))
-    )
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    query: dict[str, list[str]] = {}
+    for key, value in pairs:
+        query.setdefault(key, []).append(value)
     return {
         "origin": (parts.scheme, parts.netloc),
         "path": parts.path,
         "query": query,
-        "order": order,
+        "order": list(dict.fromkeys(key for key, _ in pairs)),
     }
 
 

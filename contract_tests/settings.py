@@ -10,7 +10,7 @@ from typing import Literal
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SPEC_PATH = REPO_ROOT / "openapi.yaml"
 ENV_PREFIX = "CONTRACT_"
-DEFAULT_MAX_EXAMPLES = 25
+DEFAULT_MAX_EXAMPLES = 50
 DEFAULT_LIVE_MAX_CREATES = 25
 DEFAULT_PREFIX = "contract-suite-"
 # PostHog allows 480 requests a minute per key; staying at 400 leaves room for other clients.

@@ -36,6 +36,7 @@ OWN_CHECKS = (
     "scope_enforced",
     "deleted_is_gone",
 )
+SUITE_MODULE = "contract_tests.test_conformance"
 CURL_LINE = re.compile(r"^[\s|]*(curl .+)$", re.MULTILINE)
 FAILURE_TITLE = re.compile(r"^\s*(?:\|\s*)?- (.+)$", re.MULTILINE)
 
@@ -69,9 +70,11 @@ def read_junit(path: Path) -> tuple[int, list[TestFailure]]:
         messages = _check_messages(text)
         curl = CURL_LINE.search(text)
         name = case.get("name", "?")
+        classname = case.get("classname", "")
+        test_class = classname.removeprefix(SUITE_MODULE).lstrip(".")
         failures.append(
             TestFailure(
-                node_id=f"{case.get('classname', '')}::{name}",
+                node_id=f"{test_class}::{name}" if test_class else name,
                 titles=titles,
                 messages=messages,
                 curl=curl.group(1).strip() if curl else None,

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from contract_tests.exclusions import EXCLUSIONS, OPERATION_IDS
+from contract_tests.runner import keyword_expression
 from contract_tests.settings import REPO_ROOT, SettingsError, SuiteSettings
 from contract_tests.targets import live_target
+from tests.contract.conftest import run_contract
 
 
 @pytest.mark.parametrize(
@@ -73,3 +77,38 @@ def test_every_exclusion_names_a_known_operation_a_reason_and_a_section() -> Non
         assert len(exclusion.reason) > 40
         assert exclusion.reference.startswith("§")
     assert len({(e.operation_id, e.check) for e in EXCLUSIONS}) == len(EXCLUSIONS)
+
+
+@pytest.mark.parametrize(
+    ("test_name", "expression"),
+    [
+        (
+            "test_operation[GET /api/projects/{project_id}/web_experiments/]",
+            "test_operation[GET and web_experiments/]",
+        ),
+        (
+            "test_operation[DELETE /api/projects/{project_id}/web_experiments/{id}/]",
+            "test_operation[DELETE and not web_experiments/]",
+        ),
+        ("TestStateful::runTest", "runTest"),
+    ],
+)
+def test_only_turns_summary_names_into_keyword_expressions(test_name: str, expression: str) -> None:
+    assert keyword_expression(test_name) == expression
+
+
+@pytest.mark.slow
+def test_same_seed_reproduces_the_run(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("POSTHOG_", "CONTRACT_"))}
+    states = []
+    for attempt in ("first", "second"):
+        reports = tmp_path / attempt
+        result = run_contract(
+            ["--seed", "99", "--max-examples", "5", "--reports-dir", str(reports)], env
+        )
+        assert result.returncode == 0, result.output[-4000:]
+        assert "seed 99" in result.output
+        states.append(json.loads((reports / "contract-state.json").read_text()))
+    first, second = states
+    assert first["requests_sent"] == second["requests_sent"]
+    assert [e["name"] for e in first["created"]] == [e["name"] for e in second["created"]]
