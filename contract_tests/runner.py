@@ -170,6 +170,7 @@ def run_suite(settings: SuiteSettings, select: str | None) -> int:
             replay=replay,
             list_flags=settings.mode == "live",
             state_file=settings.state_file,
+            scope_checked=settings.read_only_key is not None,
         )
     )
     if interrupted:

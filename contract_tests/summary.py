@@ -107,6 +107,7 @@ def render(
     replay: list[str],
     list_flags: bool,
     state_file: Path,
+    scope_checked: bool,
 ) -> str:
     """The summary text printed at the end of a run."""
     total, failures = read_junit(junit)
@@ -120,6 +121,11 @@ def render(
         " contract_tests/exclusions.py); phases examples, coverage, fuzzing, stateful",
         f"{total} tests, {len(failures)} failed, {ledger.requests_sent} requests sent",
     ]
+    if not scope_checked:
+        lines.append(
+            "scope_enforced: no read-only key given, so only the full key was used"
+            " (set POSTHOG_READ_ONLY_API_KEY to check that a read-only key cannot write)"
+        )
     for failure in failures:
         lines.append(f"FAILED {failure.node_id}")
         for title in failure.titles:
