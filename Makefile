@@ -11,7 +11,7 @@ VENV_STAMP := $(VENV)/.synced
 NODE_STAMP := node_modules/.installed
 PYTEST_ARGS ?=
 
-.PHONY: help install generate check-generated lint format typecheck test check clean
+.PHONY: help install generate check-generated lint format typecheck test check clean mock mock-reset bench-mock bench-sdk bench
 
 help: ## Show every target with its description
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -53,6 +53,21 @@ test: $(VENV_STAMP) ## Run the test suite
 	if [ $$rc -eq 5 ]; then echo "error: pytest selected no tests" >&2; exit 1; fi; exit $$rc
 
 check: lint typecheck check-generated test ## Everything CI runs (the README's test command)
+
+mock: $(VENV_STAMP) ## Run the PostHog mock on http://127.0.0.1:8010, data in .mock/ (MOCK_ARGS="--config mock.toml")
+	$(BIN)/python -m posthog_mock $(MOCK_ARGS)
+
+mock-reset: ## Delete every experiment and flag in the mock running on port 8010
+	$(BIN)/python -c "import httpx; httpx.post('http://127.0.0.1:8010/_mock/reset').raise_for_status()"
+
+bench-mock: $(VENV_STAMP) ## Benchmark the mock vs Prism 5.14.2 vs a fixed-bytes ceiling (needs wrk, npx)
+	@command -v wrk >/dev/null || { echo "error: wrk not found; install it (Debian: apt-get install -y wrk)" >&2; exit 1; }
+	$(BIN)/python bench/mock_throughput.py $(BENCH_ARGS)
+
+bench-sdk: $(VENV_STAMP) ## Benchmark the SDK against bare httpx on the mock (writes bench/sdk_bench.md)
+	$(BIN)/python bench/sdk_bench.py --write bench/sdk_bench.md
+
+bench: bench-mock bench-sdk ## Run every benchmark
 
 clean: ## Remove the environment, caches and reports
 	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache .hypothesis .schemathesis reports .mock

@@ -18,6 +18,7 @@ from posthog_mock.throttling import RateLimiter
 _BEARER: Final = re.compile(r"^Bearer\s+(\S.+)$")
 _PROJECT_ID: Final = re.compile(r"[0-9]+")
 _MAX_PROJECT_ID: Final = 2**63 - 1
+_MAX_PROJECT_ID_DIGITS: Final = 19
 
 
 def find_key(request: MockRequest) -> tuple[object, str] | None:
@@ -51,7 +52,11 @@ def resolve_project(config: MockConfig, key: KeyConfig, project_id: str) -> int:
     """Resolve `project_id` (or `@current`) to a configured project, or raise 404."""
     if project_id == "@current":
         resolved = key.current_project
-    elif _PROJECT_ID.fullmatch(project_id) and int(project_id) <= _MAX_PROJECT_ID:
+    elif (
+        len(project_id) <= _MAX_PROJECT_ID_DIGITS
+        and _PROJECT_ID.fullmatch(project_id)
+        and int(project_id) <= _MAX_PROJECT_ID
+    ):
         resolved = int(project_id)
     else:
         raise not_found("Project not found.")

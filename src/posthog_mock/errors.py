@@ -37,7 +37,11 @@ class APIError(Exception):
 def render_error(type_: str, code: str, detail: str, attr: str | None) -> bytes:
     """Render one error envelope."""
     payload = {"type": type_, "code": code, "detail": detail, "attr": attr}
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    try:
+        return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+    except UnicodeEncodeError:
+        # A detail quoting a lone surrogate (e.g. a variant name) cannot be UTF-8: escape it.
+        return json.dumps(payload, separators=(",", ":")).encode()
 
 
 def validation_error(

@@ -43,6 +43,8 @@ def check_port(host: str, port: int) -> None:
         raise StartupError(f"cannot resolve host {host!r}: {exc.strerror}") from None
     family, kind, proto, _, address = infos[0]
     with socket.socket(family, kind, proto) as probe:
+        # Like Granian: ignore TIME_WAIT leftovers, but still fail on a listening socket.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(address)
         except OSError as exc:

@@ -43,23 +43,37 @@ def multi(multi_server: MockServer) -> MockServer:
     return multi_server
 
 
-@pytest.fixture
-def client(server: MockServer) -> Iterator[httpx.Client]:
-    """An authenticated client for the default server."""
-    headers = {"Authorization": f"Bearer {server.api_key}"}
-    with httpx.Client(base_url=server.base_url, headers=headers, timeout=10) as http:
+def loopback_client(server: MockServer, headers: dict[str, str] | None = None) -> httpx.Client:
+    """An httpx client for a loopback server (no CA bundle: plain HTTP only)."""
+    return httpx.Client(base_url=server.base_url, headers=headers, timeout=30, verify=False)
+
+
+@pytest.fixture(scope="session")
+def _default_clients(default_server: MockServer) -> Iterator[tuple[httpx.Client, httpx.Client]]:
+    headers = {"Authorization": f"Bearer {default_server.api_key}"}
+    with loopback_client(default_server, headers) as auth, loopback_client(default_server) as anon:
+        yield auth, anon
+
+
+@pytest.fixture(scope="session")
+def _multi_client(multi_server: MockServer) -> Iterator[httpx.Client]:
+    with loopback_client(multi_server) as http:
         yield http
 
 
 @pytest.fixture
-def anon(server: MockServer) -> Iterator[httpx.Client]:
-    """A client without credentials for the default server."""
-    with httpx.Client(base_url=server.base_url, timeout=10) as http:
-        yield http
+def client(server: MockServer, _default_clients: tuple[httpx.Client, httpx.Client]) -> httpx.Client:
+    """An authenticated client for the (freshly reset) default server."""
+    return _default_clients[0]
 
 
 @pytest.fixture
-def multi_client(multi: MockServer) -> Iterator[httpx.Client]:
-    """A client without default credentials for the multi-project server."""
-    with httpx.Client(base_url=multi.base_url, timeout=10) as http:
-        yield http
+def anon(server: MockServer, _default_clients: tuple[httpx.Client, httpx.Client]) -> httpx.Client:
+    """A client without credentials for the (freshly reset) default server."""
+    return _default_clients[1]
+
+
+@pytest.fixture
+def multi_client(multi: MockServer, _multi_client: httpx.Client) -> httpx.Client:
+    """A client without default credentials for the (freshly reset) multi-project server."""
+    return _multi_client

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 MULTI_CONFIG = """
@@ -77,10 +76,3 @@ def err(type_: str, code: str, detail: str, attr: str | None = None) -> dict[str
 def invalid(detail: str, attr: str | None = None, code: str = "invalid_input") -> dict[str, Any]:
     """A 400 validation_error envelope."""
     return err("validation_error", code, detail, attr)
-
-
-def write_config(folder: Path, text: str) -> Path:
-    """Write a TOML config into `folder` and return its path."""
-    path = folder / "mock.toml"
-    path.write_text(text)
-    return path

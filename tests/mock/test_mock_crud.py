@@ -176,6 +176,20 @@ def test_retrieve_route_variants_return_200(client: httpx.Client, path: str) -> 
     assert response.json()["id"] == created["id"]
 
 
+@pytest.mark.parametrize(
+    ("method", "status"),
+    [("GET", 200), ("PUT", 200), ("PATCH", 200), ("DELETE", 204), ("HEAD", 200), ("OPTIONS", 200)],
+)
+def test_detail_without_trailing_slash_serves_every_method(
+    client: httpx.Client, method: str, status: int
+) -> None:
+    created = create(client)
+
+    response = client.request(method, f"{P}{created['id']}", json=STD)
+
+    assert response.status_code == status
+
+
 def test_list_without_trailing_slash_returns_200(client: httpx.Client) -> None:
     create(client)
 

@@ -6,6 +6,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -64,6 +65,17 @@ def test_reset_wipes_experiments_and_flags(client: httpx.Client, anon: httpx.Cli
     assert anon.get("/_mock/feature_flags").json() == {"count": 0, "results": []}
 
 
+def test_configured_max_body_bytes_applies(multi_client: httpx.Client) -> None:
+    response = multi_client.post(
+        P, json={"name": "x" * 5000}, headers={"Authorization": "Bearer phx_all"}
+    )
+
+    assert response.status_code == 413
+    assert response.json() == err(
+        "invalid_request", "payload_too_large", "Request body exceeded 4096 bytes."
+    )
+
+
 def test_mock_config_lists_projects_and_keys(anon: httpx.Client) -> None:
     body = anon.get("/_mock/config").json()
 
@@ -85,6 +97,9 @@ def test_seed_with_taken_id_returns_409(anon: httpx.Client, client: httpx.Client
     response = anon.post("/_mock/projects/1/web_experiments", json={**STD, "id": created["id"]})
 
     assert response.status_code == 409
+    assert response.json() == err(
+        "invalid_request", "conflict", "An experiment with this id exists."
+    )
 
 
 def test_seed_with_taken_flag_key_returns_400_unique(
@@ -116,7 +131,8 @@ def limited(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MockServer]:
 
 
 def test_rate_limit_answers_429_after_480_requests_a_minute(limited: MockServer) -> None:
-    with httpx.Client(base_url=limited.base_url, headers={"Authorization": "Bearer phx_a"}) as http:
+    auth = {"Authorization": "Bearer phx_a"}
+    with httpx.Client(base_url=limited.base_url, headers=auth, verify=False) as http:
         statuses = [http.get(P).status_code for _ in range(480)]
         throttled = http.get(P)
         other_key = http.get(P, headers={"Authorization": "Bearer phx_b"})
@@ -272,6 +288,28 @@ def test_signal_stops_server_cleanly(tmp_path: Path, signum: signal.Signals) -> 
     assert output.rstrip().endswith("posthog_mock stopped")
     assert "posthog_mock listening on http://127.0.0.1:" in output_before
     assert "API key: phx_mock_default_key" in output_before
+
+
+def test_mock_server_with_bad_config_raises_with_process_output(tmp_path: Path) -> None:
+    config = tmp_path / "mock.toml"
+    config.write_text("[[projects]]\nid = 0\n")
+    server = MockServer(config_path=config)
+
+    with pytest.raises(MockServerError, match=r"projects\[0\]\.id must be a positive integer"):
+        server.launch()
+
+
+def test_mock_server_on_busy_fixed_port_fails_fast() -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        server = MockServer(port=holder.getsockname()[1])
+        started = time.monotonic()
+
+        with pytest.raises(MockServerError, match="address already in use"):
+            server.launch()
+
+    assert time.monotonic() - started < 10
 
 
 def test_mock_server_start_failure_includes_process_output(tmp_path: Path) -> None:

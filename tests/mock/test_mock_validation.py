@@ -628,7 +628,9 @@ def test_chunked_body_over_max_body_bytes_returns_413(client: httpx.Client) -> N
     response = client.post(P, content=chunks(), headers={"Content-Type": "application/json"})
 
     assert response.status_code == 413
-    assert response.json()["code"] == "payload_too_large"
+    assert response.json() == err(
+        "invalid_request", "payload_too_large", "Request body exceeded 1048576 bytes."
+    )
 
 
 @pytest.mark.parametrize(
@@ -670,4 +672,15 @@ def test_lone_surrogate_in_variants_returns_400(client: httpx.Client) -> None:
         "surrogate_characters_not_allowed",
         "Surrogate characters are not allowed: U+D800.",
         "variants",
+    )
+
+
+def test_error_quoting_a_lone_surrogate_variant_name_is_valid_json(client: httpx.Client) -> None:
+    content = b'{"name": "s", "variants": {"control": {"rollout_percentage": 100}, "\\ud800": {}}}'
+
+    response = client.post(P, content=content, headers={"Content-Type": "application/json"})
+
+    assert response.status_code == 400
+    assert response.json() == invalid(
+        "Experiment variant '\ud800' does not have any rollout percentage"
     )

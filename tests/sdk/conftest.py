@@ -1,0 +1,179 @@
+"""Fixtures for the SDK tests: the fault-injecting server, the mock server, sync/async clients."""
+
+from __future__ import annotations
+
+import contextlib
+import inspect
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
+from typing import Any, TypeVar, cast
+
+import attrs
+import httpx
+import pytest
+
+from posthog_mock.testing import MockServer
+from posthog_web_experiments import (
+    AsyncPostHogWebExperiments,
+    PostHogWebExperiments,
+    RetryPolicy,
+)
+
+from .fault_server import FaultServer, run_fault_server
+
+AnyClient = PostHogWebExperiments | AsyncPostHogWebExperiments
+T = TypeVar("T")
+
+# Deterministic backoff for assertions: 0.5, 1.0, 2.0 ... seconds.
+NO_JITTER = RetryPolicy(jitter=0.0)
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(params=["sync", "async"])
+def kind(request: pytest.FixtureRequest) -> str:
+    """Run a test once with the sync client and once with the async one."""
+    return cast(str, request.param)
+
+
+@attrs.define
+class FakeClock:
+    """Records the waits the SDK asks for instead of sleeping."""
+
+    waits: list[float] = attrs.field(factory=list)
+
+    def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+
+    async def asleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def fault_server() -> Iterator[FaultServer]:
+    with run_fault_server() as server:
+        yield server
+
+
+@asynccontextmanager
+async def open_client(
+    kind: str,
+    *,
+    clock: FakeClock | None = None,
+    handler: Callable[[httpx.Request], httpx.Response] | None = None,
+    **options: Any,
+) -> AsyncIterator[AnyClient]:
+    """Open the sync or async client with the same options; both are closed afterwards.
+
+    ``handler`` answers requests in-process through ``httpx.MockTransport`` instead of a socket.
+    """
+    options.setdefault("retry", NO_JITTER)
+    transport = httpx.MockTransport(handler) if handler is not None else None
+    if kind == "sync":
+        if clock is not None:
+            options["sleep"] = clock.sleep
+        with contextlib.ExitStack() as stack:
+            if transport is not None:
+                options["http_client"] = stack.enter_context(httpx.Client(transport=transport))
+            with PostHogWebExperiments(**options) as client:
+                yield client
+    else:
+        if clock is not None:
+            options["sleep"] = clock.asleep
+        async with contextlib.AsyncExitStack() as astack:
+            if transport is not None:
+                options["http_client"] = await astack.enter_async_context(
+                    httpx.AsyncClient(transport=transport)
+                )
+            async with AsyncPostHogWebExperiments(**options) as async_client:
+                yield async_client
+
+
+async def call(client: AnyClient, method: str, *args: Any, **kwargs: Any) -> Any:
+    """Call a client method by name, awaiting it when the client is async."""
+    result = getattr(client, method)(*args, **kwargs)
+    if inspect.isawaitable(result):
+        return await result
+    return result
+
+
+async def collect(items: Iterator[T] | AsyncIterator[T]) -> list[T]:
+    """Drain a sync or async iterator into a list."""
+    if isinstance(items, Iterator):
+        return list(items)
+    return [item async for item in items]
+
+
+def api_key_of(server: MockServer) -> str:
+    """The mock's configured key (always set for the configurations used here)."""
+    assert server.api_key is not None
+    return server.api_key
+
+
+@pytest.fixture(scope="session")
+def mock_server_session() -> Iterator[MockServer]:
+    """One mock server subprocess for the whole session."""
+    with MockServer.start(db_path=":memory:") as server:
+        yield server
+
+
+@pytest.fixture
+def mock_server(mock_server_session: MockServer) -> MockServer:
+    """The session's mock server, emptied before each test."""
+    mock_server_session.reset()
+    return mock_server_session
+
+
+LIMITS_CONFIG = """
+[server]
+rate_limit = true
+
+[[projects]]
+id = 1
+
+[[projects]]
+id = 2
+accessible = false
+
+[[keys]]
+value = "phx_sdk_full"
+scopes = ["*"]
+
+[[keys]]
+value = "phx_sdk_read_only"
+scopes = ["experiment:read"]
+"""
+
+
+@pytest.fixture(scope="session")
+def limited_mock_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MockServer]:
+    """A mock with rate limiting on, a read-only key and an inaccessible project 2."""
+    config = tmp_path_factory.mktemp("mock") / "limits.toml"
+    config.write_text(LIMITS_CONFIG, encoding="utf-8")
+    with MockServer.start(db_path=":memory:", config_path=config) as server:
+        yield server
+
+
+@pytest.fixture
+def limited_mock(limited_mock_session: MockServer) -> MockServer:
+    """The limited mock, emptied (and its rate-limit history forgotten) before each test."""
+    limited_mock_session.reset()
+    return limited_mock_session
+
+
+@pytest.fixture
+def mock_options(mock_server: MockServer) -> dict[str, Any]:
+    """Client arguments pointing at the mock server."""
+    return {
+        "api_key": api_key_of(mock_server),
+        "host": mock_server.base_url,
+        "project_id": mock_server.project_id,
+    }

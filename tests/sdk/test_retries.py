@@ -1,0 +1,468 @@
+"""Retry behaviour against a real local server injecting faults; sync and async share the table."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+from typing import Any
+
+import attrs
+import httpx
+import pytest
+
+from posthog_web_experiments import (
+    USER_AGENT,
+    APIConnectionError,
+    APITimeoutError,
+    PostHogError,
+    RateLimitError,
+    RetryPolicy,
+    ServerError,
+    WebExperiment,
+)
+from posthog_web_experiments._retries import server_requested_wait
+
+from .conftest import FakeClock, call, open_client
+from .fault_server import (
+    FaultServer,
+    Reply,
+    closed_port_url,
+    dropped,
+    ok,
+    server_error,
+    slow,
+    throttled,
+)
+
+pytestmark = pytest.mark.anyio
+
+CREATE_BODY = {"name": "Zero", "variants": {"control": {"rollout_percentage": 100}}}
+VARIANTS = {"control": {"rollout_percentage": 100}}
+EMPTY_PAGE: dict[str, Any] = {"count": 0, "next": None, "previous": None, "results": []}
+
+Operation = tuple[str, tuple[Any, ...], dict[str, Any]]
+RETRIEVE: Operation = ("retrieve", (1,), {})
+CREATE: Operation = ("create", (CREATE_BODY,), {})
+SHORT_TIMEOUT = 0.2
+LATE = SHORT_TIMEOUT * 4
+
+
+@attrs.frozen
+class Case:
+    """One retry scenario: what the server does, and what the SDK must then do."""
+
+    operation: Operation
+    script: tuple[Reply, ...]
+    attempts: int
+    waits: tuple[float, ...]
+    raises: type[PostHogError] | None = None
+    client_options: dict[str, Any] = attrs.field(factory=dict)
+
+
+RETRY_CASES = [
+    pytest.param(
+        Case(RETRIEVE, (throttled(seconds=None, retry_after="3"), ok()), 2, (3.0,)),
+        id="get-429-retry-after-header-honoured",
+    ),
+    pytest.param(
+        Case(RETRIEVE, (throttled(seconds=7), ok()), 2, (7.0,)),
+        id="get-429-without-retry-after-waits-detail-seconds",
+    ),
+    pytest.param(
+        Case(RETRIEVE, (throttled(seconds=1), ok()), 2, (1.0,)),
+        id="get-429-detail-singular-second",
+    ),
+    pytest.param(
+        Case(RETRIEVE, (throttled(seconds=None), ok()), 2, (0.5,)),
+        id="get-429-without-any-hint-backs-off",
+    ),
+    pytest.param(
+        Case(RETRIEVE, (throttled(seconds=3, retry_after="5"), ok()), 2, (5.0,)),
+        id="get-429-retry-after-header-beats-detail",
+    ),
+    pytest.param(
+        Case(
+            RETRIEVE,
+            (attrs.evolve(server_error(503), headers={"Retry-After": "4"}), ok()),
+            2,
+            (4.0,),
+        ),
+        id="get-503-retry-after-header-honoured",
+    ),
+    pytest.param(
+        Case(RETRIEVE, (server_error(503), server_error(503), ok()), 3, (0.5, 1.0)),
+        id="get-503-burst-then-success-exponential-backoff",
+    ),
+    pytest.param(
+        Case(RETRIEVE, (server_error(503),) * 3, 3, (0.5, 1.0), ServerError),
+        id="get-503-burst-exhausts-retries",
+    ),
+    pytest.param(
+        Case(
+            RETRIEVE,
+            (server_error(502),) * 5,
+            5,
+            (0.5, 1.0, 2.0, 2.0),
+            ServerError,
+            {"retry": RetryPolicy(jitter=0.0, max_retries=4, max_backoff=2.0)},
+        ),
+        id="get-backoff-capped-at-max-backoff",
+    ),
+    pytest.param(
+        Case(
+            RETRIEVE,
+            (server_error(500),) * 4,
+            3,
+            (0.5, 1.0),
+            ServerError,
+            {"retry": RetryPolicy(jitter=0.0, max_retries=5, max_total_wait=2.0)},
+        ),
+        id="get-total-wait-cap-stops-retrying",
+    ),
+    pytest.param(
+        Case(RETRIEVE, (throttled(seconds=120),), 1, (), RateLimitError),
+        id="get-429-longer-than-total-wait-cap-fails-fast",
+    ),
+    pytest.param(
+        Case(RETRIEVE, (Reply(status=408, body={"detail": "timeout"}), ok()), 2, (0.5,)),
+        id="get-408-retried",
+    ),
+    pytest.param(
+        Case(RETRIEVE, (server_error(504), ok()), 2, (0.5,)),
+        id="get-504-retried",
+    ),
+    pytest.param(
+        Case(RETRIEVE, (dropped(), ok()), 2, (0.5,)),
+        id="get-dropped-connection-retried",
+    ),
+    pytest.param(
+        Case(RETRIEVE, (slow(LATE), ok()), 2, (0.5,)),
+        id="get-read-timeout-retried",
+    ),
+    pytest.param(
+        Case(RETRIEVE, (slow(LATE),) * 3, 3, (0.5, 1.0), APITimeoutError),
+        id="get-read-timeouts-exhaust-retries",
+    ),
+    pytest.param(
+        Case(RETRIEVE, (server_error(503), ok()), 1, (), ServerError, {"max_retries": 0}),
+        id="get-retries-off-with-max-retries-0",
+    ),
+    pytest.param(
+        Case(("update", (1, CREATE_BODY), {}), (server_error(502), ok()), 2, (0.5,)),
+        id="put-502-retried",
+    ),
+    pytest.param(
+        Case(("partial_update", (1, {"variants": VARIANTS}), {}), (dropped(), ok()), 2, (0.5,)),
+        id="patch-dropped-connection-retried",
+    ),
+    pytest.param(
+        Case(("delete", (1,), {}), (server_error(503), Reply(status=204, raw=b"")), 2, (0.5,)),
+        id="delete-503-retried",
+    ),
+    pytest.param(
+        Case(("list_page", (), {}), (throttled(seconds=2), ok(body=EMPTY_PAGE)), 2, (2.0,)),
+        id="list-429-retried",
+    ),
+    pytest.param(
+        Case(CREATE, (server_error(503), ok(201)), 1, (), ServerError),
+        id="post-503-not-retried",
+    ),
+    pytest.param(
+        Case(CREATE, (server_error(500), ok(201)), 1, (), ServerError),
+        id="post-500-not-retried",
+    ),
+    pytest.param(
+        Case(CREATE, (dropped(), ok(201)), 1, (), APIConnectionError),
+        id="post-dropped-connection-not-retried",
+    ),
+    pytest.param(
+        Case(CREATE, (slow(LATE), ok(201)), 1, (), APITimeoutError),
+        id="post-read-timeout-not-retried",
+    ),
+    pytest.param(
+        Case(CREATE, (throttled(seconds=2), ok(201)), 2, (2.0,)),
+        id="post-429-retried-because-rejected-before-handling",
+    ),
+    pytest.param(
+        Case(CREATE, (throttled(seconds=None, retry_after="6"), ok(201)), 2, (6.0,)),
+        id="post-429-retry-after-header-honoured",
+    ),
+    pytest.param(
+        Case(
+            CREATE,
+            (attrs.evolve(server_error(503), headers={"Retry-After": "1"}), ok(201)),
+            1,
+            (),
+            ServerError,
+        ),
+        id="post-503-not-retried-even-with-retry-after",
+    ),
+]
+
+
+@pytest.mark.parametrize("case", RETRY_CASES)
+async def test_retry_policy_attempts_and_waits(
+    kind: str, fault_server: FaultServer, clock: FakeClock, case: Case
+) -> None:
+    fault_server.queue(*case.script)
+    options = {
+        "api_key": "phx_test",
+        "host": fault_server.base_url,
+        "project_id": 1,
+        "timeout": SHORT_TIMEOUT,
+        **case.client_options,
+    }
+    method, args, kwargs = case.operation
+    async with open_client(kind, clock=clock, **options) as client:
+        if case.raises is None:
+            await call(client, method, *args, **kwargs)
+        else:
+            with pytest.raises(case.raises):
+                await call(client, method, *args, **kwargs)
+    assert len(fault_server.received) == case.attempts
+    assert clock.waits == list(case.waits)
+
+
+async def test_post_connect_refused_is_retried_because_never_sent(
+    kind: str, clock: FakeClock
+) -> None:
+    async with open_client(kind, clock=clock, api_key="k", host=closed_port_url()) as client:
+        with pytest.raises(APIConnectionError) as caught:
+            await call(client, "create", CREATE_BODY)
+    assert clock.waits == [0.5, 1.0]
+    assert caught.type is APIConnectionError
+    assert caught.value.method == "POST"
+    assert str(caught.value).startswith("ConnectError: ")
+
+
+async def test_post_read_timeout_creates_exactly_one_experiment(
+    kind: str, fault_server: FaultServer, clock: FakeClock
+) -> None:
+    fault_server.queue(slow(LATE), ok(201), ok(201))
+    async with open_client(
+        kind, clock=clock, api_key="k", host=fault_server.base_url, timeout=SHORT_TIMEOUT
+    ) as client:
+        with pytest.raises(APITimeoutError) as caught:
+            await call(client, "create", CREATE_BODY)
+    assert fault_server.methods() == ["POST"]
+    # httpx words the reason differently for sync ("timed out") and async (nothing).
+    message = re.sub(r"^ReadTimeout(: timed out)? ", "ReadTimeout ", str(caught.value))
+    assert message == (
+        "ReadTimeout (the create may have reached PostHog: list experiments before repeating it)"
+        f" [POST {fault_server.base_url}/api/projects/%40current/web_experiments/]"
+    )
+    assert json.loads(fault_server.received[0].body) == CREATE_BODY
+
+
+async def test_retried_request_is_resent_identically(
+    kind: str, fault_server: FaultServer, clock: FakeClock
+) -> None:
+    fault_server.queue(server_error(502), dropped(), ok())
+    body = {"name": "Renamed", "variants": VARIANTS}
+    async with open_client(kind, clock=clock, api_key="k", host=fault_server.base_url) as client:
+        await call(client, "update", 1, body, max_retries=3)
+    assert fault_server.methods() == ["PUT", "PUT", "PUT"]
+    assert {r.path for r in fault_server.received} == {
+        "/api/projects/%40current/web_experiments/1/"
+    }
+    assert [json.loads(r.body) for r in fault_server.received] == [body] * 3
+    assert {r.headers["Authorization"] for r in fault_server.received} == {"Bearer k"}
+    assert {r.headers["User-Agent"] for r in fault_server.received} == {USER_AGENT}
+
+
+async def test_per_call_max_retries_overrides_client(
+    kind: str, fault_server: FaultServer, clock: FakeClock
+) -> None:
+    fault_server.queue(server_error(503), server_error(503), ok())
+    async with open_client(
+        kind, clock=clock, api_key="k", host=fault_server.base_url, max_retries=0
+    ) as client:
+        experiment = await call(client, "retrieve", 1, max_retries=2)
+    assert isinstance(experiment, WebExperiment)
+    assert clock.waits == [0.5, 1.0]
+
+
+async def test_per_call_timeout_overrides_client(
+    kind: str, fault_server: FaultServer, clock: FakeClock
+) -> None:
+    fault_server.queue(slow(0.3))
+    async with open_client(
+        kind, clock=clock, api_key="k", host=fault_server.base_url, timeout=0.05
+    ) as client:
+        experiment = await call(client, "retrieve", 1, timeout=5.0, max_retries=0)
+    assert experiment.id == 1
+
+
+async def test_server_error_after_retries_carries_posthog_fields(
+    kind: str, fault_server: FaultServer, clock: FakeClock
+) -> None:
+    fault_server.queue(server_error(500), server_error(502), server_error(503))
+    async with open_client(
+        kind, clock=clock, api_key="k", host=fault_server.base_url, project_id=3
+    ) as client:
+        with pytest.raises(ServerError) as caught:
+            await call(client, "retrieve", 12)
+    error = caught.value
+    body = {"type": "server_error", "code": "error", "detail": "A server error occurred."}
+    assert error.response.json() == {**body, "attr": None}
+    assert (error.status_code, error.type, error.code, error.detail, error.attr) == (
+        503,
+        body["type"],
+        body["code"],
+        body["detail"],
+        None,
+    )
+    assert (error.method, error.url) == (
+        "GET",
+        f"{fault_server.base_url}/api/projects/3/web_experiments/12/",
+    )
+    assert str(error) == (
+        "503 server_error/error: A server error occurred. "
+        f"[GET {fault_server.base_url}/api/projects/3/web_experiments/12/]"
+    )
+
+
+async def test_rate_limit_error_carries_requested_wait(
+    kind: str, fault_server: FaultServer, clock: FakeClock
+) -> None:
+    fault_server.queue(throttled(seconds=3))
+    async with open_client(kind, clock=clock, api_key="k", host=fault_server.base_url) as client:
+        with pytest.raises(RateLimitError) as caught:
+            await call(client, "retrieve", 1, max_retries=0)
+    error = caught.value
+    assert (error.status_code, error.type, error.code, error.attr) == (
+        429,
+        "throttled_error",
+        "throttled",
+        None,
+    )
+    assert error.detail == "Request was throttled. Expected available in 3 seconds."
+    assert error.retry_after == 3.0
+
+
+def test_backoff_applies_jitter_as_a_fraction_of_the_base() -> None:
+    policy = RetryPolicy(initial_backoff=1.0, max_backoff=10.0, jitter=0.25)
+    assert [policy.backoff(n, 0.0) for n in range(5)] == [1.0, 2.0, 4.0, 8.0, 10.0]
+    assert [policy.backoff(n, 1.0) for n in range(3)] == [0.75, 1.5, 3.0]
+
+
+@pytest.mark.parametrize(
+    ("response", "expected"),
+    [
+        pytest.param(httpx.Response(503, headers={"Retry-After": "12"}), 12.0, id="seconds"),
+        pytest.param(httpx.Response(503, headers={"Retry-After": "1.5"}), 1.5, id="fractional"),
+        pytest.param(httpx.Response(503, headers={"Retry-After": "-4"}), 0.0, id="negative"),
+        pytest.param(httpx.Response(503, headers={"Retry-After": "soon"}), None, id="garbage"),
+        pytest.param(httpx.Response(503, headers={"Retry-After": "inf"}), None, id="infinite"),
+        pytest.param(
+            httpx.Response(429, json={"detail": "Expected available in 59 seconds."}),
+            59.0,
+            id="posthog-429-detail",
+        ),
+        pytest.param(
+            httpx.Response(
+                429,
+                headers={"Retry-After": "nonsense"},
+                json={"detail": "Expected available in 4 seconds."},
+            ),
+            4.0,
+            id="bad-header-falls-back-to-detail",
+        ),
+        pytest.param(
+            httpx.Response(503, json={"detail": "Expected available in 4 seconds."}),
+            None,
+            id="detail-ignored-outside-429",
+        ),
+        pytest.param(httpx.Response(429, content=b"<html>"), None, id="429-html-body"),
+        pytest.param(httpx.Response(429, json=["x"]), None, id="429-list-body"),
+    ],
+)
+def test_server_requested_wait_reads_header_then_detail(
+    response: httpx.Response, expected: float | None
+) -> None:
+    assert server_requested_wait(response) == expected
+
+
+def test_server_requested_wait_reads_http_date() -> None:
+    when = datetime.now(UTC) + timedelta(seconds=30)
+    response = httpx.Response(503, headers={"Retry-After": format_datetime(when, usegmt=True)})
+    wait = server_requested_wait(response)
+    assert wait is not None
+    assert 28.0 <= wait <= 30.0
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        pytest.param({"max_retries": -1}, id="negative-retries"),
+        pytest.param({"jitter": 1.5}, id="jitter-above-1"),
+        pytest.param({"max_total_wait": -0.1}, id="negative-total-wait"),
+    ],
+)
+def test_retry_policy_rejects_invalid_settings(options: dict[str, Any]) -> None:
+    with pytest.raises(ValueError, match=r"must be [<>]="):
+        RetryPolicy(**options)
+
+
+@pytest.mark.parametrize(
+    ("error", "get_retried", "post_retried"),
+    [
+        pytest.param(httpx.ConnectError("refused"), True, True, id="connect-error"),
+        pytest.param(httpx.ConnectTimeout("slow connect"), True, True, id="connect-timeout"),
+        pytest.param(httpx.PoolTimeout("pool full"), True, True, id="pool-timeout"),
+        pytest.param(httpx.ReadTimeout("slow read"), True, False, id="read-timeout"),
+        pytest.param(httpx.WriteTimeout("slow write"), True, False, id="write-timeout"),
+        pytest.param(httpx.ReadError("reset"), True, False, id="read-error"),
+        pytest.param(httpx.WriteError("broken pipe"), True, False, id="write-error"),
+        pytest.param(httpx.RemoteProtocolError("dropped"), True, False, id="dropped"),
+        pytest.param(httpx.UnsupportedProtocol("ftp://"), False, False, id="bad-url-never"),
+        pytest.param(httpx.LocalProtocolError("bug"), False, False, id="local-bug-never"),
+    ],
+)
+def test_transport_errors_retried_per_method(
+    error: Exception, get_retried: bool, post_retried: bool
+) -> None:
+    policy = RetryPolicy(jitter=0.0)
+    assert (policy.wait_after_error("GET", error, 0, 0.0, 0.5) is not None) is get_retried
+    assert (policy.wait_after_error("POST", error, 0, 0.0, 0.5) is not None) is post_retried
+
+
+@pytest.mark.parametrize("status", [408, 429, 500, 502, 503, 504])
+@pytest.mark.parametrize("method", ["GET", "PUT", "PATCH", "DELETE", "POST"])
+def test_retryable_statuses_per_method(method: str, status: int) -> None:
+    response = httpx.Response(status, json={})
+    wait = RetryPolicy(jitter=0.0).wait_after_response(method, response, 0, 0.0, 0.0)
+    assert (wait is not None) is (method != "POST" or status == 429)
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 405, 409, 413, 415, 501])
+def test_other_statuses_are_never_retried(status: int) -> None:
+    response = httpx.Response(status, json={})
+    assert RetryPolicy().wait_after_response("GET", response, 0, 0.0, 0.0) is None
+
+
+async def test_default_jitter_shortens_waits_by_at_most_a_quarter(
+    kind: str, fault_server: FaultServer, clock: FakeClock
+) -> None:
+    fault_server.queue(server_error(503), server_error(503), ok())
+    async with open_client(
+        kind, clock=clock, api_key="k", host=fault_server.base_url, retry=RetryPolicy()
+    ) as client:
+        await call(client, "retrieve", 1)
+    first, second = clock.waits
+    assert 0.375 <= first <= 0.5
+    assert 0.75 <= second <= 1.0
+
+
+async def test_default_sleep_really_waits(kind: str, fault_server: FaultServer) -> None:
+    fault_server.queue(server_error(503), ok())
+    policy = RetryPolicy(initial_backoff=0.05, jitter=0.0)
+    async with open_client(kind, api_key="k", host=fault_server.base_url, retry=policy) as client:
+        started = time.perf_counter()
+        await call(client, "retrieve", 1)
+        elapsed = time.perf_counter() - started
+    assert len(fault_server.received) == 2
+    assert elapsed >= 0.05
