@@ -39,6 +39,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     state = runtime.Runtime.create(SuiteSettings.from_env())
     runtime.install(state)
     atexit.register(_cleanup)
+    state.make_tombstone()
 
     def on_sigterm(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt

@@ -11,6 +11,7 @@ from urllib.parse import unquote
 import schemathesis
 from schemathesis import Case, GenerationMode, HookContext
 from schemathesis.core.parameters import ParameterLocation
+from schemathesis.generation.meta import TestPhase
 from schemathesis.schemas import BaseSchema
 
 from contract_tests import runtime
@@ -63,6 +64,11 @@ def path_is_valid(path_parameters: dict[str, Any]) -> bool:
     return experiment_id is None or _parses_as_int(experiment_id)
 
 
+def _in_stateful_phase(case: Case[Any]) -> bool:
+    meta = case.meta
+    return meta is not None and meta.phase.name == TestPhase.STATEFUL
+
+
 def _pick(ids: list[int], seed_value: object) -> int:
     digest = hashlib.sha256(repr(seed_value).encode()).digest()
     return ids[int.from_bytes(digest[:4], "big") % len(ids)]
@@ -88,14 +94,21 @@ def steer(case: Case[Any]) -> None:
         path_parameters["project_id"] = settings.project_id
     generated = path_parameters.get("id")
     if generated is not None and _parses_as_int(generated):
-        # Writes aim at live experiments of this run; reads also at deleted ones, to see 404s.
-        if method in WRITE_METHODS:
-            state.ensure_pool(POOL_SIZE)
-            candidates = state.owned_live_ids() or state.owned_ids()
+        addressed = int(unquote(str(generated)))
+        if _in_stateful_phase(case):
+            # Ids from links are this run's own; any other id goes to the tombstone, which
+            # answers 404 every time, so scenarios replay identically (Hypothesis requires it).
+            if addressed not in state.owned_ids() and state.tombstone_id is not None:
+                path_parameters["id"] = state.tombstone_id
         else:
-            candidates = state.owned_ids()
-        if candidates and int(unquote(str(generated))) not in candidates:
-            path_parameters["id"] = _pick(candidates, generated)
+            # Writes aim at live experiments of this run; reads also at deleted ones (404s).
+            if method in WRITE_METHODS:
+                state.ensure_pool(POOL_SIZE)
+                candidates = state.owned_live_ids() or state.owned_ids()
+            else:
+                candidates = state.owned_ids()
+            if candidates and addressed not in candidates:
+                path_parameters["id"] = _pick(candidates, generated)
     if method in BODY_METHODS and not _is_negative(case, ParameterLocation.BODY):
         case.body = semantically_valid_body(case.body, method, settings.prefix)  # type: ignore[assignment]
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from requests import Response
+
 from contract_tests.guard import GuardedSession, Ledger, Pacer, Target
 from contract_tests.settings import SuiteSettings
 
@@ -38,6 +40,7 @@ class Runtime:
     observed: Observed = field(default_factory=Observed)
     pool_counter: int = 0
     pool_broken: bool = False
+    tombstone_id: int | None = None
 
     @classmethod
     def create(cls, settings: SuiteSettings) -> Runtime:
@@ -66,10 +69,34 @@ class Runtime:
         """Absolute URL of one experiment in the configured project."""
         return f"{self.collection_url}{experiment_id}/"
 
-    def may_create(self) -> bool:
-        """Whether a generated create may still be sent without eating the checks' reserve."""
+    def may_create(self, *, stateful: bool = False) -> bool:
+        """Whether a generated create may still be sent without eating a reserve.
+
+        A bounded budget keeps a third for the stateful phase, which runs last, and always a few
+        creates for checks that re-send a create (to a server that wrongly accepts it).
+        """
         left = self.session.creates_left()
-        return left is None or left > CREATE_RESERVE
+        if left is None:
+            return True
+        max_creates = self.session.max_creates or 0
+        reserve = CREATE_RESERVE + (0 if stateful else max_creates // 3)
+        return left > reserve
+
+    def make_tombstone(self) -> None:
+        """Create and delete one experiment: an id of this run that answers 404 for good."""
+        if not self.may_create(stateful=True):
+            return
+        response = self.session.post(
+            self.collection_url,
+            json={"name": f"{self.settings.prefix}tombstone", "variants": CANONICAL_VARIANTS},
+            headers=self.auth_headers,
+            timeout=30,
+        )
+        created = self.session.ledger.created.get(_response_id(response))
+        if response.status_code == 201 and created is not None:
+            created_id = created.id
+            self.session.delete(self.item_url(created_id), headers=self.auth_headers, timeout=30)
+            self.tombstone_id = created_id
 
     def owned_live_ids(self) -> list[int]:
         """Experiments of this run that should still exist, oldest first."""
@@ -99,6 +126,16 @@ class Runtime:
             )
             if response.status_code != 201 or len(self.session.ledger.created) == known:
                 self.pool_broken = True
+
+
+def _response_id(response: Response) -> int:
+    """The `id` of a JSON object response, or -1."""
+    try:
+        body = response.json()
+    except ValueError:
+        return -1
+    value = body.get("id") if isinstance(body, dict) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else -1
 
 
 _RUNTIME: Runtime | None = None

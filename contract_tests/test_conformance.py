@@ -39,7 +39,7 @@ class ContractStateMachine(schema.as_state_machine()):  # type: ignore[misc]
 
     def step(self, input: StepInput) -> StepOutput:
         """Skip creates beyond the budget instead of sending them."""
-        if _is_create(input.case) and not runtime.current().may_create():
+        if _is_create(input.case) and not runtime.current().may_create(stateful=True):
             hypothesis.reject()
         return super().step(input)  # type: ignore[no-any-return]
 
