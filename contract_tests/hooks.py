@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import unquote
 
 import schemathesis
-from schemathesis import Case, GenerationMode, HookContext
+from schemathesis import Case, HookContext
 from schemathesis.core.parameters import ParameterLocation
 from schemathesis.generation.meta import TestPhase
 from schemathesis.schemas import BaseSchema
@@ -29,11 +29,6 @@ POOL_SIZE = 2
 def _is_negative(case: Case[Any], location: ParameterLocation) -> bool:
     meta = case.meta
     return meta is not None and meta.is_negative_at(location)
-
-
-def _is_positive(case: Case[Any]) -> bool:
-    meta = case.meta
-    return meta is None or meta.generation.mode == GenerationMode.POSITIVE
 
 
 def keep_truly_negative(context: HookContext, case: Case[Any]) -> bool:
