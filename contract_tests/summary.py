@@ -134,9 +134,9 @@ def render(
             lines.append(f"      {message}")
         if failure.curl:
             lines.append(f"    replay the case: {failure.curl}")
-        test_filter = failure.node_id.split("::")[-1]
         lines.append(
-            "    replay the run:  " + shlex.join([*replay, "--seed", str(seed), "-k", test_filter])
+            "    replay the run:  "
+            + shlex.join([*replay, "--seed", str(seed), "--only", failure.node_id])
         )
     created = list(ledger.created.values())
     lines.append(

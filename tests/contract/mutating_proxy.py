@@ -290,8 +290,10 @@ def _accepts_missing_control(exchange: Exchange) -> Exchange | None:
 
 MUTANTS: tuple[Mutant, ...] = (
     Mutant("wrong_status", "Undocumented status code", on_response=_create_answers_200),
-    Mutant("missing_field", "feature_flag_key", on_response=_drop_flag_key),
-    Mutant("mistyped_field", "Response violates schema", on_response=_id_as_string),
+    Mutant(
+        "missing_field", '"feature_flag_key" is a required property', on_response=_drop_flag_key
+    ),
+    Mutant("mistyped_field", 'is not of type "integer"', on_response=_id_as_string),
     Mutant(
         "auth_not_enforced",
         "API accepts requests without authentication",

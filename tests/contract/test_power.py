@@ -21,12 +21,15 @@ PARALLEL_RUNS = 3
 def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, RunResult]:
     """One suite run per mutant (and one through an unbroken proxy), each on a fresh mock."""
 
+    mutants = [IDENTITY, *MUTANTS]
+    # mktemp is not thread-safe on first use: make every directory before the threads start.
+    directories = {mutant.name: tmp_path_factory.mktemp(mutant.name) for mutant in mutants}
+
     def run(mutant: Mutant) -> RunResult:
-        directory = tmp_path_factory.mktemp(mutant.name)
+        directory = directories[mutant.name]
         with suite_mock(directory) as server, mutating_proxy(server.base_url, mutant) as url:
             return run_contract([*RUN_ARGS, "--reports-dir", str(directory)], live_env(url))
 
-    mutants = [IDENTITY, *MUTANTS]
     with ThreadPoolExecutor(max_workers=PARALLEL_RUNS) as pool:
         return dict(zip([m.name for m in mutants], pool.map(run, mutants), strict=True))
 
@@ -52,3 +55,5 @@ def test_broken_mock_fails_the_run_naming_the_problem(
     assert result.returncode == 1, result.output[-4000:]
     assert summary.rstrip().endswith("FAILED"), summary
     assert mutant.expected in summary, summary
+    assert "    replay the case: curl " in summary, summary
+    assert "--seed 1 --only " in summary, summary
