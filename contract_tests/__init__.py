@@ -1,0 +1,1 @@
+"""Conformance suite: any server against openapi.yaml, safely, schemathesis under pytest."""

@@ -1,0 +1,377 @@
+"""The suite's own checks, registered with schemathesis; each failure message names the problem.
+
+Section numbers (§) refer to the wire reference, /work/shared/posthog-web-experiments-api.md.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import parse_qs, parse_qsl, urlsplit
+
+import schemathesis
+from schemathesis import Case, CheckContext, Response
+
+from contract_tests import runtime
+from contract_tests.guard import UnsafeRequestRefusedError
+from contract_tests.reference import CREATED_AT_FORMAT, flag_key_problem, normalised_variants
+
+ERROR_KEYS = ("type", "code", "detail", "attr")
+ERROR_TYPES = frozenset(
+    {
+        "validation_error",
+        "invalid_request",
+        "authentication_error",
+        "throttled_error",
+        "server_error",
+    }
+)
+DEFAULT_LIMIT = 100
+WRITE_SCOPE_DETAIL = "API key missing required scope 'experiment:write'"
+READ_SCOPE_DETAIL = "API key missing required scope 'experiment:read'"
+
+
+def _json(response: Response) -> Any:
+    try:
+        return json.loads(response.content)
+    except ValueError:
+        return None
+
+
+def _request_json(response: Response) -> Any:
+    body = response.request.body
+    if body is None:
+        return None
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
+
+
+def _is_item(case: Case[Any]) -> bool:
+    return "{id}" in case.path
+
+
+def _experiments(case: Case[Any], response: Response) -> Iterator[dict[str, Any]]:
+    """The experiment objects a 2xx response carries."""
+    if not 200 <= response.status_code < 300:
+        return
+    body = _json(response)
+    if not isinstance(body, dict):
+        return
+    if case.method.upper() == "GET" and not _is_item(case):
+        results = body.get("results")
+        if isinstance(results, list):
+            yield from (item for item in results if isinstance(item, dict))
+    elif "id" in body:
+        yield body
+
+
+@schemathesis.check
+def posthog_error_envelope(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
+    """Every 4xx body is PostHog's envelope `{"type", "code", "detail", "attr"}` (§8)."""
+    if not 400 <= response.status_code < 500:
+        return None
+    body = _json(response)
+    where = f"{response.status_code} to {case.method.upper()} {case.formatted_path}"
+    if not isinstance(body, dict):
+        raise AssertionError(
+            f"Error envelope broken: {where} has no JSON object body: {response.content[:200]!r}"
+        )
+    problems = []
+    if list(body) != list(ERROR_KEYS):
+        problems.append(f"keys are {list(body)}, expected {list(ERROR_KEYS)}")
+    if body.get("type") not in ERROR_TYPES:
+        problems.append(f"type {body.get('type')!r} is not one of {sorted(ERROR_TYPES)}")
+    for key in ("code", "detail"):
+        if not isinstance(body.get(key), str) or not body.get(key):
+            problems.append(f"{key} {body.get(key)!r} is not a non-empty string")
+    if body.get("attr") is not None and not isinstance(body.get("attr"), str):
+        problems.append(f"attr {body.get('attr')!r} is neither a string nor null")
+    if problems:
+        raise AssertionError(f"Error envelope broken: {where}: " + "; ".join(problems))
+    return True
+
+
+@schemathesis.check
+def feature_flag_key_stable(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
+    """`feature_flag_key` is derived from the name at creation and never changes (§3, §5)."""
+    observed = runtime.current().observed
+    checked = False
+    creating = case.method.upper() == "POST" and response.status_code == 201
+    for experiment in _experiments(case, response):
+        experiment_id, key = experiment.get("id"), experiment.get("feature_flag_key")
+        if not isinstance(experiment_id, int) or not isinstance(key, str):
+            continue
+        if creating:
+            problem = flag_key_problem(str(experiment.get("name", "")), key)
+            if problem is not None:
+                raise AssertionError(f"Flag key not derived from the name: {problem}")
+        previous = observed.flag_keys.setdefault(experiment_id, key)
+        if previous != key:
+            raise AssertionError(
+                f"Flag key changed: experiment {experiment_id} had feature_flag_key "
+                f"{previous!r}, now {key!r} after {case.method.upper()} {case.formatted_path}"
+            )
+        checked = True
+    return True if checked else None
+
+
+@schemathesis.check
+def variants_round_trip(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
+    """Variants come back as sent, `rollout_percentage` first, in request order (§4)."""
+    method = case.method.upper()
+    observed = runtime.current().observed
+    body = _json(response)
+    if not 200 <= response.status_code < 300 or not isinstance(body, dict):
+        return None
+    if method in ("POST", "PUT", "PATCH"):
+        sent = _request_json(response)
+        if not isinstance(sent, dict) or not isinstance(sent.get("variants"), dict):
+            return None
+        expected = normalised_variants(sent["variants"])
+        where = f"{method} {case.formatted_path}"
+    elif method == "GET" and _is_item(case) and body.get("id") in observed.variants:
+        expected = observed.variants[body["id"]]
+        where = f"GET {case.formatted_path} after the last write"
+    else:
+        return None
+    got = body.get("variants")
+    if not isinstance(got, dict):
+        raise AssertionError(f"Variants lost: {where} answered variants={got!r}")
+    if got != expected or list(got) != list(expected):
+        raise AssertionError(
+            f"Variants do not round-trip: {where} sent {json.dumps(expected)[:300]}, "
+            f"got {json.dumps(got)[:300]}"
+        )
+    for variant_name, variant in got.items():
+        if isinstance(variant, dict) and next(iter(variant), None) != "rollout_percentage":
+            raise AssertionError(
+                f"Variants do not round-trip: {where}: variant {variant_name!r} does not start "
+                f"with rollout_percentage: {list(variant)}"
+            )
+    if isinstance(body.get("id"), int):
+        observed.variants[body["id"]] = got
+    return True
+
+
+def _last(params: dict[str, list[str]], key: str) -> str | None:
+    """The value Django's QueryDict.get returns: the last one."""
+    values = params.get(key)
+    return values[-1] if values else None
+
+
+def _positive_int(raw: str | None, *, default: int, strict: bool) -> int:
+    """DRF's `_positive_int`: the fallback rules of §7."""
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        return default
+    if value < 0 or (strict and value == 0):
+        return default
+    return value
+
+
+def _link(request_url: str, params: dict[str, list[str]], **changes: int | None) -> dict[str, Any]:
+    parts = urlsplit(request_url)
+    query = {key: list(values) for key, values in params.items()}
+    for key, value in changes.items():
+        if value is None:
+            query.pop(key, None)
+        else:
+            query[key] = [str(value)]
+    return {
+        "origin": (parts.scheme, parts.netloc),
+        "path": parts.path,
+        "query": query,
+        "order": sorted(query),
+    }
+
+
+def _parse_link(url: str) -> dict[str, Any]:
+    parts = urlsplit(url)
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    query: dict[str, list[str]] = {}
+    for key, value in pairs:
+        query.setdefault(key, []).append(value)
+    return {
+        "origin": (parts.scheme, parts.netloc),
+        "path": parts.path,
+        "query": query,
+        "order": list(dict.fromkeys(key for key, _ in pairs)),
+    }
+
+
+@schemathesis.check
+def pagination_links(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
+    """`next`/`previous` follow `count`, `limit` and `offset` exactly as §7 describes."""
+    if case.method.upper() != "GET" or _is_item(case) or response.status_code != 200:
+        return None
+    body = _json(response)
+    if not isinstance(body, dict) or not isinstance(body.get("count"), int):
+        return None
+    request_url = str(response.request.url)
+    params = parse_qs(urlsplit(request_url).query, keep_blank_values=True)
+    limit = _positive_int(_last(params, "limit"), default=DEFAULT_LIMIT, strict=True)
+    offset = _positive_int(_last(params, "offset"), default=0, strict=False)
+    count = body["count"]
+    where = f"GET {case.formatted_path}?{urlsplit(request_url).query} (count={count})"
+    results = body.get("results")
+    expected_size = max(min(limit, count - offset), 0)
+    if isinstance(results, list) and len(results) != expected_size:
+        raise AssertionError(
+            f"Page size wrong: {where} returned {len(results)} results, expected {expected_size}"
+        )
+    expected_next = (
+        None
+        if offset + limit >= count
+        else _link(request_url, params, limit=limit, offset=offset + limit)
+    )
+    if offset <= 0:
+        expected_previous = None
+    elif offset - limit <= 0:
+        expected_previous = _link(request_url, params, limit=limit, offset=None)
+    else:
+        expected_previous = _link(request_url, params, limit=limit, offset=offset - limit)
+    for name, expected in (("next", expected_next), ("previous", expected_previous)):
+        got = body.get(name)
+        if expected is None:
+            if got is not None:
+                raise AssertionError(
+                    f"Wrong `{name}` link: {where} answered {got!r}, expected null"
+                )
+            continue
+        if not isinstance(got, str):
+            raise AssertionError(f"Wrong `{name}` link: {where} answered {got!r}, expected a URL")
+        parsed = _parse_link(got)
+        if parsed != expected:
+            raise AssertionError(
+                f"Wrong `{name}` link: {where} answered {got!r}; expected origin "
+                f"{expected['origin']}, path {expected['path']!r} and the query "
+                f"{expected['query']} with its keys sorted"
+            )
+    return True
+
+
+@schemathesis.check
+def created_at_is_utc(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
+    """`created_at` is ISO-8601 in UTC with a `Z` (§2)."""
+    checked = False
+    for experiment in _experiments(case, response):
+        value = experiment.get("created_at")
+        if not isinstance(value, str) or not CREATED_AT_FORMAT.fullmatch(value):
+            raise AssertionError(
+                f"created_at not UTC with Z: experiment {experiment.get('id')} has created_at "
+                f"{value!r} in the answer to {case.method.upper()} {case.formatted_path}"
+            )
+        checked = True
+    return True if checked else None
+
+
+def _resend_with_key(response: Response, key: str) -> tuple[int, Any]:
+    state = runtime.current()
+    request = response.request.copy()
+    request.headers["Authorization"] = f"Bearer {key}"
+    resent = state.session.send(request, timeout=30)
+    try:
+        body = resent.json()
+    except ValueError:
+        body = None
+    return resent.status_code, body
+
+
+@schemathesis.check
+def scope_enforced(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
+    """A read-only key cannot write and can read; a key without scopes cannot read (§9)."""
+    state = runtime.current()
+    settings = state.settings
+    method = case.method.upper()
+    if not 200 <= response.status_code < 300:
+        return None
+    label = f"{method} {case.path}"
+    checks: list[tuple[str, str, str | None]] = []
+    if method not in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        return None
+    if settings.read_only_key:
+        if method == "GET":
+            checks.append(("read-only", settings.read_only_key, None))
+        else:
+            checks.append(("read-only", settings.read_only_key, WRITE_SCOPE_DETAIL))
+    if settings.no_scope_key and method == "GET":
+        checks.append(("scope-less", settings.no_scope_key, READ_SCOPE_DETAIL))
+    done = False
+    for kind, key, forbidden_detail in checks:
+        if (label, kind) in state.observed.scope_checked:
+            continue
+        state.observed.scope_checked.add((label, kind))
+        status, body = _resend_with_key(response, key)
+        done = True
+        if forbidden_detail is None:
+            if status != response.status_code:
+                raise AssertionError(
+                    f"Scope not honoured: a {kind} key got {status} for {label}, "
+                    f"the full key got {response.status_code}"
+                )
+            continue
+        detail = body.get("detail") if isinstance(body, dict) else None
+        if status != 403 or detail != forbidden_detail:
+            raise AssertionError(
+                f"Scope not enforced: a {kind} key got {status} {detail!r} for {label}; "
+                f"expected 403 {forbidden_detail!r}"
+            )
+    return True if done else None
+
+
+@schemathesis.check
+def deleted_is_gone(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
+    """After a 204 DELETE the id answers 404 everywhere and is absent from the list (§6)."""
+    if case.method.upper() != "DELETE" or response.status_code != 204:
+        return None
+    state = runtime.current()
+    experiment_id_raw = (case.path_parameters or {}).get("id")
+    try:
+        experiment_id = int(str(experiment_id_raw))
+    except ValueError:
+        return None
+    state.observed.deleted.add(experiment_id)
+    state.observed.variants.pop(experiment_id, None)
+    item_url = str(response.request.url)
+    headers = {"Authorization": str(response.request.headers.get("Authorization", ""))}
+    probes = [
+        ("GET", None),
+        ("PATCH", {"variants": {"control": {"rollout_percentage": 100}}}),
+        ("DELETE", None),
+    ]
+    for method, payload in probes:
+        probe = state.session.request(method, item_url, json=payload, headers=headers, timeout=30)
+        try:
+            detail = probe.json().get("detail")
+        except (ValueError, AttributeError):
+            detail = None
+        if probe.status_code != 404 or detail != "Not found.":
+            raise AssertionError(
+                f"Deleted experiment not gone: {method} {case.formatted_path} after DELETE "
+                f"answered {probe.status_code} {detail!r}, expected 404 'Not found.'"
+            )
+    list_url = item_url.rsplit("/", 2)[0] + "/"
+    url: str | None = list_url + "?limit=500"
+    for _ in range(20):
+        if url is None:
+            break
+        try:
+            page = state.session.get(url, headers=headers, timeout=30)
+        except UnsafeRequestRefusedError:
+            break  # a `next` link off the target; pagination_links reports it
+        body = page.json() if page.status_code == 200 else {}
+        ids = [item.get("id") for item in body.get("results", []) if isinstance(item, dict)]
+        if experiment_id in ids:
+            raise AssertionError(
+                f"Deleted experiment not gone: experiment {experiment_id} is still listed by "
+                f"GET {urlsplit(url).path}?{urlsplit(url).query} after DELETE answered 204"
+            )
+        next_url = body.get("next")
+        url = next_url if isinstance(next_url, str) else None
+    return True

@@ -1,0 +1,119 @@
+"""Schemathesis hooks: keep negative data negative, make positive data semantically valid, and
+steer every write to an experiment this run created."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Any
+from urllib.parse import unquote
+
+import schemathesis
+from schemathesis import Case, HookContext
+from schemathesis.core.parameters import ParameterLocation
+from schemathesis.generation.meta import TestPhase
+from schemathesis.schemas import BaseSchema
+
+from contract_tests import runtime
+from contract_tests.bodies import semantically_valid_body
+from contract_tests.reference import body_verdict
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+LIST_METHODS = frozenset({"GET", "POST", "HEAD", "OPTIONS", "TRACE"})
+VALID_PROJECT_ID = re.compile(r"@current|[0-9]+")
+# Positive writes keep this many experiments of the run alive to aim at.
+POOL_SIZE = 2
+
+
+def _is_negative(case: Case[Any], location: ParameterLocation) -> bool:
+    meta = case.meta
+    return meta is not None and meta.is_negative_at(location)
+
+
+def keep_truly_negative(context: HookContext, case: Case[Any]) -> bool:
+    """Keep a negative case only when PostHog really rejects it, so a 2xx is a real finding.
+
+    Dropped: negative bodies PostHog accepts by documented leniency (§2 numbers as names, names
+    trimmed before the length check; §4 unenforced conventional keys); negative path parameters
+    that are valid once percent-decoded (the coverage phase encodes `@current` as `%40current`
+    and then counts it as a pattern violation); writes other than POST to the list, which the
+    guard refuses because they could address many experiments on a server that is not PostHog.
+    """
+    method = case.method.upper()
+    if "{id}" not in case.path and method not in LIST_METHODS:
+        return False
+    if method in BODY_METHODS and _is_negative(case, ParameterLocation.BODY):
+        return body_verdict(case.body, method) == "reject"
+    if _is_negative(case, ParameterLocation.PATH):
+        return not path_is_valid(case.path_parameters or {})
+    return True
+
+
+def path_is_valid(path_parameters: dict[str, Any]) -> bool:
+    """Whether PostHog would route these path parameters to a project and an experiment id."""
+    project_id = path_parameters.get("project_id")
+    if project_id is not None and not VALID_PROJECT_ID.fullmatch(unquote(str(project_id))):
+        return False
+    experiment_id = path_parameters.get("id")
+    return experiment_id is None or _parses_as_int(experiment_id)
+
+
+def _in_stateful_phase(case: Case[Any]) -> bool:
+    meta = case.meta
+    return meta is not None and meta.phase.name == TestPhase.STATEFUL
+
+
+def _pick(ids: list[int], seed_value: object) -> int:
+    digest = hashlib.sha256(repr(seed_value).encode()).digest()
+    return ids[int.from_bytes(digest[:4], "big") % len(ids)]
+
+
+def _parses_as_int(value: object) -> bool:
+    try:
+        int(unquote(str(value)))
+    except ValueError:
+        return False
+    return True
+
+
+def steer(case: Case[Any]) -> None:
+    """Fix the project, aim item operations at owned experiments, make positive bodies valid."""
+    state = runtime.current()
+    settings = state.settings
+    method = case.method.upper()
+    path_parameters: dict[str, Any] = case.path_parameters or {}
+    project_id = path_parameters.get("project_id")
+    if project_id is not None and VALID_PROJECT_ID.fullmatch(unquote(str(project_id))):
+        # Every valid project id becomes the configured one; invalid ones stay, to see 404s.
+        path_parameters["project_id"] = settings.project_id
+    generated = path_parameters.get("id")
+    if generated is not None and _parses_as_int(generated):
+        addressed = int(unquote(str(generated)))
+        if _in_stateful_phase(case):
+            # Ids from links are this run's own; any other id goes to the tombstone, which
+            # answers 404 every time, so scenarios replay identically (Hypothesis requires it).
+            if addressed not in state.owned_ids() and state.tombstone_id is not None:
+                path_parameters["id"] = state.tombstone_id
+        else:
+            # Writes aim at live experiments of this run; reads also at deleted ones (404s).
+            if method in WRITE_METHODS:
+                state.ensure_pool(POOL_SIZE)
+                candidates = state.owned_live_ids() or state.owned_ids()
+            else:
+                candidates = state.owned_ids()
+            if candidates and addressed not in candidates:
+                path_parameters["id"] = _pick(candidates, generated)
+    if method in BODY_METHODS and not _is_negative(case, ParameterLocation.BODY):
+        case.body = semantically_valid_body(case.body, method, settings.prefix)  # type: ignore[assignment]
+
+
+def steer_before_call(context: HookContext, case: Case[Any], kwargs: dict[str, Any]) -> None:
+    """`before_call` hook: steer every case right before it is sent, in every phase."""
+    steer(case)
+
+
+def install(schema: BaseSchema) -> None:
+    """Register the hooks: filtering on `schema`, steering globally (`before_call` is global)."""
+    schema.hook("filter_case")(keep_truly_negative)
+    schemathesis.hook("before_call")(steer_before_call)

@@ -1,0 +1,167 @@
+"""PostHog's documented server behaviour, as pure functions the checks and hooks share.
+
+Section numbers (§) refer to /work/shared/posthog-web-experiments-api.md, the wire reference.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from datetime import datetime
+from typing import Any, Literal
+
+FLAG_KEY_INFIX = "-web-experiment-feature-"
+FLAG_KEY_MAX_LENGTH = 400
+NAME_MAX_LENGTH = 400
+# §4.6: the substring each unsafe pattern's detail must contain.
+UNSAFE_CONTENT: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"<script", re.IGNORECASE), "script"),
+    (re.compile(r"\bon[a-z]+\s*=", re.IGNORECASE), "event handler"),
+    (re.compile(r"javascript:", re.IGNORECASE), "javascript:"),
+    (re.compile(r"<iframe", re.IGNORECASE), "iframe"),
+    (re.compile(r"<object", re.IGNORECASE), "object"),
+    (re.compile(r"data:text/html", re.IGNORECASE), "data:text/html"),
+)
+CREATED_AT_FORMAT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z")
+
+Verdict = Literal["accept", "reject", "unspecified"]
+
+
+def slugify(value: str) -> str:
+    """Django's slugify, as PostHog applies it to flag keys (§3)."""
+    value = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode("ascii")
+    value = re.sub(r"[^\w\s-]", "", value.lower())
+    return re.sub(r"[-\s]+", "-", value).strip("-_")
+
+
+def expected_flag_key(name: str, suffix: str) -> str:
+    """The flag key PostHog derives from a name and its 10 random hex characters (§3)."""
+    return slugify(name.replace(" ", "-").lower() + FLAG_KEY_INFIX + suffix)
+
+
+def flag_key_problem(name: str, key: str) -> str | None:
+    """Why `key` is not the key §3 derives from `name`, or None when it is."""
+    suffix = key[-10:]
+    if not re.fullmatch(r"[0-9a-f]{10}", suffix):
+        return f"feature_flag_key {key!r} does not end in 10 hex characters"
+    expected = expected_flag_key(name, suffix)
+    if key != expected:
+        return f"feature_flag_key {key!r} is not derived from name {name!r}: expected {expected!r}"
+    return None
+
+
+def normalised_variants(variants: dict[str, Any]) -> dict[str, Any]:
+    """Variants as responses represent them: `rollout_percentage` first, then the rest (§4)."""
+    result: dict[str, Any] = {}
+    for variant_name, variant in variants.items():
+        rest = {k: v for k, v in variant.items() if k != "rollout_percentage"}
+        result[variant_name] = {"rollout_percentage": variant.get("rollout_percentage"), **rest}
+    return result
+
+
+def name_verdict(name: object) -> Verdict:
+    """Whether PostHog accepts `name` (§2)."""
+    if isinstance(name, bool) or name is None:
+        return "reject"
+    if isinstance(name, int | float):
+        return "accept" if math.isfinite(name) else "unspecified"
+    if not isinstance(name, str):
+        return "reject"
+    if "\x00" in name:
+        return "reject"
+    trimmed = name.strip()
+    if not trimmed or len(trimmed) > NAME_MAX_LENGTH:
+        return "reject"
+    if len(slugify(trimmed.replace(" ", "-"))) + len(FLAG_KEY_INFIX) + 10 > FLAG_KEY_MAX_LENGTH:
+        return "reject"
+    return "accept"
+
+
+def variants_verdict(variants: object, *, partial: bool, present: bool) -> Verdict:
+    """Whether PostHog accepts `variants` (§4, checks 1-7 in order)."""
+    if not present:
+        return "reject"
+    if variants is None or not isinstance(variants, dict) or "control" not in variants:
+        return "reject"
+    for variant_name, variant in variants.items():
+        if not isinstance(variant, dict):
+            return "reject"  # PostHog answers 500 here; the contract says 400 (§4.5).
+        if variant.get("rollout_percentage") is None:
+            return "reject"
+        if variant_name == "control":
+            continue
+        transforms = variant.get("transforms")
+        if transforms is None:
+            continue
+        if not isinstance(transforms, list):
+            return "unspecified"
+        for transform in transforms:
+            if not isinstance(transform, dict) or transform.get("selector") is None:
+                return "reject"
+    for variant in variants.values():
+        transforms = variant.get("transforms")
+        if not isinstance(transforms, list):
+            continue
+        for transform in transforms:
+            if not isinstance(transform, dict):
+                continue
+            for content_key in ("text", "html"):
+                content = transform.get(content_key)
+                if isinstance(content, str) and unsafe_content(content) is not None:
+                    return "reject"
+                if content is not None and not isinstance(content, str):
+                    return "unspecified"
+    total = 0.0
+    for variant in variants.values():
+        percentage = variant["rollout_percentage"]
+        if isinstance(percentage, bool) or not isinstance(percentage, int | float):
+            return "reject"
+        if not math.isfinite(percentage) or not 0 <= percentage <= 100:
+            return "reject"
+        total += percentage
+    if total != 100:
+        return "reject"
+    return "accept"
+
+
+def unsafe_content(content: str) -> str | None:
+    """The detail fragment of the first unsafe pattern in `content`, or None (§4.6)."""
+    for pattern, fragment in UNSAFE_CONTENT:
+        if pattern.search(content):
+            return fragment
+    return None
+
+
+def created_at_verdict(value: object) -> Verdict:
+    """Whether PostHog accepts a `created_at` override (§2)."""
+    if not isinstance(value, str):
+        return "reject"
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return "unspecified"
+    return "accept" if 1900 <= parsed.year <= 9000 else "unspecified"
+
+
+def body_verdict(body: object, method: str) -> Verdict:
+    """Whether PostHog accepts a request body for `method` on the experiments API (§2-§5)."""
+    if not isinstance(body, dict):
+        return "reject"
+    verdicts: list[Verdict] = []
+    if method in ("POST", "PUT"):
+        verdicts.append(name_verdict(body["name"]) if "name" in body else "reject")
+    elif "name" in body:
+        verdicts.append(name_verdict(body["name"]))
+    if method in ("PUT", "PATCH") and "created_at" in body:
+        verdicts.append(created_at_verdict(body["created_at"]))
+    verdicts.append(
+        variants_verdict(
+            body.get("variants"), partial=method == "PATCH", present="variants" in body
+        )
+    )
+    if "reject" in verdicts:
+        return "reject"
+    if "unspecified" in verdicts:
+        return "unspecified"
+    return "accept"

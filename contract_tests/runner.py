@@ -1,0 +1,206 @@
+"""`python -m contract_tests`: pick the target, run the suite under pytest, print the summary."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import secrets
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from contract_tests import summary
+from contract_tests.guard import GuardedSession, Ledger, Pacer, Target, delete_leftovers
+from contract_tests.settings import (
+    DEFAULT_LIVE_MAX_CREATES,
+    DEFAULT_LIVE_REQUESTS_PER_MINUTE,
+    DEFAULT_MAX_EXAMPLES,
+    DEFAULT_PREFIX,
+    REPO_ROOT,
+    SettingsError,
+    SuiteSettings,
+)
+from contract_tests.targets import TargetInfo, live_target, mock_target
+
+SUITE_DIR = Path(__file__).resolve().parent
+# How long a child pytest may take to run its own cleanup after Ctrl-C.
+INTERRUPT_GRACE_SECONDS = 60
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Command-line options of the runner."""
+    parser = argparse.ArgumentParser(
+        prog="python -m contract_tests",
+        description="Check a PostHog web experiments server against openapi.yaml.",
+    )
+    parser.add_argument(
+        "--live",
+        action="store_true",
+        help="run against POSTHOG_HOST / POSTHOG_PROJECT_ID / POSTHOG_PERSONAL_API_KEY"
+        " instead of an embedded posthog_mock",
+    )
+    parser.add_argument("--seed", type=int, help="reproduce a run (printed in every summary)")
+    parser.add_argument(
+        "--max-examples",
+        type=int,
+        default=DEFAULT_MAX_EXAMPLES,
+        help=f"generated examples per operation and phase (default {DEFAULT_MAX_EXAMPLES})",
+    )
+    parser.add_argument(
+        "--max-creates",
+        type=int,
+        help=f"experiments the run may create (default {DEFAULT_LIVE_MAX_CREATES} live,"
+        " unbounded against the mock)",
+    )
+    parser.add_argument(
+        "--prefix",
+        default=DEFAULT_PREFIX,
+        help=f"name prefix of created experiments (default {DEFAULT_PREFIX!r})",
+    )
+    parser.add_argument(
+        "--requests-per-minute",
+        type=int,
+        help=f"pace requests (default {DEFAULT_LIVE_REQUESTS_PER_MINUTE} live, unpaced mock)",
+    )
+    parser.add_argument(
+        "--reports-dir", type=Path, default=REPO_ROOT / "reports", help="default: reports/"
+    )
+    parser.add_argument(
+        "--only",
+        dest="select",
+        metavar="TEST",
+        help="run one test of the suite, as the summary names it, e.g."
+        " 'test_operation[GET /api/projects/{project_id}/web_experiments/]'",
+    )
+    return parser
+
+
+def settings_for(args: argparse.Namespace, target: TargetInfo) -> SuiteSettings:
+    """The suite settings for parsed options and a resolved target."""
+    live = bool(args.live)
+    max_creates = args.max_creates
+    if max_creates is None and live:
+        max_creates = DEFAULT_LIVE_MAX_CREATES
+    rpm = args.requests_per_minute
+    if rpm is None and live:
+        rpm = DEFAULT_LIVE_REQUESTS_PER_MINUTE
+    reports_dir: Path = args.reports_dir.resolve()
+    return SuiteSettings(
+        mode="live" if live else "mock",
+        base_url=target.base_url,
+        api_key=target.api_key,
+        project_id=target.project_id,
+        seed=args.seed if args.seed is not None else secrets.randbelow(2**31),
+        max_examples=args.max_examples,
+        max_creates=max_creates,
+        prefix=args.prefix,
+        requests_per_minute=rpm,
+        read_only_key=target.read_only_key,
+        no_scope_key=target.no_scope_key,
+        state_file=reports_dir / "contract-state.json",
+        reports_dir=reports_dir,
+    )
+
+
+def keyword_expression(test_name: str) -> str:
+    """A pytest `-k` expression selecting the test the summary names.
+
+    Schemathesis' per-operation items cannot be selected by node id, and `-k` rejects the
+    braces and spaces of their names, so this matches on the method and the path's last part.
+    """
+    match = re.fullmatch(r"test_operation\[([A-Z]+) (\S+)\]", test_name)
+    if match is None:
+        return test_name.rsplit("::", 1)[-1]
+    method, path = match.groups()
+    on_list = "" if path.endswith("web_experiments/") else "not "
+    return f"test_operation[{method} and {on_list}web_experiments/]"
+
+
+def run_suite(settings: SuiteSettings, select: str | None) -> int:
+    """Run pytest on the suite in a child process; return the exit code after cleanup."""
+    settings.reports_dir.mkdir(parents=True, exist_ok=True)
+    settings.state_file.unlink(missing_ok=True)
+    junit = settings.reports_dir / "contract-junit.xml"
+    html = settings.reports_dir / "schemathesis-html" / "index.html"
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        str(SUITE_DIR / "test_conformance.py"),
+        "-p",
+        "no:cacheprovider",
+        f"--junitxml={junit}",
+        "--timeout=3600",
+        "-q",
+        "--no-header",
+        "--tb=short",
+    ]
+    if select:
+        command += ["-k", keyword_expression(select)]
+    print(f"contract suite: {settings.mode} target {settings.base_url}, seed {settings.seed}")
+    sys.stdout.flush()
+    env = {**os.environ, **settings.to_env(), "PYTHONHASHSEED": "0"}
+    interrupted = False
+    process = subprocess.Popen(command, env=env, cwd=REPO_ROOT)
+    try:
+        returncode = process.wait()
+    except KeyboardInterrupt:
+        interrupted = True
+        try:
+            returncode = process.wait(timeout=INTERRUPT_GRACE_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            returncode = process.wait()
+    finally:
+        ledger = Ledger.load(settings.state_file)
+        leftovers = cleanup(settings, ledger)
+    replay = ["python", "-m", "contract_tests", *(["--live"] if settings.mode == "live" else [])]
+    replay += ["--max-examples", str(settings.max_examples)]
+    print(
+        summary.render(
+            mode=settings.mode,
+            base_url=settings.base_url,
+            seed=settings.seed,
+            junit=junit,
+            html=html,
+            ledger=ledger,
+            leftovers=leftovers,
+            replay=replay,
+            list_flags=settings.mode == "live",
+            state_file=settings.state_file,
+            scope_checked=settings.read_only_key is not None,
+        )
+    )
+    if interrupted:
+        return 130
+    if leftovers:
+        return 1
+    return returncode
+
+
+def cleanup(settings: SuiteSettings, ledger: Ledger) -> list[int]:
+    """Delete what the pytest process could not (killed, crashed); return ids still alive."""
+    if not ledger.live_ids():
+        return []
+    session = GuardedSession(
+        Target(settings.base_url, settings.project_id),
+        ledger,
+        max_creates=0,
+        pacer=Pacer(settings.requests_per_minute),
+    )
+    return delete_leftovers(session, settings.api_key)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of `python -m contract_tests`."""
+    args = build_parser().parse_args(argv)
+    try:
+        if args.live:
+            return run_suite(settings_for(args, live_target(os.environ)), args.select)
+        with mock_target() as target:
+            return run_suite(settings_for(args, target), args.select)
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2

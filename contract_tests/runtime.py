@@ -1,0 +1,154 @@
+"""State one suite process shares between its hooks, checks and tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from requests import Response
+
+from contract_tests.guard import GuardedSession, Ledger, Pacer, Target
+from contract_tests.settings import SuiteSettings
+
+CANONICAL_VARIANTS: dict[str, Any] = {
+    "control": {"rollout_percentage": 50, "transforms": []},
+    "test": {
+        "rollout_percentage": 50,
+        "transforms": [{"selector": "#page h1", "text": "Up, UP and Away!", "html": ""}],
+    },
+}
+# Creates kept back from generated POSTs so checks that re-send a create stay within the budget.
+CREATE_RESERVE = 2
+
+
+@dataclass
+class Observed:
+    """What the run has seen of each experiment, so later responses can be compared."""
+
+    flag_keys: dict[int, str] = field(default_factory=dict)
+    variants: dict[int, Any] = field(default_factory=dict)
+    deleted: set[int] = field(default_factory=set)
+    scope_checked: set[tuple[str, str]] = field(default_factory=set)
+
+
+@dataclass
+class Runtime:
+    """The settings, the guarded session and what was observed, for one pytest session."""
+
+    settings: SuiteSettings
+    session: GuardedSession
+    observed: Observed = field(default_factory=Observed)
+    pool_counter: int = 0
+    pool_broken: bool = False
+    tombstone_id: int | None = None
+
+    @classmethod
+    def create(cls, settings: SuiteSettings) -> Runtime:
+        """Build the runtime with a fresh ledger at the settings' state file."""
+        ledger = Ledger(path=settings.state_file)
+        ledger.save()
+        session = GuardedSession(
+            Target(settings.base_url, settings.project_id),
+            ledger,
+            max_creates=settings.max_creates,
+            pacer=Pacer(settings.requests_per_minute),
+        )
+        return cls(settings=settings, session=session)
+
+    @property
+    def auth_headers(self) -> dict[str, str]:
+        """The Authorization header of the configured key."""
+        return {"Authorization": f"Bearer {self.settings.api_key}"}
+
+    @property
+    def collection_url(self) -> str:
+        """Absolute URL of the configured project's experiment list."""
+        return f"{self.settings.base_url}/api/projects/{self.settings.project_id}/web_experiments/"
+
+    def item_url(self, experiment_id: int) -> str:
+        """Absolute URL of one experiment in the configured project."""
+        return f"{self.collection_url}{experiment_id}/"
+
+    def may_create(self, *, stateful: bool = False) -> bool:
+        """Whether a generated create may still be sent without eating a reserve.
+
+        A bounded budget keeps a third for the stateful phase, which runs last, and always a few
+        creates for checks that re-send a create (to a server that wrongly accepts it).
+        """
+        left = self.session.creates_left()
+        if left is None:
+            return True
+        max_creates = self.session.max_creates or 0
+        reserve = CREATE_RESERVE + (0 if stateful else max_creates // 3)
+        return left > reserve
+
+    def make_tombstone(self) -> None:
+        """Create and delete one experiment: an id of this run that answers 404 for good."""
+        if not self.may_create(stateful=True):
+            return
+        response = self.session.post(
+            self.collection_url,
+            json={"name": f"{self.settings.prefix}tombstone", "variants": CANONICAL_VARIANTS},
+            headers=self.auth_headers,
+            timeout=30,
+        )
+        created = self.session.ledger.created.get(_response_id(response))
+        if response.status_code == 201 and created is not None:
+            created_id = created.id
+            self.session.delete(self.item_url(created_id), headers=self.auth_headers, timeout=30)
+            self.tombstone_id = created_id
+
+    def owned_live_ids(self) -> list[int]:
+        """Experiments of this run that should still exist, oldest first."""
+        return sorted(self.session.ledger.live_ids())
+
+    def owned_ids(self) -> list[int]:
+        """Every experiment this run created, deleted ones included."""
+        return sorted(self.session.ledger.created)
+
+    def ensure_pool(self, size: int) -> None:
+        """Create experiments until `size` owned ones exist, as far as the budget allows.
+
+        Gives up for the rest of the run when a create does not yield a trackable experiment,
+        so a broken server cannot make the suite create experiments in a loop.
+        """
+        while not self.pool_broken and len(self.owned_live_ids()) < size and self.may_create():
+            self.pool_counter += 1
+            known = len(self.session.ledger.created)
+            response = self.session.post(
+                self.collection_url,
+                json={
+                    "name": f"{self.settings.prefix}pool {self.pool_counter}",
+                    "variants": CANONICAL_VARIANTS,
+                },
+                headers=self.auth_headers,
+                timeout=30,
+            )
+            if response.status_code != 201 or len(self.session.ledger.created) == known:
+                self.pool_broken = True
+
+
+def _response_id(response: Response) -> int:
+    """The `id` of a JSON object response, or -1."""
+    try:
+        body = response.json()
+    except ValueError:
+        return -1
+    value = body.get("id") if isinstance(body, dict) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else -1
+
+
+_RUNTIME: Runtime | None = None
+
+
+def install(runtime: Runtime) -> None:
+    """Make `runtime` the one hooks and checks use."""
+    global _RUNTIME  # noqa: PLW0603
+    _RUNTIME = runtime
+
+
+def current() -> Runtime:
+    """The runtime of this pytest session."""
+    if _RUNTIME is None:
+        raise RuntimeError("no contract suite runtime: run the suite via python -m contract_tests")
+    return _RUNTIME

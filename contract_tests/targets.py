@@ -1,0 +1,87 @@
+"""What the suite runs against: the embedded mock server, or a live PostHog named by env vars."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from contract_tests.settings import SettingsError
+
+LIVE_VARIABLES = ("POSTHOG_HOST", "POSTHOG_PROJECT_ID", "POSTHOG_PERSONAL_API_KEY")
+# Optional: a key with only `experiment:read`, so scope enforcement can be checked live too.
+LIVE_READ_ONLY_VARIABLE = "POSTHOG_READ_ONLY_API_KEY"
+
+MOCK_FULL_KEY = "phx_contract_all_scopes"
+MOCK_READ_ONLY_KEY = "phx_contract_read_only"
+MOCK_NO_SCOPE_KEY = "phx_contract_no_scopes"
+MOCK_PROJECT_ID = 1
+MOCK_CONFIG = f"""\
+[server]
+rate_limit = false
+
+[[projects]]
+id = {MOCK_PROJECT_ID}
+
+[[keys]]
+value = "{MOCK_FULL_KEY}"
+scopes = ["*"]
+current_project = {MOCK_PROJECT_ID}
+
+[[keys]]
+value = "{MOCK_READ_ONLY_KEY}"
+scopes = ["experiment:read"]
+current_project = {MOCK_PROJECT_ID}
+
+[[keys]]
+value = "{MOCK_NO_SCOPE_KEY}"
+scopes = []
+current_project = {MOCK_PROJECT_ID}
+"""
+
+
+@dataclass(frozen=True)
+class TargetInfo:
+    """A server to check, the project to use and the keys to use it with."""
+
+    base_url: str
+    project_id: str
+    api_key: str
+    read_only_key: str | None = None
+    no_scope_key: str | None = None
+
+
+def live_target(environ: Mapping[str, str]) -> TargetInfo:
+    """The live PostHog named by POSTHOG_HOST, POSTHOG_PROJECT_ID, POSTHOG_PERSONAL_API_KEY."""
+    missing = [name for name in LIVE_VARIABLES if not environ.get(name, "").strip()]
+    if missing:
+        raise SettingsError("contract-live needs " + ", ".join(missing) + " (nothing was sent)")
+    project_id = environ["POSTHOG_PROJECT_ID"].strip()
+    if not project_id.isdigit():
+        raise SettingsError(f"POSTHOG_PROJECT_ID must be a numeric project id, not {project_id!r}")
+    return TargetInfo(
+        base_url=environ["POSTHOG_HOST"].strip().rstrip("/"),
+        project_id=project_id,
+        api_key=environ["POSTHOG_PERSONAL_API_KEY"].strip(),
+        read_only_key=environ.get(LIVE_READ_ONLY_VARIABLE, "").strip() or None,
+    )
+
+
+@contextmanager
+def mock_target() -> Iterator[TargetInfo]:
+    """Start posthog_mock on a free loopback port with a fresh database; stop it afterwards."""
+    from posthog_mock.testing import MockServer  # noqa: PLC0415  (only needed for mock runs)
+
+    with tempfile.TemporaryDirectory(prefix="contract-mock-") as tmp:
+        config_path = Path(tmp) / "mock.toml"
+        config_path.write_text(MOCK_CONFIG, encoding="utf-8")
+        with MockServer.start(db_path=Path(tmp) / "mock.db", config_path=config_path) as server:
+            yield TargetInfo(
+                base_url=str(server.base_url).rstrip("/"),
+                project_id=str(MOCK_PROJECT_ID),
+                api_key=MOCK_FULL_KEY,
+                read_only_key=MOCK_READ_ONLY_KEY,
+                no_scope_key=MOCK_NO_SCOPE_KEY,
+            )

@@ -1,0 +1,177 @@
+"""The guarded session: what it refuses, what it records, how it paces and waits."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from requests.adapters import BaseAdapter
+
+from contract_tests.guard import (
+    CreateBudgetExhaustedError,
+    GuardedSession,
+    Ledger,
+    Pacer,
+    Target,
+    UnsafeRequestRefusedError,
+    addressed_experiment,
+    delete_leftovers,
+)
+
+BASE = "http://127.0.0.1:9"
+LIST = f"{BASE}/api/projects/1/web_experiments/"
+
+
+class ScriptedAdapter(BaseAdapter):
+    """Answers from a script instead of the network, and remembers what was sent."""
+
+    def __init__(self, answers: list[tuple[int, dict[str, Any] | None]]) -> None:
+        super().__init__()
+        self.answers = answers
+        self.sent: list[tuple[str, str]] = []
+
+    def send(  # type: ignore[override]  # the keyword arguments are not used
+        self, request: requests.PreparedRequest, **kwargs: Any
+    ) -> requests.Response:
+        self.sent.append((str(request.method), str(request.url)))
+        status, body = self.answers.pop(0) if self.answers else (200, {})
+        response = requests.Response()
+        response.status_code = status
+        response._content = b"" if body is None else json.dumps(body).encode()
+        response.request = request
+        response.url = str(request.url)
+        return response
+
+    def close(self) -> None:
+        """Nothing to close."""
+
+
+def make_session(
+    tmp_path: Path, answers: list[tuple[int, dict[str, Any] | None]], max_creates: int | None = 5
+) -> tuple[GuardedSession, ScriptedAdapter, list[float]]:
+    slept: list[float] = []
+    session = GuardedSession(
+        Target(BASE, "1"),
+        Ledger(path=tmp_path / "state.json"),
+        max_creates=max_creates,
+        pacer=Pacer(None),
+        sleep=slept.append,
+    )
+    adapter = ScriptedAdapter(answers)
+    session.mount("http://", adapter)
+    return session, adapter, slept
+
+
+def created(experiment_id: int) -> tuple[int, dict[str, Any]]:
+    return 201, {"id": experiment_id, "name": "x", "feature_flag_key": f"x-{experiment_id}"}
+
+
+@pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE", "POST"])
+@pytest.mark.parametrize("raw_id", ["7", "0007", "%2B7", "7_0", "%207"])
+def test_write_to_experiment_not_created_by_the_run_is_refused(
+    tmp_path: Path, method: str, raw_id: str
+) -> None:
+    session, adapter, _ = make_session(tmp_path, [])
+    with pytest.raises(UnsafeRequestRefusedError, match="was not created by this run"):
+        session.request(method, f"{LIST}{raw_id}/")
+    assert adapter.sent == []
+    assert session.ledger.refused
+
+
+def test_reads_of_any_experiment_are_sent(tmp_path: Path) -> None:
+    session, adapter, _ = make_session(tmp_path, [(200, {"id": 7})])
+    session.get(f"{LIST}7/")
+    assert adapter.sent == [("GET", f"{LIST}7/")]
+
+
+def test_write_to_created_experiment_is_sent_and_delete_is_recorded(tmp_path: Path) -> None:
+    session, adapter, _ = make_session(tmp_path, [created(41), (200, {}), (204, None)])
+    session.post(LIST, json={})
+    session.patch(f"{LIST}41/", json={})
+    session.delete(f"{LIST}41")
+    assert [m for m, _ in adapter.sent] == ["POST", "PATCH", "DELETE"]
+    ledger = Ledger.load(tmp_path / "state.json")
+    assert ledger.created[41].deleted
+    assert ledger.created[41].feature_flag_key == "x-41"
+
+
+def test_non_numeric_ids_cannot_address_an_experiment_and_are_sent(tmp_path: Path) -> None:
+    session, adapter, _ = make_session(tmp_path, [(404, {})])
+    session.delete(f"{LIST}abc/")
+    assert adapter.sent == [("DELETE", f"{LIST}abc/")]
+
+
+def test_create_beyond_budget_is_refused(tmp_path: Path) -> None:
+    session, adapter, _ = make_session(tmp_path, [created(1), created(2)], max_creates=2)
+    session.post(LIST, json={})
+    session.post(LIST, json={})
+    with pytest.raises(CreateBudgetExhaustedError, match="at most 2 experiments"):
+        session.post(LIST, json={})
+    assert len(adapter.sent) == 2
+
+
+def test_create_answered_200_is_still_tracked_for_cleanup(tmp_path: Path) -> None:
+    session, _, _ = make_session(tmp_path, [(200, {"id": 5, "feature_flag_key": "k"})])
+    session.post(LIST, json={})
+    assert session.ledger.live_ids() == [5]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://example.com/api/projects/1/web_experiments/",
+        f"{BASE}/api/projects/1/feature_flags/3/",
+        f"{LIST}",
+    ],
+)
+def test_writes_elsewhere_are_refused(tmp_path: Path, url: str) -> None:
+    session, adapter, _ = make_session(tmp_path, [])
+    with pytest.raises(UnsafeRequestRefusedError):
+        session.delete(url)
+    assert adapter.sent == []
+
+
+def test_throttled_request_waits_as_long_as_asked_and_retries(tmp_path: Path) -> None:
+    detail = "Request was throttled. Expected available in 12 seconds."
+    session, adapter, slept = make_session(
+        tmp_path, [(429, {"detail": detail}), (200, {"count": 0})]
+    )
+    response = session.get(LIST)
+    assert response.status_code == 200
+    assert slept == [12.0]
+    assert len(adapter.sent) == 2
+
+
+def test_pacer_spaces_requests_to_the_rate() -> None:
+    now = [0.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    pacer = Pacer(480, clock=lambda: now[0], sleep=sleep)
+    for _ in range(5):
+        pacer.wait()
+    assert slept == pytest.approx([0.125] * 4)
+
+
+def test_delete_leftovers_deletes_only_live_created_experiments(tmp_path: Path) -> None:
+    session, adapter, _ = make_session(tmp_path, [created(1), created(2), (204, None), (204, None)])
+    session.post(LIST, json={})
+    session.post(LIST, json={})
+    session.delete(f"{LIST}1/")
+    assert delete_leftovers(session, "key") == []
+    assert adapter.sent[-1] == ("DELETE", f"{LIST}2/")
+    assert session.ledger.live_ids() == []
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("12", 12), ("%2B12", 12), ("0012", 12), ("1_2", 12), ("abc", None), ("1.5", None)],
+)
+def test_addressed_experiment_follows_int(raw: str, expected: int | None) -> None:
+    assert addressed_experiment(raw) == expected

@@ -1,0 +1,125 @@
+"""Live mode is safe: foreign experiments stay byte-identical, the run cleans up after itself."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from contract_tests.settings import REPO_ROOT
+from posthog_mock.testing import MockServer
+from tests.contract.conftest import live_env, run_contract
+
+SEEDED = 5
+SEED_BODY: dict[str, Any] = {
+    "variants": {
+        "control": {"rollout_percentage": 70, "transforms": []},
+        "test": {"rollout_percentage": 30, "transforms": [{"selector": "h1", "text": "Hi"}]},
+    },
+    "created_at": "2024-05-01T12:00:00.000001Z",
+}
+
+
+def seed_experiments(client: httpx.Client) -> list[int]:
+    ids = []
+    for index in range(SEEDED):
+        response = client.post(
+            "/_mock/projects/1/web_experiments/",
+            json={**SEED_BODY, "name": f"Customer experiment {index}"},
+        )
+        assert response.status_code == 201, response.text
+        ids.append(response.json()["id"])
+    return ids
+
+
+def snapshot(client: httpx.Client, ids: list[int]) -> dict[int, bytes]:
+    return {i: client.get(f"/api/projects/1/web_experiments/{i}/").content for i in ids}
+
+
+def listed_ids(client: httpx.Client) -> list[int]:
+    body = client.get("/api/projects/1/web_experiments/", params={"limit": 10_000}).json()
+    return sorted(item["id"] for item in body["results"])
+
+
+@pytest.mark.slow
+def test_live_mode_leaves_experiments_it_did_not_create_byte_identical(
+    mock_server: MockServer, mock_client: httpx.Client, tmp_path: Path
+) -> None:
+    seeded = seed_experiments(mock_client)
+    before = snapshot(mock_client, seeded)
+
+    result = run_contract(
+        [
+            "--live",
+            "--seed",
+            "3",
+            "--max-examples",
+            "5",
+            "--requests-per-minute",
+            "0",
+            "--reports-dir",
+            str(tmp_path),
+        ],
+        live_env(mock_server.base_url),
+    )
+
+    assert result.returncode == 0, result.output[-4000:]
+    assert snapshot(mock_client, seeded) == before
+    assert listed_ids(mock_client) == seeded
+    state = json.loads((tmp_path / "contract-state.json").read_text())
+    created = state["created"]
+    assert 0 < len(created) <= 25
+    assert all(item["deleted"] for item in created)
+    assert all(item["name"].startswith("contract-suite-") for item in created)
+    assert f"Feature flags left behind ({len(created)}; DELETE keeps them):" in result.output
+    for item in created:
+        assert item["feature_flag_key"] in result.output
+
+
+@pytest.mark.slow
+def test_interrupted_live_run_deletes_what_it_created(
+    mock_server: MockServer, mock_client: httpx.Client, tmp_path: Path
+) -> None:
+    seeded = seed_experiments(mock_client)
+    state_file = tmp_path / "contract-state.json"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "contract_tests",
+            "--live",
+            "--seed",
+            "5",
+            "--max-examples",
+            "50",
+            "--requests-per-minute",
+            "600",
+            "--reports-dir",
+            str(tmp_path),
+        ],
+        env=live_env(mock_server.base_url),
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if state_file.exists() and json.loads(state_file.read_text() or "{}").get("created"):
+            break
+        time.sleep(0.2)
+    os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in a terminal does
+    output, _ = process.communicate(timeout=120)
+
+    assert process.returncode == 130, output[-4000:]
+    assert listed_ids(mock_client) == seeded
+    assert "Experiments created:" in output

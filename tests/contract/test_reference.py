@@ -1,0 +1,132 @@
+"""The reference rules the checks and hooks rely on, against the examples of the wire reference."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from contract_tests.bodies import semantically_valid_body, split_evenly
+from contract_tests.reference import body_verdict, flag_key_problem, slugify
+
+STD: dict[str, Any] = {
+    "name": "Zero to Web Experiment",
+    "variants": {
+        "control": {
+            "transforms": [{"text": "There goes Superman!", "selector": "h1"}],
+            "rollout_percentage": 70,
+        },
+        "test": {
+            "transforms": [{"text": "Up, UP and Away!", "selector": "h1"}],
+            "rollout_percentage": 30,
+        },
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("Zero to Web Experiment", "zero-to-web-experiment-web-experiment-feature-3fa90c1b2d"),
+        ("Hello, World!", "hello-world-web-experiment-feature-0123456789"),
+        ("active_web_experiment", "active_web_experiment-web-experiment-feature-abcdef0123"),
+    ],
+)
+def test_flag_key_examples_of_the_reference_are_derived(name: str, key: str) -> None:
+    assert flag_key_problem(name, key) is None
+
+
+def test_flag_key_from_another_name_is_a_problem() -> None:
+    problem = flag_key_problem("Other", "zero-to-web-experiment-web-experiment-feature-3fa90c1b2d")
+    assert problem is not None
+    assert "not derived from name 'Other'" in problem
+
+
+def test_slugify_keeps_inner_underscores_and_drops_non_ascii() -> None:
+    assert slugify("_Café  au--lait_") == "cafe-au-lait"
+
+
+@pytest.mark.parametrize(
+    ("body", "method", "verdict"),
+    [
+        pytest.param(STD, "POST", "accept", id="std"),
+        pytest.param({**STD, "name": 5}, "POST", "accept", id="number-name-coerced"),
+        pytest.param({**STD, "name": "   "}, "POST", "reject", id="blank-name"),
+        pytest.param({**STD, "name": " " + "a" * 360 + " "}, "POST", "accept", id="trimmed"),
+        pytest.param({"name": "x"}, "POST", "reject", id="no-variants"),
+        pytest.param({"name": "x"}, "PATCH", "reject", id="patch-without-variants"),
+        pytest.param(
+            {"variants": {"test": {"rollout_percentage": 100}}}, "PATCH", "reject", id="no-control"
+        ),
+        pytest.param(
+            {"variants": {"control": {"rollout_percentage": 60}}},
+            "PATCH",
+            "reject",
+            id="sum-not-100",
+        ),
+        pytest.param(
+            {"variants": {"control": {"rollout_percentage": "100"}}},
+            "PATCH",
+            "reject",
+            id="string-percentage",
+        ),
+        pytest.param(
+            {
+                "variants": {
+                    "control": {"rollout_percentage": 50},
+                    "test": {"rollout_percentage": 50, "transforms": [{"text": "x"}]},
+                }
+            },
+            "PATCH",
+            "reject",
+            id="no-selector",
+        ),
+        pytest.param(
+            {
+                "variants": {
+                    "control": {
+                        "rollout_percentage": 100,
+                        "transforms": [{"html": "<img onerror=alert(1)>"}],
+                    }
+                }
+            },
+            "PATCH",
+            "reject",
+            id="event-handler",
+        ),
+        pytest.param(
+            {"variants": {"control": {"rollout_percentage": 100, "is_new": 5}}},
+            "PATCH",
+            "accept",
+            id="unenforced-conventional-key",
+        ),
+    ],
+)
+def test_body_verdict_follows_the_reference(body: Any, method: str, verdict: str) -> None:
+    assert body_verdict(body, method) == verdict
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 7])
+def test_split_evenly_sums_to_100(count: int) -> None:
+    assert sum(split_evenly(count)) == 100
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"name": "\u0000 " * 300, "variants": {"control": {"rollout_percentage": 3}, "b": {}}},
+        {
+            "name": "x",
+            "variants": {
+                "control": {"transforms": [{"html": "<script>"}]},
+                "t": {"rollout_percentage": 1, "transforms": [{}]},
+            },
+        },
+        {"name": "x", "variants": []},
+    ],
+)
+def test_semantically_valid_body_is_accepted_and_prefixed(body: Any) -> None:
+    fixed = semantically_valid_body(body, "POST", "contract-suite-")
+    assert isinstance(fixed, dict)
+    assert fixed["name"].startswith("contract-suite-")
+    assert body_verdict(fixed, "POST") == "accept"

@@ -1,0 +1,114 @@
+"""The runner's interface: configuration errors, exclusions table, settings round trip."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from contract_tests.exclusions import EXCLUSIONS, OPERATION_IDS
+from contract_tests.runner import keyword_expression
+from contract_tests.settings import REPO_ROOT, SettingsError, SuiteSettings
+from contract_tests.targets import live_target
+from tests.contract.conftest import run_contract
+
+
+@pytest.mark.parametrize(
+    ("env", "missing"),
+    [
+        ({}, "POSTHOG_HOST, POSTHOG_PROJECT_ID, POSTHOG_PERSONAL_API_KEY"),
+        (
+            {"POSTHOG_HOST": "https://us.posthog.com"},
+            "POSTHOG_PROJECT_ID, POSTHOG_PERSONAL_API_KEY",
+        ),
+        ({"POSTHOG_HOST": "h", "POSTHOG_PROJECT_ID": "1"}, "POSTHOG_PERSONAL_API_KEY"),
+    ],
+)
+def test_live_target_names_missing_variables(env: dict[str, str], missing: str) -> None:
+    with pytest.raises(SettingsError, match=re.escape(f"contract-live needs {missing} (nothing")):
+        live_target(env)
+
+
+def test_live_run_without_variables_prints_one_line_and_sends_nothing() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("POSTHOG_")}
+    # An unroutable proxy would make any request fail loudly; none may be attempted.
+    env["HTTPS_PROXY"] = env["HTTP_PROXY"] = "http://127.0.0.1:9"
+    completed = subprocess.run(
+        [sys.executable, "-m", "contract_tests", "--live"],
+        env=env,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert completed.returncode == 2
+    assert completed.stdout == ""
+    assert completed.stderr.strip().splitlines() == [
+        "error: contract-live needs POSTHOG_HOST, POSTHOG_PROJECT_ID, POSTHOG_PERSONAL_API_KEY"
+        " (nothing was sent)"
+    ]
+
+
+def test_settings_round_trip_through_the_environment() -> None:
+    settings = SuiteSettings(
+        mode="live",
+        base_url="https://us.posthog.com",
+        api_key="phx_k",
+        project_id="7",
+        seed=42,
+        max_examples=9,
+        max_creates=25,
+        prefix="p-",
+        requests_per_minute=400,
+        read_only_key="phx_r",
+    )
+    assert SuiteSettings.from_env(settings.to_env()) == settings
+
+
+def test_every_exclusion_names_a_known_operation_a_reason_and_a_section() -> None:
+    for exclusion in EXCLUSIONS:
+        assert exclusion.operation_id in OPERATION_IDS
+        assert len(exclusion.reason) > 40
+        assert exclusion.reference.startswith("§")
+    assert len({(e.operation_id, e.check) for e in EXCLUSIONS}) == len(EXCLUSIONS)
+
+
+@pytest.mark.parametrize(
+    ("test_name", "expression"),
+    [
+        (
+            "test_operation[GET /api/projects/{project_id}/web_experiments/]",
+            "test_operation[GET and web_experiments/]",
+        ),
+        (
+            "test_operation[DELETE /api/projects/{project_id}/web_experiments/{id}/]",
+            "test_operation[DELETE and not web_experiments/]",
+        ),
+        ("TestStateful::runTest", "runTest"),
+    ],
+)
+def test_only_turns_summary_names_into_keyword_expressions(test_name: str, expression: str) -> None:
+    assert keyword_expression(test_name) == expression
+
+
+@pytest.mark.slow
+def test_same_seed_reproduces_the_run(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("POSTHOG_", "CONTRACT_"))}
+    states = []
+    for attempt in ("first", "second"):
+        reports = tmp_path / attempt
+        result = run_contract(
+            ["--seed", "99", "--max-examples", "5", "--reports-dir", str(reports)], env
+        )
+        assert result.returncode == 0, result.output[-4000:]
+        assert "seed 99" in result.output
+        states.append(json.loads((reports / "contract-state.json").read_text()))
+    first, second = states
+    assert first["requests_sent"] == second["requests_sent"]
+    assert [e["name"] for e in first["created"]] == [e["name"] for e in second["created"]]
