@@ -10,8 +10,11 @@ BIN := $(VENV)/bin
 VENV_STAMP := $(VENV)/.synced
 NODE_STAMP := node_modules/.installed
 PYTEST_ARGS ?=
+CONTRACT_ARGS ?=
+# The live contract target reads these from the environment or from `make contract-live VAR=value`.
+export POSTHOG_HOST POSTHOG_PROJECT_ID POSTHOG_PERSONAL_API_KEY POSTHOG_READ_ONLY_API_KEY
 
-.PHONY: help install generate check-generated lint format typecheck test check clean mock mock-reset bench-mock bench-sdk bench
+.PHONY: help install generate check-generated lint format typecheck test check clean mock mock-reset bench-mock bench-sdk bench contract contract-live
 
 help: ## Show every target with its description
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -52,7 +55,13 @@ test: $(VENV_STAMP) ## Run the test suite
 	@$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "error: pytest selected no tests" >&2; exit 1; fi; exit $$rc
 
-check: lint typecheck check-generated test ## Everything CI runs (the README's test command)
+contract: $(VENV_STAMP) ## Conformance suite against a fresh embedded mock (reports/: JUnit, HTML)
+	$(BIN)/python -m contract_tests $(CONTRACT_ARGS)
+
+contract-live: $(VENV_STAMP) ## Conformance suite against POSTHOG_HOST, touching only what it creates
+	$(BIN)/python -m contract_tests --live $(CONTRACT_ARGS)
+
+check: lint typecheck check-generated test contract ## Everything CI runs (the README's test command)
 
 mock: $(VENV_STAMP) ## Run the PostHog mock on http://127.0.0.1:8010, data in .mock/ (MOCK_ARGS="--config mock.toml")
 	$(BIN)/python -m posthog_mock $(MOCK_ARGS)

@@ -111,7 +111,7 @@ class MockServer:
             command += ["--config", str(self.config_path)]
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in stop()
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        self.process = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+        self.process = subprocess.Popen(
             command, stdout=self._log, stderr=subprocess.STDOUT, env=env
         )
         deadline = time.monotonic() + timeout
