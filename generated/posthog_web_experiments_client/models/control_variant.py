@@ -18,16 +18,18 @@ T = TypeVar("T", bound="ControlVariant")
 
 @_attrs_define
 class ControlVariant:
-    """The control variant. Its transforms need no selector.
+    """The control variant. Its transforms need no selector. The server validates only
+    `rollout_percentage` and the script-injection check on transform `text`/`html`; the
+    other keys are typed here by their conventional use and stored as sent.
 
-    Attributes:
-        rollout_percentage (float): Share of visitors, 0 to 100. Strings and booleans are rejected; the percentages of
-            all
-            variants must sum to exactly 100.
-        transforms (list[ControlTransform] | Unset): Page changes applied for this variant; usually empty for control.
-        conditions (None | Unset | VariantConditions): Where the variant applies; `null` means everywhere.
-        variant_name (str | Unset): Display name the toolbar shows.
-        is_new (bool | Unset): Toolbar bookkeeping; stored verbatim.
+        Attributes:
+            rollout_percentage (float): Share of visitors, 0 to 100. Strings and booleans are rejected; the percentages of
+                all
+                variants must sum to exactly 100.
+            transforms (list[ControlTransform] | Unset): Page changes applied for this variant; usually empty for control.
+            conditions (None | Unset | VariantConditions): Where the variant applies; `null` means everywhere.
+            variant_name (str | Unset): Display name the toolbar shows.
+            is_new (bool | Unset): Toolbar bookkeeping; stored verbatim.
     """
 
     rollout_percentage: float

@@ -18,16 +18,18 @@ T = TypeVar("T", bound="Variant")
 
 @_attrs_define
 class Variant:
-    """A test variant. Every transform needs a `selector`.
+    """A test variant. Every transform needs a non-null `selector`. The server validates only
+    that, `rollout_percentage` and the script-injection check on transform `text`/`html`;
+    the other keys are typed here by their conventional use and stored as sent.
 
-    Attributes:
-        rollout_percentage (float): Share of visitors, 0 to 100. Strings and booleans are rejected; the percentages of
-            all
-            variants must sum to exactly 100.
-        transforms (list[Transform] | Unset): Page changes applied for this variant.
-        conditions (None | Unset | VariantConditions): Where the variant applies; `null` means everywhere.
-        variant_name (str | Unset): Display name the toolbar shows.
-        is_new (bool | Unset): Toolbar bookkeeping; stored verbatim.
+        Attributes:
+            rollout_percentage (float): Share of visitors, 0 to 100. Strings and booleans are rejected; the percentages of
+                all
+                variants must sum to exactly 100.
+            transforms (list[Transform] | Unset): Page changes applied for this variant.
+            conditions (None | Unset | VariantConditions): Where the variant applies; `null` means everywhere.
+            variant_name (str | Unset): Display name the toolbar shows.
+            is_new (bool | Unset): Toolbar bookkeeping; stored verbatim.
     """
 
     rollout_percentage: float

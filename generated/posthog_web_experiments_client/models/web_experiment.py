@@ -21,7 +21,8 @@ class WebExperiment:
     Attributes:
         id (int): Unique id, shared with product experiments.
         name (str): The experiment's name, trimmed of surrounding whitespace.
-        created_at (datetime.datetime): When the experiment was created, in UTC with microseconds and `Z`.
+        created_at (datetime.datetime): When the experiment was created, in UTC with `Z`; microseconds are present when
+            non-zero (always for experiments created through the API).
         feature_flag_key (str): Key of the experiment's feature flag, derived from the name at creation and never
             changed afterwards.
         variants (WebExperimentVariants): Variant name → variant. A `control` variant is required. The flag's split

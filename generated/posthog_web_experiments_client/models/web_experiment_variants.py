@@ -21,7 +21,9 @@ class WebExperimentVariants:
     variants from the flag split, `rollout_percentage` first, other keys as sent.
 
         Attributes:
-            control (ControlVariant): The control variant. Its transforms need no selector.
+            control (ControlVariant): The control variant. Its transforms need no selector. The server validates only
+                `rollout_percentage` and the script-injection check on transform `text`/`html`; the
+                other keys are typed here by their conventional use and stored as sent.
     """
 
     control: ControlVariant
