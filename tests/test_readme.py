@@ -51,6 +51,13 @@ def test_readme_code_blocks_are_of_known_kinds() -> None:
     assert "CONTRACT_SECTION" not in README
 
 
+def test_tree_block_names_paths_that_exist() -> None:
+    tree = next(match["code"] for match in FENCE.finditer(README) if match["lang"] == "text")
+    paths = [line.split()[0] for line in tree.splitlines() if line.strip()]
+    assert "openapi.yaml" in paths
+    assert [path for path in paths if not (ROOT / path).exists()] == []
+
+
 @pytest.fixture(scope="module")
 def mock_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MockServer]:
     """One mock server for every README example."""
