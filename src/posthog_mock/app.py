@@ -6,8 +6,9 @@ import logging
 from pathlib import Path
 
 from starlette.datastructures import Headers
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
+from posthog_mock.body import BodyStream
 from posthog_mock.config import MockConfig
 from posthog_mock.errors import APIError, endpoint_not_found, payload_too_large, server_error
 from posthog_mock.errors import validation_error as _validation_error
@@ -75,12 +76,13 @@ class MockApp:
             declared = int(headers.get("content-length", "0"))
         except ValueError:
             declared = 0
-        if declared > limit:
-            await error_response(payload_too_large(limit)).send(send, head=head)
-            return
-        body = await _read_body(receive, limit)
+        stream = BodyStream(receive)
+        body = None if declared > limit else await stream.read(limit)
         if body is None:
-            await error_response(payload_too_large(limit)).send(send, head=head)
+            # Like nginx: answer at once, read what the client is still sending, then close.
+            too_large = error_response(payload_too_large(limit), ((b"connection", b"close"),))
+            await too_large.send(send, head=head)
+            await stream.discard()
             return
         request = MockRequest(
             method=method,
@@ -117,20 +119,3 @@ class MockApp:
 def _www_authenticate(request: MockRequest) -> bytes:
     url = f"{request.base_url}/.well-known/oauth-protected-resource"
     return f'Bearer resource_metadata="{url}"'.encode("latin-1", "replace")
-
-
-async def _read_body(receive: Receive, limit: int) -> bytes | None:
-    """Read the whole body; return None as soon as it exceeds `limit` bytes."""
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        message: Message = await receive()
-        if message["type"] != "http.request":
-            return b"".join(chunks)
-        chunk: bytes = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            return None
-        chunks.append(chunk)
-        if not message.get("more_body", False):
-            return b"".join(chunks)

@@ -202,6 +202,35 @@ async def test_errors_raise_typed_exceptions_with_posthog_fields(
     )
 
 
+@pytest.mark.parametrize(
+    "size", [pytest.param(2 * 1024 * 1024, id="2MiB"), pytest.param(20 * 1024 * 1024, id="20MiB")]
+)
+async def test_create_over_the_body_limit_raises_api_error_413(
+    kind: str, mock_server: MockServer, mock_options: dict[str, Any], size: int
+) -> None:
+    body = api_error("invalid_request", "payload_too_large", "Request body exceeded 1048576 bytes.")
+    async with open_client(kind, **mock_options) as client:
+        # Repeated: a mock closing before the upload ends used to surface as a reset instead.
+        for _ in range(3):
+            with pytest.raises(APIError) as caught:
+                await call(client, "create", {"name": "x" * size, "variants": CONTROL_ONLY})
+            error = caught.value
+            assert type(error) is APIError
+            assert error.response.json() == body
+            assert (error.status_code, error.type, error.code, error.detail, error.attr) == (
+                413,
+                "invalid_request",
+                "payload_too_large",
+                body["detail"],
+                None,
+            )
+            assert (error.method, error.url) == (
+                "POST",
+                f"{mock_server.base_url}/api/projects/{mock_server.project_id}/web_experiments/",
+            )
+        assert (await call(client, "list_page")).count == 0
+
+
 async def test_unknown_key_raises_authentication_error(
     kind: str, mock_options: dict[str, Any]
 ) -> None:
