@@ -53,3 +53,5 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     state = runtime.current()
     state.matrix.save(state.settings.reports_dir / MATRIX_FILE)
     _cleanup()
+    # The ledger saves itself on creates and deletes only; this counts the reads sent since.
+    state.session.ledger.save()
