@@ -30,6 +30,9 @@ ERROR_TYPES = frozenset(
 DEFAULT_LIMIT = 100
 WRITE_SCOPE_DETAIL = "API key missing required scope 'experiment:write'"
 READ_SCOPE_DETAIL = "API key missing required scope 'experiment:read'"
+# schemathesis counts a check returning a truthy value as skipped and one returning None as run
+# and passed (`run_checks` in schemathesis/checks.py); the summary's matrix shows the difference.
+NOT_APPLICABLE = True
 
 
 def _json(response: Response) -> Any:
@@ -72,7 +75,7 @@ def _experiments(case: Case[Any], response: Response) -> Iterator[dict[str, Any]
 def posthog_error_envelope(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """Every 4xx body is PostHog's envelope `{"type", "code", "detail", "attr"}` (§8)."""
     if not 400 <= response.status_code < 500:
-        return None
+        return NOT_APPLICABLE
     body = _json(response)
     where = f"{response.status_code} to {case.method.upper()} {case.formatted_path}"
     if not isinstance(body, dict):
@@ -91,7 +94,7 @@ def posthog_error_envelope(ctx: CheckContext, response: Response, case: Case[Any
         problems.append(f"attr {body.get('attr')!r} is neither a string nor null")
     if problems:
         raise AssertionError(f"Error envelope broken: {where}: " + "; ".join(problems))
-    return True
+    return None
 
 
 @schemathesis.check
@@ -115,7 +118,7 @@ def feature_flag_key_stable(ctx: CheckContext, response: Response, case: Case[An
                 f"{previous!r}, now {key!r} after {case.method.upper()} {case.formatted_path}"
             )
         checked = True
-    return True if checked else None
+    return None if checked else NOT_APPLICABLE
 
 
 @schemathesis.check
@@ -125,18 +128,18 @@ def variants_round_trip(ctx: CheckContext, response: Response, case: Case[Any]) 
     observed = runtime.current().observed
     body = _json(response)
     if not 200 <= response.status_code < 300 or not isinstance(body, dict):
-        return None
+        return NOT_APPLICABLE
     if method in ("POST", "PUT", "PATCH"):
         sent = _request_json(response)
         if not isinstance(sent, dict) or not isinstance(sent.get("variants"), dict):
-            return None
+            return NOT_APPLICABLE
         expected = normalised_variants(sent["variants"])
         where = f"{method} {case.formatted_path}"
     elif method == "GET" and _is_item(case) and body.get("id") in observed.variants:
         expected = observed.variants[body["id"]]
         where = f"GET {case.formatted_path} after the last write"
     else:
-        return None
+        return NOT_APPLICABLE
     got = body.get("variants")
     if not isinstance(got, dict):
         raise AssertionError(f"Variants lost: {where} answered variants={got!r}")
@@ -153,7 +156,7 @@ def variants_round_trip(ctx: CheckContext, response: Response, case: Case[Any]) 
             )
     if isinstance(body.get("id"), int):
         observed.variants[body["id"]] = got
-    return True
+    return None
 
 
 def _last(params: dict[str, list[str]], key: str) -> str | None:
@@ -209,10 +212,10 @@ def _parse_link(url: str) -> dict[str, Any]:
 def pagination_links(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """`next`/`previous` follow `count`, `limit` and `offset` exactly as §7 describes."""
     if case.method.upper() != "GET" or _is_item(case) or response.status_code != 200:
-        return None
+        return NOT_APPLICABLE
     body = _json(response)
     if not isinstance(body, dict) or not isinstance(body.get("count"), int):
-        return None
+        return NOT_APPLICABLE
     request_url = str(response.request.url)
     params = parse_qs(urlsplit(request_url).query, keep_blank_values=True)
     limit = _positive_int(_last(params, "limit"), default=DEFAULT_LIMIT, strict=True)
@@ -253,7 +256,7 @@ def pagination_links(ctx: CheckContext, response: Response, case: Case[Any]) -> 
                 f"{expected['origin']}, path {expected['path']!r} and the query "
                 f"{expected['query']} with its keys sorted"
             )
-    return True
+    return None
 
 
 @schemathesis.check
@@ -268,7 +271,7 @@ def created_at_is_utc(ctx: CheckContext, response: Response, case: Case[Any]) ->
                 f"{value!r} in the answer to {case.method.upper()} {case.formatted_path}"
             )
         checked = True
-    return True if checked else None
+    return None if checked else NOT_APPLICABLE
 
 
 def _resend_with_key(response: Response, key: str) -> tuple[int, Any]:
@@ -290,11 +293,11 @@ def scope_enforced(ctx: CheckContext, response: Response, case: Case[Any]) -> bo
     settings = state.settings
     method = case.method.upper()
     if not 200 <= response.status_code < 300:
-        return None
+        return NOT_APPLICABLE
     label = f"{method} {case.path}"
     checks: list[tuple[str, str, str | None]] = []
     if method not in ("GET", "POST", "PUT", "PATCH", "DELETE"):
-        return None
+        return NOT_APPLICABLE
     if settings.read_only_key:
         if method == "GET":
             checks.append(("read-only", settings.read_only_key, None))
@@ -322,20 +325,20 @@ def scope_enforced(ctx: CheckContext, response: Response, case: Case[Any]) -> bo
                 f"Scope not enforced: a {kind} key got {status} {detail!r} for {label}; "
                 f"expected 403 {forbidden_detail!r}"
             )
-    return True if done else None
+    return None if done else NOT_APPLICABLE
 
 
 @schemathesis.check
 def deleted_is_gone(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """After a 204 DELETE the id answers 404 everywhere and is absent from the list (§6)."""
     if case.method.upper() != "DELETE" or response.status_code != 204:
-        return None
+        return NOT_APPLICABLE
     state = runtime.current()
     experiment_id_raw = (case.path_parameters or {}).get("id")
     try:
         experiment_id = int(str(experiment_id_raw))
     except ValueError:
-        return None
+        return NOT_APPLICABLE
     state.observed.deleted.add(experiment_id)
     state.observed.variants.pop(experiment_id, None)
     item_url = str(response.request.url)
@@ -374,4 +377,4 @@ def deleted_is_gone(ctx: CheckContext, response: Response, case: Case[Any]) -> b
             )
         next_url = body.get("next")
         url = next_url if isinstance(next_url, str) else None
-    return True
+    return None

@@ -1,4 +1,4 @@
-"""pytest plumbing of the suite: the runtime, cleanup at the end of every session."""
+"""pytest plumbing of the suite: the runtime; check matrix and cleanup at the end of a session."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from schemathesis.pytest import plugin as schemathesis_plugin
 from contract_tests import checks as _checks  # noqa: F401  (registers the custom checks)
 from contract_tests import runtime
 from contract_tests.guard import delete_leftovers
+from contract_tests.matrix import MATRIX_FILE
 from contract_tests.settings import SuiteSettings
 
 
@@ -48,5 +49,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Delete every experiment the run created and has not deleted yet."""
+    """Save the check matrix; delete every experiment the run created and has not deleted yet."""
+    state = runtime.current()
+    state.matrix.save(state.settings.reports_dir / MATRIX_FILE)
     _cleanup()
+    # The ledger saves itself on creates and deletes only; this counts the reads sent since.
+    state.session.ledger.save()

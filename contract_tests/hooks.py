@@ -9,8 +9,10 @@ from typing import Any
 from urllib.parse import unquote
 
 import schemathesis
-from schemathesis import Case, HookContext
+from schemathesis import Case, HookContext, Response
+from schemathesis.checks import CheckResult
 from schemathesis.core.parameters import ParameterLocation
+from schemathesis.engine import Status
 from schemathesis.generation.meta import TestPhase
 from schemathesis.schemas import BaseSchema
 
@@ -113,7 +115,31 @@ def steer_before_call(context: HookContext, case: Case[Any], kwargs: dict[str, A
     steer(case)
 
 
+def operation_name(case: Case[Any]) -> str:
+    """The operationId of the case's operation, or its `METHOD /path` label."""
+    operation_id = case.operation.definition.raw.get("operationId")
+    return operation_id if isinstance(operation_id, str) else case.operation.label
+
+
+def record_check_results(
+    context: HookContext, case: Case[Any], response: Response, results: list[CheckResult]
+) -> None:
+    """`after_validate` hook: count every check's outcome on the operation of the validated call.
+
+    Runs for each response in every phase; a stateful step's response counts for the operation
+    that step called.
+    """
+    matrix = runtime.current().matrix
+    operation = operation_name(case)
+    for result in results:
+        matrix.record(operation, result.name, failed=result.status == Status.FAILURE)
+
+
 def install(schema: BaseSchema) -> None:
-    """Register the hooks: filtering on `schema`, steering globally (`before_call` is global)."""
+    """Register the hooks: filtering and recording on `schema`, steering globally.
+
+    `before_call` is global: schemathesis dispatches it from the global registry only.
+    """
     schema.hook("filter_case")(keep_truly_negative)
+    schema.hook("after_validate")(record_check_results)
     schemathesis.hook("before_call")(steer_before_call)

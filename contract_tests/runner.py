@@ -13,6 +13,7 @@ from pathlib import Path
 
 from contract_tests import summary
 from contract_tests.guard import GuardedSession, Ledger, Pacer, Target, delete_leftovers
+from contract_tests.matrix import MATRIX_FILE
 from contract_tests.settings import (
     DEFAULT_LIVE_MAX_CREATES,
     DEFAULT_LIVE_REQUESTS_PER_MINUTE,
@@ -122,6 +123,8 @@ def run_suite(settings: SuiteSettings, select: str | None) -> int:
     """Run pytest on the suite in a child process; return the exit code after cleanup."""
     settings.reports_dir.mkdir(parents=True, exist_ok=True)
     settings.state_file.unlink(missing_ok=True)
+    matrix_file = settings.reports_dir / MATRIX_FILE
+    matrix_file.unlink(missing_ok=True)
     junit = settings.reports_dir / "contract-junit.xml"
     html = settings.reports_dir / "schemathesis-html" / "index.html"
     command = [
@@ -165,6 +168,7 @@ def run_suite(settings: SuiteSettings, select: str | None) -> int:
             seed=settings.seed,
             junit=junit,
             html=html,
+            matrix_file=matrix_file,
             ledger=ledger,
             leftovers=leftovers,
             replay=replay,

@@ -8,6 +8,7 @@ from typing import Any
 from requests import Response
 
 from contract_tests.guard import GuardedSession, Ledger, Pacer, Target
+from contract_tests.matrix import CheckMatrix
 from contract_tests.settings import SuiteSettings
 
 CANONICAL_VARIANTS: dict[str, Any] = {
@@ -33,11 +34,12 @@ class Observed:
 
 @dataclass
 class Runtime:
-    """The settings, the guarded session and what was observed, for one pytest session."""
+    """The settings, the guarded session, what was observed and checked, for one pytest session."""
 
     settings: SuiteSettings
     session: GuardedSession
     observed: Observed = field(default_factory=Observed)
+    matrix: CheckMatrix = field(default_factory=CheckMatrix)
     pool_counter: int = 0
     pool_broken: bool = False
     tombstone_id: int | None = None

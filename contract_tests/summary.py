@@ -10,6 +10,7 @@ from pathlib import Path
 
 from contract_tests.exclusions import EXCLUSIONS, OPERATION_IDS
 from contract_tests.guard import Ledger
+from contract_tests.matrix import CheckMatrix, render_matrix
 
 BUILTIN_CHECKS = (
     "not_a_server_error",
@@ -36,6 +37,10 @@ OWN_CHECKS = (
     "scope_enforced",
     "deleted_is_gone",
 )
+CHECK_GROUPS = {
+    "built-in (schemathesis)": BUILTIN_CHECKS,
+    "own (contract_tests/checks.py)": OWN_CHECKS,
+}
 SUITE_MODULE = "contract_tests.test_conformance"
 CURL_LINE = re.compile(r"^[\s|]*(curl .+)$", re.MULTILINE)
 FAILURE_TITLE = re.compile(r"^\s*(?:\|\s*)?- (.+)$", re.MULTILINE)
@@ -95,6 +100,22 @@ def _check_messages(text: str) -> list[str]:
     return list(dict.fromkeys(messages))[:8]
 
 
+def matrix_lines(path: Path) -> list[str]:
+    """The title, legend and rows of the checks x operations matrix the run recorded."""
+    title = f"{len(BUILTIN_CHECKS) + len(OWN_CHECKS)} checks x {len(OPERATION_IDS)} operations"
+    matrix = CheckMatrix.load(path)
+    if matrix is None:
+        return [f"{title}: no results recorded ({path} is missing)"]
+    rows = render_matrix(
+        matrix,
+        operations=OPERATION_IDS,
+        check_groups=CHECK_GROUPS,
+        excluded={(exclusion.operation_id, exclusion.check) for exclusion in EXCLUSIONS},
+    )
+    excluded = f"{len(EXCLUSIONS)} pairs excluded (contract_tests/exclusions.py says why)"
+    return [f"{title}, {excluded}:", *rows]
+
+
 def render(
     *,
     mode: str,
@@ -102,6 +123,7 @@ def render(
     seed: int,
     junit: Path,
     html: Path,
+    matrix_file: Path,
     ledger: Ledger,
     leftovers: list[int],
     replay: list[str],
@@ -111,15 +133,13 @@ def render(
 ) -> str:
     """The summary text printed at the end of a run."""
     total, failures = read_junit(junit)
-    checks = len(BUILTIN_CHECKS) + len(OWN_CHECKS)
     lines = [
         "",
         "=" * 72,
         f"Contract suite against {base_url} ({mode}), seed {seed}",
-        f"{len(OPERATION_IDS)} operations x {checks} checks ({len(BUILTIN_CHECKS)} built-in,"
-        f" {len(OWN_CHECKS)} own; {len(EXCLUSIONS)} operation/check pairs excluded, see"
-        " contract_tests/exclusions.py); phases examples, coverage, fuzzing, stateful",
-        f"{total} tests, {len(failures)} failed, {ledger.requests_sent} requests sent",
+        f"{total} tests, {len(failures)} failed, {ledger.requests_sent} requests sent;"
+        " phases examples, coverage, fuzzing, stateful",
+        *matrix_lines(matrix_file),
     ]
     if not scope_checked:
         lines.append(
@@ -161,6 +181,6 @@ def render(
         lines.extend(f"    {key}" for key in flag_keys)
     elif flag_keys:
         lines.append(f"Feature flags left behind: {len(flag_keys)}, listed in {state_file}")
-    lines.append(f"Reports: {junit} and {html}")
+    lines.append(f"Reports: {junit}, {html} and {matrix_file}")
     lines.append("PASSED" if not failures and total and not leftovers else "FAILED")
     return "\n".join(lines)

@@ -13,6 +13,22 @@ from tests.contract.mutating_proxy import MUTANTS, Mutant, mutating_proxy
 RUN_ARGS = ["--live", "--seed", "1", "--max-examples", "5", "--requests-per-minute", "0"]
 RUN_ARGS += ["--max-creates", "1000"]
 IDENTITY = Mutant("identity", "")
+# The matrix cell each mutant must turn to FAIL: its check, on the operation the break shows in.
+FAILING_CELLS = {
+    "wrong_status": ("status_code_conformance", "create"),
+    "missing_field": ("response_schema_conformance", "create"),
+    "mistyped_field": ("response_schema_conformance", "create"),
+    "auth_not_enforced": ("ignored_auth", "list"),
+    "read_only_key_writes": ("scope_enforced", "create"),
+    "server_error": ("not_a_server_error", "create"),
+    "wrong_next_link": ("pagination_links", "list"),
+    "delete_does_not_delete": ("deleted_is_gone", "destroy"),
+    "broken_error_envelope": ("posthog_error_envelope", "list"),
+    "flag_key_changes": ("feature_flag_key_stable", "partial_update"),
+    "variants_lose_transforms": ("variants_round_trip", "create"),
+    "created_at_not_utc": ("created_at_is_utc", "create"),
+    "accepts_invalid_body": ("negative_data_rejection", "create"),
+}
 # Runs are mostly waiting on loopback I/O and child processes: three at a time fit two cores.
 PARALLEL_RUNS = 3
 
@@ -38,11 +54,35 @@ def summary_of(result: RunResult) -> str:
     return result.output[result.output.rfind("=" * 72) :]
 
 
+def matrix_of(summary: str) -> dict[tuple[str, str], str]:
+    """The summary's matrix cells by (check, operation without web_experiments_)."""
+    lines = summary.splitlines()
+    header = next(index for index, line in enumerate(lines) if line.startswith("web_experiments_*"))
+    operations = lines[header].split()[1:]
+    cells: dict[tuple[str, str], str] = {}
+    for line in lines[header + 1 :]:
+        if not line.startswith(("  ", "built-in", "own")):
+            break
+        if line.startswith("  "):
+            check, *row = line.split()
+            cells.update({(check, op): cell for op, cell in zip(operations, row, strict=True)})
+    return cells
+
+
 @pytest.mark.slow
 def test_unbroken_proxy_passes(runs: dict[str, RunResult]) -> None:
     result = runs[IDENTITY.name]
     assert result.returncode == 0, result.output[-4000:]
-    assert summary_of(result).rstrip().endswith("PASSED")
+    summary = summary_of(result)
+    assert summary.rstrip().endswith("PASSED")
+    cells = matrix_of(summary)
+    assert len(cells) == 21 * 6, summary
+    assert "FAIL" not in cells.values(), summary
+    # Every check, own ones included, really ran somewhere, and the exclusions are shown.
+    checks, operations = {check for check, _ in cells}, {op for _, op in cells}
+    for check in checks - {"unsupported_method"}:
+        assert any(cells[check, op] == "ok" for op in operations), (check, summary)
+    assert cells["negative_data_rejection", "list"] == "off", summary
 
 
 @pytest.mark.slow
@@ -55,5 +95,7 @@ def test_broken_mock_fails_the_run_naming_the_problem(
     assert result.returncode == 1, result.output[-4000:]
     assert summary.rstrip().endswith("FAILED"), summary
     assert mutant.expected in summary, summary
+    check, operation = FAILING_CELLS[mutant.name]
+    assert matrix_of(summary)[check, operation] == "FAIL", summary
     assert "    replay the case: curl " in summary, summary
     assert "--seed 1 --only " in summary, summary
