@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from contract_tests.exclusions import OPERATION_IDS
+from contract_tests.summary import BUILTIN_CHECKS, OWN_CHECKS
 from posthog_mock.testing import MockServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,6 +58,18 @@ def test_tree_block_names_paths_that_exist() -> None:
     paths = [line.split()[0] for line in tree.splitlines() if line.strip()]
     assert "openapi.yaml" in paths
     assert [path for path in paths if not (ROOT / path).exists()] == []
+
+
+def test_sample_summary_lists_the_suite_checks_and_operations() -> None:
+    sample = next(
+        match["code"]
+        for match in FENCE.finditer(README)
+        if match["lang"] == "text" and match["code"].startswith("Contract suite against")
+    )
+    rows = [line.split()[0] for line in sample.splitlines() if line.startswith("  ")]
+    assert rows == [*BUILTIN_CHECKS, *OWN_CHECKS]
+    header = next(line for line in sample.splitlines() if line.startswith("web_experiments_*"))
+    assert ["web_experiments_" + name for name in header.split()[1:]] == list(OPERATION_IDS)
 
 
 @pytest.fixture(scope="module")
