@@ -68,7 +68,7 @@ check: lint typecheck check-generated test contract ## Everything CI runs (the R
 mock: $(VENV_STAMP) ## Run the PostHog mock on http://127.0.0.1:8010, data in .mock/ (MOCK_ARGS="--config mock.toml")
 	$(BIN)/python -m posthog_mock $(MOCK_ARGS)
 
-mock-reset: ## Delete every experiment and flag in the mock running on port 8010
+mock-reset: $(VENV_STAMP) ## Delete every experiment and flag in the mock running on port 8010
 	$(BIN)/python -c "import httpx; httpx.post('http://127.0.0.1:8010/_mock/reset').raise_for_status()"
 
 bench-mock: $(VENV_STAMP) ## Benchmark the mock vs Prism 5.14.2 vs a fixed-bytes ceiling (needs wrk)
