@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,7 +10,9 @@ from typing import Any, Final
 
 DEFAULT_API_KEY: Final = "phx_mock_default_key"
 DEFAULT_MAX_BODY_BYTES: Final = 1_048_576
-KNOWN_SCOPES: Final = frozenset({"*", "experiment:read", "experiment:write"})
+# PostHog's scopes are `*` or `<object>:<read|write>`; its list of objects grows with every
+# product, so any well-formed object is accepted (a key copied from PostHog carries many).
+SCOPE_FORMAT: Final = re.compile(r"\*|[A-Za-z][A-Za-z0-9_]*:(read|write)")
 
 
 class ConfigError(Exception):
@@ -160,10 +163,11 @@ def _parse_keys(raw: Any, known_ids: list[int]) -> tuple[KeyConfig, ...]:
         if not isinstance(scopes, list) or not all(isinstance(s, str) for s in scopes):
             raise ConfigError(f"{where}.scopes must be a list of strings")
         for scope in scopes:
-            if scope not in KNOWN_SCOPES:
+            if not SCOPE_FORMAT.fullmatch(scope):
                 raise ConfigError(
-                    f"{where}.scopes: unknown scope {scope!r} "
-                    "(expected '*', 'experiment:read' or 'experiment:write')"
+                    f"{where}.scopes: unknown scope {scope!r} (expected '*' or '<object>:read'"
+                    " or '<object>:write', as PostHog writes them, e.g. 'experiment:read',"
+                    " 'feature_flag:write')"
                 )
         limited = entry.get("projects")
         if limited is not None:

@@ -17,6 +17,7 @@ from posthog_web_experiments import (
     USER_AGENT,
     APIConnectionError,
     APITimeoutError,
+    NotFoundError,
     PostHogError,
     RateLimitError,
     RetryPolicy,
@@ -466,3 +467,76 @@ async def test_default_sleep_really_waits(kind: str, fault_server: FaultServer) 
         elapsed = time.perf_counter() - started
     assert len(fault_server.received) == 2
     assert elapsed >= 0.05
+
+
+async def test_post_server_error_message_says_the_create_may_have_reached_posthog(
+    kind: str, fault_server: FaultServer, clock: FakeClock
+) -> None:
+    fault_server.queue(server_error(502), ok(201))
+    async with open_client(kind, clock=clock, api_key="k", host=fault_server.base_url) as client:
+        with pytest.raises(ServerError) as caught:
+            await call(client, "create", CREATE_BODY)
+    assert fault_server.methods() == ["POST"]
+    assert clock.waits == []
+    assert str(caught.value) == (
+        "502 server_error/error: A server error occurred."
+        " (the create may have reached PostHog: list experiments before repeating it)"
+        f" [POST {fault_server.base_url}/api/projects/%40current/web_experiments/]"
+    )
+    assert caught.value.detail == "A server error occurred."
+
+
+async def test_get_server_error_message_has_no_create_warning(
+    kind: str, fault_server: FaultServer, clock: FakeClock
+) -> None:
+    fault_server.queue(server_error(502))
+    async with open_client(
+        kind, clock=clock, api_key="k", host=fault_server.base_url, max_retries=0
+    ) as client:
+        with pytest.raises(ServerError) as caught:
+            await call(client, "retrieve", 1)
+    assert "may have reached" not in str(caught.value)
+
+
+NOT_FOUND_BODY = {
+    "type": "invalid_request",
+    "code": "not_found",
+    "detail": "Not found.",
+    "attr": None,
+}
+
+
+@pytest.mark.parametrize(
+    "first",
+    [pytest.param(dropped(), id="dropped-connection"), pytest.param(server_error(502), id="502")],
+)
+async def test_retried_delete_that_meets_404_has_succeeded(
+    kind: str, fault_server: FaultServer, clock: FakeClock, first: Reply
+) -> None:
+    fault_server.queue(first, Reply(status=404, body=NOT_FOUND_BODY))
+    async with open_client(kind, clock=clock, api_key="k", host=fault_server.base_url) as client:
+        result = await call(client, "delete", 7)
+    assert result is None
+    assert fault_server.methods() == ["DELETE", "DELETE"]
+    assert clock.waits == [0.5]
+
+
+async def test_delete_404_on_the_first_attempt_raises_not_found(
+    kind: str, fault_server: FaultServer, clock: FakeClock
+) -> None:
+    fault_server.queue(Reply(status=404, body=NOT_FOUND_BODY))
+    async with open_client(kind, clock=clock, api_key="k", host=fault_server.base_url) as client:
+        with pytest.raises(NotFoundError) as caught:
+            await call(client, "delete", 7)
+    assert caught.value.detail == "Not found."
+
+
+async def test_delete_404_after_a_throttled_attempt_raises_not_found(
+    kind: str, fault_server: FaultServer, clock: FakeClock
+) -> None:
+    # A 429 is answered before the handler runs: the first attempt deleted nothing.
+    fault_server.queue(throttled(seconds=1), Reply(status=404, body=NOT_FOUND_BODY))
+    async with open_client(kind, clock=clock, api_key="k", host=fault_server.base_url) as client:
+        with pytest.raises(NotFoundError):
+            await call(client, "delete", 7)
+    assert clock.waits == [1.0]
