@@ -16,7 +16,7 @@ CONTRACT_ARGS ?=
 # The live contract target reads these from the environment or from `make contract-live VAR=value`.
 export POSTHOG_HOST POSTHOG_PROJECT_ID POSTHOG_PERSONAL_API_KEY POSTHOG_READ_ONLY_API_KEY
 
-.PHONY: help install generate check-generated lint format typecheck test check clean mock mock-reset bench-mock bench-sdk bench contract contract-live
+.PHONY: help install generate check-generated sync-client lint format typecheck test check clean mock mock-reset bench-mock bench-sdk bench contract contract-live
 
 help: ## Show every target with its description
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -39,9 +39,13 @@ generate: $(VENV_STAMP) ## Regenerate generated/ from openapi.yaml (validates th
 check-generated: $(VENV_STAMP) ## Fail when generated/ differs from a fresh generation
 	$(BIN)/python scripts/regenerate.py check
 
-lint: $(VENV_STAMP) $(NODE_STAMP) ## Lint Python (ruff) and the spec (openapi-spec-validator, Redocly)
+sync-client: $(VENV_STAMP) ## Derive the sync client (src/.../_sync/) from the async one (_async/)
+	$(BIN)/python scripts/derive_sync.py generate
+
+lint: $(VENV_STAMP) $(NODE_STAMP) ## Lint Python (ruff), the derived sync client and the spec
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python scripts/derive_sync.py check
 	$(BIN)/openapi-spec-validator openapi.yaml
 	$(WITH_VENV_PATH) node_modules/.bin/redocly lint openapi.yaml --format=summary
 

@@ -19,7 +19,8 @@ from posthog_web_experiments_client.models import (
     WebExperimentVariants,
 )
 
-from ._client import USER_AGENT, AsyncPostHogWebExperiments, PostHogWebExperiments
+from ._async.client import AsyncPostHogWebExperiments
+from ._base_client import USER_AGENT
 from ._config import DEFAULT_HOST, DEFAULT_PROJECT_ID, DEFAULT_TIMEOUT
 from ._errors import (
     APIConnectionError,
@@ -37,6 +38,7 @@ from ._errors import (
 )
 from ._logging import enable_debug_logging
 from ._retries import RetryPolicy
+from ._sync.client import PostHogWebExperiments
 from ._version import __version__
 
 __all__ = [

@@ -8,6 +8,7 @@ from posthog_web_experiments_client.models import Error
 from ._retries import server_requested_wait
 
 __all__ = [
+    "CREATE_MAY_HAVE_ARRIVED",
     "APIConnectionError",
     "APIError",
     "APITimeoutError",
@@ -24,6 +25,10 @@ __all__ = [
 ]
 
 _BODY_EXCERPT = 500
+# Said on a create that failed after the request may have reached PostHog.
+CREATE_MAY_HAVE_ARRIVED = (
+    "the create may have reached PostHog: list experiments before repeating it"
+)
 
 
 class PostHogError(Exception):
@@ -54,9 +59,17 @@ class APITimeoutError(APIConnectionError):
 class APIError(PostHogError):
     """PostHog answered with an error status; carries its error body and the raw response."""
 
-    def __init__(self, response: httpx.Response, error: Error | None, message: str) -> None:
+    def __init__(
+        self,
+        response: httpx.Response,
+        error: Error | None,
+        message: str,
+        *,
+        hint: str | None = None,
+    ) -> None:
         super().__init__(message)
         request = response.request
+        self.hint = hint
         self.response = response
         self.error = error
         self.status_code = response.status_code
@@ -71,7 +84,8 @@ class APIError(PostHogError):
         """Read like ``404 invalid_request/not_found: Not found. [GET https://…/7/]``."""
         kind = f" {self.type}/{self.code}" if self.type is not None else ""
         field = f" (attr {self.attr!r})" if self.attr is not None else ""
-        return f"{self.status_code}{kind}{field}: {self.detail} [{self.method} {self.url}]"
+        hint = f" ({self.hint})" if self.hint is not None else ""
+        return f"{self.status_code}{kind}{field}: {self.detail}{hint} [{self.method} {self.url}]"
 
 
 class ValidationError(APIError):
@@ -93,9 +107,10 @@ class NotFoundError(APIError):
 class RateLimitError(APIError):
     """429: throttled; ``retry_after`` is the wait PostHog asked for, in seconds, if it said."""
 
-    def __init__(self, response: httpx.Response, error: Error | None, message: str) -> None:
-        super().__init__(response, error, message)
-        self.retry_after: float | None = server_requested_wait(response)
+    @property
+    def retry_after(self) -> float | None:
+        """Seconds PostHog asked to wait (``Retry-After``, else its 429 detail), or None."""
+        return server_requested_wait(self.response)
 
 
 class ServerError(APIError):
@@ -138,7 +153,9 @@ def error_from_response(response: httpx.Response) -> APIError:
     else:
         excerpt = response.text[:_BODY_EXCERPT].strip()
         message = f"HTTP {status} {response.reason_phrase}" + (f": {excerpt}" if excerpt else "")
-    return cls(response, error, message)
+    # A 5xx does not say whether the create ran before the failure.
+    hint = CREATE_MAY_HAVE_ARRIVED if status >= 500 and response.request.method == "POST" else None
+    return cls(response, error, message, hint=hint)
 
 
 def unexpected_response(response: httpx.Response, reason: str) -> UnexpectedResponseError:

@@ -1,13 +1,12 @@
-"""Walking limit/offset pages lazily: only the page being read is held in memory."""
+"""Where the next limit/offset page starts; the walking itself is in ``_async/pagination.py``."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from urllib.parse import parse_qs
 
-from posthog_web_experiments_client.models import PaginatedWebExperimentList, WebExperiment
+from posthog_web_experiments_client.models import PaginatedWebExperimentList
 
-__all__ = ["aiter_experiments", "aiter_pages", "iter_experiments", "iter_pages", "next_offset"]
+__all__ = ["next_offset"]
 
 
 def next_offset(page: PaginatedWebExperimentList, offset: int) -> int | None:
@@ -27,50 +26,3 @@ def next_offset(page: PaginatedWebExperimentList, offset: int) -> int | None:
         following = offset + len(page.results)
     # A link that does not move forward would loop forever.
     return following if following > offset else None
-
-
-def iter_pages(
-    fetch: Callable[[int], PaginatedWebExperimentList], offset: int = 0
-) -> Iterator[PaginatedWebExperimentList]:
-    """Yield the page at ``offset`` and every page after it, fetching each on demand."""
-    current: int | None = offset
-    while current is not None:
-        page = fetch(current)
-        following = next_offset(page, current)
-        yield page
-        del page
-        current = following
-
-
-async def aiter_pages(
-    fetch: Callable[[int], Awaitable[PaginatedWebExperimentList]], offset: int = 0
-) -> AsyncIterator[PaginatedWebExperimentList]:
-    """Async twin of :func:`iter_pages`."""
-    current: int | None = offset
-    while current is not None:
-        page = await fetch(current)
-        following = next_offset(page, current)
-        yield page
-        del page
-        current = following
-
-
-def iter_experiments(pages: Iterator[PaginatedWebExperimentList]) -> Iterator[WebExperiment]:
-    """Flatten pages into experiments, dropping each page before the next is fetched."""
-    for page in pages:
-        results = page.results
-        del page
-        yield from results
-        del results
-
-
-async def aiter_experiments(
-    pages: AsyncIterator[PaginatedWebExperimentList],
-) -> AsyncIterator[WebExperiment]:
-    """Async twin of :func:`iter_experiments`."""
-    async for page in pages:
-        results = page.results
-        del page
-        for experiment in results:
-            yield experiment
-        del results

@@ -407,33 +407,38 @@ async def test_with_options_copies_defaults_and_shares_the_pool(kind: str) -> No
     assert recorder.requests[1].extensions["timeout"]["read"] == 30.0
 
 
-@pytest.mark.parametrize("kind", ["sync", "async"])
-async def test_generated_client_over_a_given_http_client_sends_auth_and_user_agent(
-    kind: str,
-) -> None:
-    recorder = Recorder()
-    if kind == "sync":
-        http = httpx.Client(transport=httpx.MockTransport(recorder), headers={"X-Test": "1"})
-        with PostHogWebExperiments(**options(), http_client=http) as client:
-            detailed = web_experiments_retrieve.sync_detailed(
-                "1", 1, client=client.generated_client
-            )
-        http.close()
-    else:
-        ahttp = httpx.AsyncClient(
-            transport=httpx.MockTransport(recorder), headers={"X-Test": "1"}
-        )
-        async with AsyncPostHogWebExperiments(**options(), http_client=ahttp) as aclient:
-            detailed = await web_experiments_retrieve.asyncio_detailed(
-                "1", 1, client=aclient.generated_client
-            )
-        await ahttp.aclose()
-    assert detailed.status_code == 200
+def assert_sent_with_auth_and_user_agent(recorder: Recorder) -> None:
     request = recorder.last
     assert str(request.url) == f"{HOST}/api/projects/1/web_experiments/1/"
     assert request.headers["Authorization"] == f"Bearer {KEY}"
     assert request.headers["User-Agent"] == USER_AGENT
     assert request.headers["X-Test"] == "1"
+
+
+def test_generated_client_over_a_given_http_client_sends_auth_and_user_agent() -> None:
+    recorder = Recorder()
+    with (
+        httpx.Client(transport=httpx.MockTransport(recorder), headers={"X-Test": "1"}) as http,
+        PostHogWebExperiments(**options(), http_client=http) as client,
+    ):
+        detailed = web_experiments_retrieve.sync_detailed("1", 1, client=client.generated_client)
+        assert not http.is_closed
+    assert detailed.status_code == 200
+    assert_sent_with_auth_and_user_agent(recorder)
+
+
+async def test_async_generated_client_over_a_given_http_client_sends_auth_and_user_agent() -> None:
+    recorder = Recorder()
+    async with (
+        httpx.AsyncClient(transport=httpx.MockTransport(recorder), headers={"X-Test": "1"}) as http,
+        AsyncPostHogWebExperiments(**options(), http_client=http) as client,
+    ):
+        detailed = await web_experiments_retrieve.asyncio_detailed(
+            "1", 1, client=client.generated_client
+        )
+        assert not http.is_closed
+    assert detailed.status_code == 200
+    assert_sent_with_auth_and_user_agent(recorder)
 
 
 def test_generated_client_repr_never_shows_the_key() -> None:

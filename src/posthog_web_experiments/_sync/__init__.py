@@ -1,0 +1,1 @@
+"""The sync client and pagination, derived from ``_async/`` by ``make sync-client``."""
