@@ -16,7 +16,7 @@ CONTRACT_ARGS ?=
 # The live contract target reads these from the environment or from `make contract-live VAR=value`.
 export POSTHOG_HOST POSTHOG_PROJECT_ID POSTHOG_PERSONAL_API_KEY POSTHOG_READ_ONLY_API_KEY
 
-.PHONY: help install generate check-generated sync-client lint format typecheck test check clean mock mock-reset bench-mock bench-sdk bench contract contract-live
+.PHONY: help install generate check-generated sync-client lint format typecheck test test-all test-live check clean mock mock-reset bench-mock bench-sdk bench contract contract-live
 
 help: ## Show every target with its description
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -57,9 +57,19 @@ typecheck: $(VENV_STAMP) ## mypy --strict on hand-written and generated code
 	$(BIN)/mypy
 
 # pytest exits 5 when it selects no test: that is never expected here, so it fails loudly.
-test: $(VENV_STAMP) ## Run the test suite
-	@$(BIN)/pytest $(PYTEST_ARGS); rc=$$?; \
+define run_pytest
+	@$(BIN)/pytest $(1) $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "error: pytest selected no tests" >&2; exit 1; fi; exit $$rc
+endef
+
+test: $(VENV_STAMP) ## Run the fast tests (no slow, no live ones): under a minute
+	$(call run_pytest,-m "not slow")
+
+test-all: $(VENV_STAMP) ## Run every test but the live ones (what CI runs)
+	$(call run_pytest,)
+
+test-live: $(VENV_STAMP) ## Run only the live tests, against the PostHog named by POSTHOG_*
+	$(call run_pytest,--run-live -m live)
 
 contract: $(VENV_STAMP) ## Conformance suite against a fresh embedded mock (reports/: JUnit, HTML)
 	$(BIN)/python -m contract_tests $(CONTRACT_ARGS)
@@ -67,7 +77,7 @@ contract: $(VENV_STAMP) ## Conformance suite against a fresh embedded mock (repo
 contract-live: $(VENV_STAMP) ## Conformance suite against POSTHOG_HOST, touching only what it creates
 	$(BIN)/python -m contract_tests --live $(CONTRACT_ARGS)
 
-check: lint typecheck check-generated test contract ## Everything CI runs (the README's test command)
+check: lint typecheck check-generated test-all contract ## Everything CI runs (the README's test command)
 
 mock: $(VENV_STAMP) ## Run the PostHog mock on http://127.0.0.1:8010, data in .mock/ (MOCK_ARGS="--config mock.toml")
 	$(BIN)/python -m posthog_mock $(MOCK_ARGS)

@@ -1,5 +1,6 @@
-"""Run the contract suite: `python -m contract_tests [--live] [--seed N] ...`."""
+"""Run the contract suite: `posthog-contract` or `python -m contract_tests [--live] ...`."""
 
 from contract_tests.runner import main
 
-raise SystemExit(main())
+if __name__ == "__main__":
+    raise SystemExit(main())

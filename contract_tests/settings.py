@@ -7,8 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-SPEC_PATH = REPO_ROOT / "openapi.yaml"
+_PACKAGE_DIR = Path(__file__).resolve().parent
+_CHECKOUT = (_PACKAGE_DIR.parent / "openapi.yaml").is_file()
+# In a checkout the suite works from the repository root; installed, from the current folder,
+# with the spec shipped beside the package.
+REPO_ROOT = _PACKAGE_DIR.parent if _CHECKOUT else Path.cwd()
+SPEC_PATH = REPO_ROOT / "openapi.yaml" if _CHECKOUT else _PACKAGE_DIR / "openapi.yaml"
 ENV_PREFIX = "CONTRACT_"
 DEFAULT_MAX_EXAMPLES = 50
 DEFAULT_LIVE_MAX_CREATES = 25

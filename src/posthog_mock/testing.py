@@ -1,22 +1,30 @@
-"""Start the mock as a real subprocess for tests and embedding: `MockServer.start()`."""
+"""Start the mock for tests and embedding: `MockServer.start()`, in a thread or a subprocess.
+
+Either way it is the real server answering real HTTP on a loopback port: a subprocess runs
+`python -m posthog_mock` (Granian's supervisor and worker, as a user runs it); in-process runs
+the same ASGI app on Granian's embedded server in a thread of this process (milliseconds to
+start; see bench/plugin_start.md). Only the in-process mode imports Starlette and Granian here.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Final
+from typing import IO, Any, Final
 
 import httpx
 
-from posthog_mock.config import DEFAULT_API_KEY, ConfigError, load_config
+from posthog_mock.config import DEFAULT_API_KEY, ConfigError, MockConfig, load_config
 
 STARTUP_TIMEOUT: Final = 20.0
 _BUSY_PORT_MARK: Final = "address already in use"
@@ -33,8 +41,56 @@ def free_port(host: str = "127.0.0.1") -> int:
         return int(probe.getsockname()[1])
 
 
+# Granian 2.8's embedded server aborts the whole process when a stopped instance is garbage
+# collected before interpreter exit; stopped instances are therefore kept until then.
+_STOPPED_EMBEDDED: list[Any] = []
+
+
+class _EmbeddedServer:
+    """The mock app on Granian's embedded server, in a thread with its own event loop."""
+
+    def __init__(self, config: MockConfig, db_path: str, host: str, port: int) -> None:
+        from granian.constants import Interfaces  # noqa: PLC0415 - needs the [mock] extra
+        from granian.server.embed import Server  # noqa: PLC0415
+
+        from posthog_mock.app import MockApp  # noqa: PLC0415
+
+        self._granian = Server(
+            MockApp(config, db_path),
+            address=host,
+            port=port,
+            interface=Interfaces.ASGI,
+            websockets=False,
+            log_enabled=False,
+        )
+        self._loop = asyncio.new_event_loop()
+        self.error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name=f"posthog_mock:{port}", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        asyncio.set_event_loop(self._loop)
+        try:
+            self._loop.run_until_complete(self._granian.serve())
+        except BaseException as exc:  # reported by launch()
+            self.error = exc
+        finally:
+            self._loop.close()
+
+    def alive(self) -> bool:
+        """Whether the serving thread still runs."""
+        return self._thread.is_alive()
+
+    def stop(self, timeout: float) -> None:
+        """Ask the server to shut down and wait for its thread."""
+        if self._thread.is_alive():
+            self._loop.call_soon_threadsafe(self._granian.stop)
+            self._thread.join(timeout)
+        _STOPPED_EMBEDDED.append(self._granian)
+
+
 class MockServer:
-    """A `python -m posthog_mock` subprocess on a loopback port, awaited until healthy."""
+    """The mock on a loopback port, awaited until healthy: a subprocess, or in this process."""
 
     def __init__(
         self,
@@ -42,14 +98,18 @@ class MockServer:
         config_path: Path | None = None,
         port: int | None = None,
         host: str = "127.0.0.1",
+        *,
+        in_process: bool = False,
     ) -> None:
         """Remember how to start the server; `start()` or `launch()` runs it."""
         self.db_path = str(db_path)
         self.config_path = config_path
         self.host = host
+        self.in_process = in_process
         self._fixed_port = port
         self.port = port or 0
         self.process: subprocess.Popen[bytes] | None = None
+        self._embedded: _EmbeddedServer | None = None
         self._log: IO[bytes] | None = None
         # Plain HTTP on loopback: skipping CA loading makes each client ~100x cheaper.
         self._http = httpx.Client(timeout=10.0, verify=False)  # noqa: S501 - http:// only
@@ -72,9 +132,11 @@ class MockServer:
         db_path: Path | str = ":memory:",
         config_path: Path | None = None,
         port: int | None = None,
+        *,
+        in_process: bool = False,
     ) -> Iterator[MockServer]:
         """Run a server for the duration of the `with` block."""
-        server = cls(db_path, config_path, port)
+        server = cls(db_path, config_path, port, in_process=in_process)
         server.launch()
         try:
             yield server
@@ -100,11 +162,18 @@ class MockServer:
                 return
             except MockServerError as exc:
                 retry = wait_for_port or not self._fixed_port
-                if not retry or _BUSY_PORT_MARK not in str(exc) or time.monotonic() > deadline:
+                if (
+                    not retry
+                    or _BUSY_PORT_MARK not in str(exc).lower()
+                    or time.monotonic() > deadline
+                ):
                     raise
                 time.sleep(0.1)
 
     def _spawn_and_wait(self, timeout: float) -> None:
+        if self.in_process:
+            self._serve_in_thread(timeout)
+            return
         command = [sys.executable, "-m", "posthog_mock", "--host", self.host]
         command += ["--port", str(self.port), "--db", self.db_path]
         if self.config_path is not None:
@@ -136,6 +205,37 @@ class MockServer:
             f"posthog_mock did not answer /_mock/health within {timeout:.0f}s:\n{output}"
         )
 
+    def _serve_in_thread(self, timeout: float) -> None:
+        from posthog_mock.config import default_config  # noqa: PLC0415
+        from posthog_mock.server import StartupError, check_database, check_port  # noqa: PLC0415
+        from posthog_mock.storage import StorageError  # noqa: PLC0415
+
+        try:
+            path = self.config_path
+            config = default_config() if path is None else load_config(path)
+            if self.db_path != ":memory:":
+                check_database(self.db_path)
+            check_port(self.host, self.port)
+        except (ConfigError, StorageError, StartupError) as exc:
+            raise MockServerError(f"posthog_mock cannot start: {exc}") from None
+        embedded = _EmbeddedServer(config, self.db_path, self.host, self.port)
+        self._embedded = embedded
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not embedded.alive():
+                self._embedded = None
+                raise MockServerError(
+                    f"posthog_mock stopped before it was healthy: {embedded.error}"
+                )
+            try:
+                if self._http.get(f"{self.base_url}/_mock/health").status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.001)
+        self.stop()
+        raise MockServerError(f"posthog_mock did not answer /_mock/health within {timeout:.0f}s")
+
     def output(self) -> str:
         """Everything the server printed so far (stdout and stderr)."""
         if self._log is None:
@@ -148,7 +248,11 @@ class MockServer:
         return text
 
     def stop(self, timeout: float = 10.0) -> int | None:
-        """Send SIGTERM, wait, SIGKILL if needed; return the exit code."""
+        """Send SIGTERM, wait, SIGKILL if needed; return the exit code (None in-process)."""
+        if self._embedded is not None:
+            self._embedded.stop(timeout)
+            self._embedded = None
+            return None
         process = self.process
         if process is None:
             return None
@@ -168,7 +272,9 @@ class MockServer:
         self._http.close()
 
     def kill(self) -> None:
-        """SIGKILL the server, as a crash would, and reap it."""
+        """SIGKILL the server, as a crash would, and reap it (subprocess servers only)."""
+        if self.in_process:
+            raise MockServerError("kill() needs a subprocess server (in_process=False)")
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
             self.process.wait(10)

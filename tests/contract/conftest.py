@@ -28,10 +28,12 @@ class RunResult:
 
 @contextmanager
 def suite_mock(directory: Path) -> Iterator[MockServer]:
-    """A fresh posthog_mock with the suite's three keys, its files in `directory`."""
+    """A fresh posthog_mock with the suite's three keys, its files in `directory` (in-process)."""
     config = directory / "mock.toml"
     config.write_text(MOCK_CONFIG, encoding="utf-8")
-    with MockServer.start(db_path=directory / "mock.db", config_path=config) as server:
+    with MockServer.start(
+        db_path=directory / "mock.db", config_path=config, in_process=True
+    ) as server:
         yield server
 
 

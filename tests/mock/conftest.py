@@ -1,8 +1,8 @@
-"""Fixtures: real `python -m posthog_mock` subprocesses on free ports with real SQLite files."""
+"""Fixtures: the pytest plugin's mocks (real HTTP on free ports, real SQLite files), by name."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
@@ -12,28 +12,21 @@ from tests.mock.helpers import MULTI_CONFIG
 
 
 @pytest.fixture(scope="session")
-def default_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MockServer]:
-    """One server with the built-in defaults for the whole session."""
-    db = tmp_path_factory.mktemp("default") / "mock.sqlite3"
-    with MockServer.start(db_path=db) as server:
-        yield server
+def default_server(posthog_mock_server: MockServer) -> MockServer:
+    """One server with the built-in defaults for the whole session (the plugin's)."""
+    return posthog_mock_server
 
 
 @pytest.fixture(scope="session")
-def multi_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MockServer]:
+def multi_server(posthog_mock_factory: Callable[..., MockServer]) -> MockServer:
     """A server with three projects and keys of every kind."""
-    folder = tmp_path_factory.mktemp("multi")
-    config = folder / "mock.toml"
-    config.write_text(MULTI_CONFIG)
-    with MockServer.start(db_path=folder / "mock.sqlite3", config_path=config) as server:
-        yield server
+    return posthog_mock_factory(config=MULTI_CONFIG)
 
 
 @pytest.fixture
-def server(default_server: MockServer) -> MockServer:
-    """The default server, emptied before the test."""
-    default_server.reset()
-    return default_server
+def server(posthog_mock: MockServer) -> MockServer:
+    """The default server, emptied before the test (the plugin's `posthog_mock`)."""
+    return posthog_mock
 
 
 @pytest.fixture

@@ -119,17 +119,15 @@ def api_key_of(server: MockServer) -> str:
 
 
 @pytest.fixture(scope="session")
-def mock_server_session() -> Iterator[MockServer]:
-    """One mock server subprocess for the whole session."""
-    with MockServer.start(db_path=":memory:") as server:
-        yield server
+def mock_server_session(posthog_mock_server: MockServer) -> MockServer:
+    """One mock server for the whole session (the pytest plugin's)."""
+    return posthog_mock_server
 
 
 @pytest.fixture
-def mock_server(mock_server_session: MockServer) -> MockServer:
-    """The session's mock server, emptied before each test."""
-    mock_server_session.reset()
-    return mock_server_session
+def mock_server(posthog_mock: MockServer) -> MockServer:
+    """The session's mock server, emptied before each test (the plugin's `posthog_mock`)."""
+    return posthog_mock
 
 
 LIMITS_CONFIG = """
@@ -154,12 +152,9 @@ scopes = ["experiment:read"]
 
 
 @pytest.fixture(scope="session")
-def limited_mock_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MockServer]:
+def limited_mock_session(posthog_mock_factory: Callable[..., MockServer]) -> MockServer:
     """A mock with rate limiting on, a read-only key and an inaccessible project 2."""
-    config = tmp_path_factory.mktemp("mock") / "limits.toml"
-    config.write_text(LIMITS_CONFIG, encoding="utf-8")
-    with MockServer.start(db_path=":memory:", config_path=config) as server:
-        yield server
+    return posthog_mock_factory(config=LIMITS_CONFIG)
 
 
 @pytest.fixture

@@ -1,0 +1,149 @@
+"""pytest plugin: a PostHog mock for the session, emptied before each test, with SDK clients.
+
+Registered under ``pytest11``, so it loads for every pytest run where this package is installed,
+SDK-only installs included: nothing beyond pytest is imported until a fixture is used, and only
+the mock's fixtures need the ``[mock]`` extra.
+
+Fixtures:
+    posthog_mock: the session's mock, emptied before the test (``base_url``, ``api_key``,
+        ``project_id``, ``reset()``).
+    posthog_client / posthog_async_client: SDK clients on it, ignoring any ``POSTHOG_*``.
+    posthog_mock_server: the session's mock without the reset.
+    posthog_mock_config: the TOML file it starts with (override it, or set the ini option).
+    posthog_mock_factory: start more mocks, each with its own configuration and database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from posthog_mock.testing import MockServer
+    from posthog_web_experiments import AsyncPostHogWebExperiments, PostHogWebExperiments
+
+MODES = ("in-process", "subprocess")
+MockFactory = Callable[..., "MockServer"]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Register ``--posthog-mock-mode`` and the ini options ``posthog_mock_mode``/``_config``."""
+    group = parser.getgroup("posthog-mock", "PostHog web experiments mock")
+    group.addoption(
+        "--posthog-mock-mode",
+        choices=MODES,
+        default=None,
+        help="run the mock in a thread of the test process (default) or as a subprocess",
+    )
+    parser.addini("posthog_mock_mode", "in-process (default) or subprocess", default="in-process")
+    parser.addini(
+        "posthog_mock_config", "TOML file of projects and keys for the mock (default: built-in)"
+    )
+
+
+def _mode(config: pytest.Config) -> str:
+    mode = config.getoption("--posthog-mock-mode") or config.getini("posthog_mock_mode")
+    if mode not in MODES:
+        raise pytest.UsageError(f"posthog_mock_mode must be one of {', '.join(MODES)}: {mode!r}")
+    return str(mode)
+
+
+def _start(
+    stack: ExitStack, config: pytest.Config, db_path: str | Path, config_path: Path | None
+) -> MockServer:
+    try:
+        from posthog_mock.testing import MockServer  # noqa: PLC0415 - loaded on first use
+    except ImportError as exc:  # pragma: no cover - exercised from an SDK-only install
+        raise pytest.UsageError(
+            f"the posthog_mock fixtures need the mock extra ({exc}): "
+            "pip install 'posthog-web-experiments[mock]'"
+        ) from exc
+    in_process = _mode(config) == "in-process"
+    server = MockServer.start(db_path, config_path, in_process=in_process)
+    return stack.enter_context(server)
+
+
+@pytest.fixture(scope="session")
+def posthog_mock_config(pytestconfig: pytest.Config) -> Path | None:
+    """Name the mock's TOML configuration: the ini option ``posthog_mock_config``, else none."""
+    value = pytestconfig.getini("posthog_mock_config")
+    if not value:
+        return None
+    return Path(pytestconfig.rootpath, str(value))
+
+
+@pytest.fixture(scope="session")
+def posthog_mock_factory(
+    pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[MockFactory]:
+    """Start more mocks for the session: ``factory(config="<TOML text>" or Path, db_path=...)``."""
+    with ExitStack() as stack:
+
+        def factory(
+            config: str | Path | None = None, db_path: str | Path | None = None
+        ) -> MockServer:
+            folder = tmp_path_factory.mktemp("posthog_mock")
+            if isinstance(config, str):
+                path = folder / "mock.toml"
+                path.write_text(config, encoding="utf-8")
+                config = path
+            database = folder / "mock.sqlite3" if db_path is None else db_path
+            return _start(stack, pytestconfig, db_path=database, config_path=config)
+
+        yield factory
+
+
+@pytest.fixture(scope="session")
+def posthog_mock_server(
+    posthog_mock_factory: MockFactory, posthog_mock_config: Path | None
+) -> MockServer:
+    """Start the session's mock on a free loopback port with a fresh SQLite file (no reset)."""
+    return posthog_mock_factory(config=posthog_mock_config)
+
+
+@pytest.fixture
+def posthog_mock(posthog_mock_server: MockServer) -> MockServer:
+    """Give the session's mock, emptied of experiments and flags before the test."""
+    posthog_mock_server.reset()
+    return posthog_mock_server
+
+
+@pytest.fixture
+def posthog_client(posthog_mock: MockServer) -> Iterator[PostHogWebExperiments]:
+    """Give a ``PostHogWebExperiments`` client on the freshly emptied mock."""
+    from posthog_web_experiments import PostHogWebExperiments  # noqa: PLC0415
+
+    # environ={}: a POSTHOG_* variable of the developer's shell never redirects a test.
+    with PostHogWebExperiments(
+        api_key=posthog_mock.api_key,
+        host=posthog_mock.base_url,
+        project_id=posthog_mock.project_id,
+        environ={},
+    ) as client:
+        yield client
+
+
+@pytest.fixture
+def posthog_async_client(posthog_mock: MockServer) -> AsyncPostHogWebExperiments:
+    """Give an ``AsyncPostHogWebExperiments`` client on the freshly emptied mock.
+
+    It keeps no connection open between requests, so it works under any async test runner
+    (anyio, pytest-asyncio) and needs no async teardown.
+    """
+    import httpx  # noqa: PLC0415
+
+    from posthog_web_experiments import AsyncPostHogWebExperiments  # noqa: PLC0415
+
+    no_keepalive = httpx.Limits(max_keepalive_connections=0)
+    http = httpx.AsyncClient(limits=no_keepalive, verify=False)  # noqa: S501 - http:// only
+    return AsyncPostHogWebExperiments(
+        api_key=posthog_mock.api_key,
+        host=posthog_mock.base_url,
+        project_id=posthog_mock.project_id,
+        environ={},
+        http_client=http,
+    )
