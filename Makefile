@@ -16,7 +16,7 @@ CONTRACT_ARGS ?=
 # The live contract target reads these from the environment or from `make contract-live VAR=value`.
 export POSTHOG_HOST POSTHOG_PROJECT_ID POSTHOG_PERSONAL_API_KEY POSTHOG_READ_ONLY_API_KEY
 
-.PHONY: help install generate check-generated sync-client lint format typecheck test test-all test-live check clean mock mock-reset bench-mock bench-sdk bench contract contract-live
+.PHONY: help install generate check-generated sync-client lint format typecheck test test-all test-live check dist clean mock mock-reset bench-mock bench-sdk bench contract contract-live
 
 help: ## Show every target with its description
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -93,6 +93,10 @@ bench-sdk: $(VENV_STAMP) ## Benchmark the SDK against bare httpx on the mock (wr
 	$(BIN)/python bench/sdk_bench.py --write bench/sdk_bench.md
 
 bench: bench-mock bench-sdk ## Run every benchmark
+
+dist: $(VENV_STAMP) ## Build the wheel and sdist into dist/ (offline: the build backend is in .venv)
+	rm -rf dist
+	$(BIN)/uv build --no-build-isolation --python $(BIN)/python --out-dir dist
 
 clean: ## Remove the environment, caches and reports
 	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache .hypothesis .schemathesis reports .mock

@@ -13,6 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SCRIPT = ROOT / "scripts" / "regenerate.py"
 PACKAGE = "generated/posthog_web_experiments_client"
 
+# Each test runs the generator (2-3 s): part of make test-all and make check, not make test.
+pytestmark = pytest.mark.slow
+
 
 def run(command: str, root: Path) -> subprocess.CompletedProcess[str]:
     """Run scripts/regenerate.py COMMAND on the copy at root."""

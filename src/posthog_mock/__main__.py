@@ -17,8 +17,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if exc.name is None or exc.name.partition(".")[0] not in SERVER_MODULES:
             raise
         sys.stderr.write(
-            f"posthog-mock: error: the mock server needs {exc.name}, which is not installed; "
-            "install the mock extra: pip install 'posthog-web-experiments[mock]'\n"
+            f"posthog-mock: error: the mock server needs the mock extra ({exc.name} is not"
+            " installed): pip install 'posthog-web-experiments[mock]'\n"
         )
         return 2
     return cli_main(argv)

@@ -45,6 +45,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Reject an unknown mode before any test runs."""
+    _mode(config)
+
+
 def _mode(config: pytest.Config) -> str:
     mode = config.getoption("--posthog-mock-mode") or config.getini("posthog_mock_mode")
     if mode not in MODES:
@@ -55,16 +60,13 @@ def _mode(config: pytest.Config) -> str:
 def _start(
     stack: ExitStack, config: pytest.Config, db_path: str | Path, config_path: Path | None
 ) -> MockServer:
-    try:
-        from posthog_mock.testing import MockServer  # noqa: PLC0415 - loaded on first use
-    except ImportError as exc:  # pragma: no cover - exercised from an SDK-only install
-        raise pytest.UsageError(
-            f"the posthog_mock fixtures need the mock extra ({exc}): "
-            "pip install 'posthog-web-experiments[mock]'"
-        ) from exc
+    from posthog_mock.testing import MockServer, MockServerError  # noqa: PLC0415 - on first use
+
     in_process = _mode(config) == "in-process"
-    server = MockServer.start(db_path, config_path, in_process=in_process)
-    return stack.enter_context(server)
+    try:
+        return stack.enter_context(MockServer.start(db_path, config_path, in_process=in_process))
+    except MockServerError as exc:
+        pytest.fail(f"posthog_mock: {exc}", pytrace=False)
 
 
 @pytest.fixture(scope="session")

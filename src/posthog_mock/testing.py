@@ -50,10 +50,16 @@ class _EmbeddedServer:
     """The mock app on Granian's embedded server, in a thread with its own event loop."""
 
     def __init__(self, config: MockConfig, db_path: str, host: str, port: int) -> None:
-        from granian.constants import Interfaces  # noqa: PLC0415 - needs the [mock] extra
-        from granian.server.embed import Server  # noqa: PLC0415
+        try:
+            from granian.constants import Interfaces  # noqa: PLC0415 - the [mock] extra
+            from granian.server.embed import Server  # noqa: PLC0415
 
-        from posthog_mock.app import MockApp  # noqa: PLC0415
+            from posthog_mock.app import MockApp  # noqa: PLC0415
+        except ModuleNotFoundError as exc:
+            raise MockServerError(
+                f"the mock server needs the mock extra ({exc.name} is not installed):"
+                " pip install 'posthog-web-experiments[mock]'"
+            ) from None
 
         self._granian = Server(
             MockApp(config, db_path),
@@ -207,8 +213,15 @@ class MockServer:
 
     def _serve_in_thread(self, timeout: float) -> None:
         from posthog_mock.config import default_config  # noqa: PLC0415
-        from posthog_mock.server import StartupError, check_database, check_port  # noqa: PLC0415
         from posthog_mock.storage import StorageError  # noqa: PLC0415
+
+        try:
+            from posthog_mock.server import StartupError, check_database, check_port  # noqa: PLC0415
+        except ModuleNotFoundError as exc:
+            raise MockServerError(
+                f"the mock server needs the mock extra ({exc.name} is not installed):"
+                " pip install 'posthog-web-experiments[mock]'"
+            ) from None
 
         try:
             path = self.config_path

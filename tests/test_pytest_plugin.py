@@ -1,0 +1,92 @@
+"""The pytest plugin as a user meets it: a fresh pytest process, their test file, our fixtures."""
+
+from __future__ import annotations
+
+import pytest
+
+USER_TESTS = """
+import httpx
+import pytest
+
+from posthog_web_experiments import NotFoundError
+
+BODY = {"name": "Checkout button", "variants": {"control": {"rollout_percentage": 100}}}
+
+
+def test_create_list_delete(posthog_client):
+    created = posthog_client.create(BODY)
+    assert [e.name for e in posthog_client.iter_experiments()] == ["Checkout button"]
+    posthog_client.delete(created.id)
+    with pytest.raises(NotFoundError):
+        posthog_client.retrieve(created.id)
+
+
+def test_each_test_starts_from_an_empty_mock(posthog_client):
+    posthog_client.create(BODY)
+    assert posthog_client.list_page().count == 1
+
+
+def test_each_test_starts_from_an_empty_mock_again(posthog_client):
+    assert posthog_client.list_page().count == 0
+
+
+@pytest.mark.anyio
+async def test_async_client(posthog_async_client):
+    created = await posthog_async_client.create(BODY)
+    assert [e.id async for e in posthog_async_client.iter_experiments()] == [created.id]
+    await posthog_async_client.delete(created.id)
+
+
+def test_raw_http_with_url_and_key(posthog_mock):
+    response = httpx.get(
+        f"{posthog_mock.base_url}/api/projects/{posthog_mock.project_id}/web_experiments/",
+        headers={"Authorization": f"Bearer {posthog_mock.api_key}"},
+    )
+    assert response.json()["count"] == 0
+"""
+
+
+@pytest.mark.parametrize("mode", ["in-process", pytest.param("subprocess", marks=pytest.mark.slow)])
+def test_user_tests_pass_with_only_the_plugin_fixtures(
+    pytester: pytest.Pytester, mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A real-looking PostHog in the environment must change nothing.
+    monkeypatch.setenv("POSTHOG_HOST", "https://us.posthog.com")
+    monkeypatch.setenv("POSTHOG_PERSONAL_API_KEY", "phx_real_looking_key_1234567890")
+    pytester.makepyfile(test_experiments=USER_TESTS)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", f"--posthog-mock-mode={mode}")
+    result.assert_outcomes(passed=5)
+
+
+def test_config_from_the_ini_option_sets_keys_and_projects(pytester: pytest.Pytester) -> None:
+    pytester.makefile(
+        ".toml",
+        mock="[[projects]]\nid = 7\n"
+        '[[keys]]\nvalue = "phx_team_key"\nscopes = ["experiment:read"]\n',
+    )
+    pytester.makeini("[pytest]\nposthog_mock_config = mock.toml\n")
+    pytester.makepyfile(
+        test_config="""
+import pytest
+from posthog_web_experiments import PermissionDeniedError
+
+
+def test_read_only_key(posthog_mock, posthog_client):
+    assert (posthog_mock.api_key, posthog_mock.project_id) == ("phx_team_key", 7)
+    assert posthog_client.list_page().count == 0
+    with pytest.raises(PermissionDeniedError):
+        posthog_client.create({"name": "x", "variants": {"control": {"rollout_percentage": 100}}})
+"""
+    )
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+
+
+def test_unknown_mode_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    pytester.makeini("[pytest]\nposthog_mock_mode = docker\n")
+    pytester.makepyfile(test_x="def test_x(posthog_mock):\n    pass\n")
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    result.stderr.fnmatch_lines(
+        ["*posthog_mock_mode must be one of in-process, subprocess: 'docker'*"]
+    )
+    assert result.ret != 0
