@@ -91,7 +91,8 @@ def venv_with(tmp: Path, wheel: Path, lock: Path) -> Path:
     created = run(UV, "venv", "--python", sys.executable, venv, env=quiet_env())
     assert created.returncode == 0, created.stderr
     python = venv / "bin" / "python"
-    for step in (["-r", lock], ["--no-deps", wheel]):
+    steps: list[list[str | Path]] = [["-r", lock], ["--no-deps", wheel]]
+    for step in steps:
         installed = run(
             UV, "pip", "install", "--offline", "--python", python, *step, env=quiet_env()
         )
