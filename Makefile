@@ -16,7 +16,7 @@ CONTRACT_ARGS ?=
 # The live contract target reads these from the environment or from `make contract-live VAR=value`.
 export POSTHOG_HOST POSTHOG_PROJECT_ID POSTHOG_PERSONAL_API_KEY POSTHOG_READ_ONLY_API_KEY
 
-.PHONY: help install generate check-generated sync-client lint format typecheck test test-all test-live check dist clean mock mock-reset bench-mock bench-sdk bench contract contract-live
+.PHONY: help install generate check-generated sync-client lint format typecheck test test-all test-live check dist clean mock mock-reset bench-mock bench-sdk bench-plugin bench contract contract-live
 
 help: ## Show every target with its description
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -92,7 +92,10 @@ bench-mock: $(VENV_STAMP) ## Benchmark the mock vs Prism 5.14.2 vs a fixed-bytes
 bench-sdk: $(VENV_STAMP) ## Benchmark the SDK against bare httpx on the mock (writes bench/sdk_bench.md)
 	$(BIN)/python bench/sdk_bench.py --write bench/sdk_bench.md
 
-bench: bench-mock bench-sdk ## Run every benchmark
+bench-plugin: $(VENV_STAMP) ## Benchmark the pytest plugin's mock start and reset (writes bench/plugin_start.md)
+	$(BIN)/python bench/plugin_start.py --write bench/plugin_start.md
+
+bench: bench-mock bench-sdk bench-plugin ## Run every benchmark
 
 dist: $(VENV_STAMP) ## Build the wheel and sdist into dist/ (offline: the build backend is in .venv)
 	rm -rf dist
