@@ -45,7 +45,7 @@ def derive(workdir: Path) -> dict[str, str]:
     derived = {}
     for path in sorted((workdir / "_sync").glob("*.py")):
         text = HEADER.format(name=path.name) + path.read_text(encoding="utf-8")
-        derived[path.name] = _ruff(text, SYNC_DIR / path.name)
+        derived[path.name] = _ruff(text, PACKAGE / "_sync" / path.name)
     return derived
 
 

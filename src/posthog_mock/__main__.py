@@ -14,10 +14,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         from posthog_mock.cli import main as cli_main  # noqa: PLC0415
     except ModuleNotFoundError as exc:
-        if exc.name is None or exc.name.partition(".")[0] not in SERVER_MODULES:
+        missing = (exc.name or "").partition(".")[0]
+        if missing not in SERVER_MODULES:
             raise
         sys.stderr.write(
-            f"posthog-mock: error: the mock server needs the mock extra ({exc.name} is not"
+            f"posthog-mock: error: the mock server needs the mock extra ({missing} is not"
             " installed): pip install 'posthog-web-experiments[mock]'\n"
         )
         return 2
