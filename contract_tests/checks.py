@@ -1,6 +1,6 @@
 """The suite's own checks, registered with schemathesis; each failure message names the problem.
 
-Section numbers (§) refer to the wire reference, /work/shared/posthog-web-experiments-api.md.
+Section numbers (§) refer to the behaviour reference, docs/behaviour.md.
 """
 
 from __future__ import annotations

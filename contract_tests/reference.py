@@ -1,6 +1,6 @@
 """PostHog's documented server behaviour, as pure functions the checks and hooks share.
 
-Section numbers (§) refer to /work/shared/posthog-web-experiments-api.md, the wire reference.
+Section numbers (§) refer to docs/behaviour.md, the behaviour reference.
 """
 
 from __future__ import annotations
