@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.test_readme import USER_PYTEST_OPTIONS
+
 USER_TESTS = """
 import httpx
 import pytest
@@ -54,7 +56,7 @@ def test_user_tests_pass_with_only_the_plugin_fixtures(
     monkeypatch.setenv("POSTHOG_HOST", "https://us.posthog.com")
     monkeypatch.setenv("POSTHOG_PERSONAL_API_KEY", "phx_real_looking_key_1234567890")
     pytester.makepyfile(test_experiments=USER_TESTS)
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", f"--posthog-mock-mode={mode}")
+    result = pytester.runpytest_subprocess(*USER_PYTEST_OPTIONS, f"--posthog-mock-mode={mode}")
     result.assert_outcomes(passed=5)
 
 

@@ -1,7 +1,8 @@
-"""Every code block in README.md is exercised: Python and TOML for real, shell lines via make."""
+"""Every code block of the README and the docs runs: Python, pytest files, TOML, JSON and make."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
@@ -19,24 +20,42 @@ from contract_tests.summary import BUILTIN_CHECKS, OWN_CHECKS
 from posthog_mock.testing import MockServer
 
 ROOT = Path(__file__).resolve().parent.parent
-README = (ROOT / "README.md").read_text(encoding="utf-8")
-FENCE = re.compile(r"^```(?P<lang>[a-z]*)\n(?P<code>.*?)^```$", re.DOTALL | re.MULTILINE)
-# Targets that CI runs itself (`make check` and its parts), that start long-running servers or
-# that need a live PostHog or wrk: the test proves the target exists and its recipe expands
-# (`make --dry-run`); the tests of each feature run the real thing.
-DRY_RUN_TARGETS = {
-    "check", "contract", "contract-live", "lint", "generate", "check-generated",
-    "mock", "bench-mock", "bench-sdk",
-}  # fmt: skip
+DOCS = [ROOT / "README.md", ROOT / "CONTRIBUTING.md", *sorted((ROOT / "docs").glob("*.md"))]
+TEXTS = {path: path.read_text(encoding="utf-8") for path in DOCS}
+README = TEXTS[ROOT / "README.md"]
+FENCE = re.compile(
+    r"^```(?P<lang>[a-z]*)(?: (?P<file>\S+))?\n(?P<code>.*?)^```$", re.DOTALL | re.MULTILINE
+)
+KINDS = {"python", "sh", "toml", "text", "json"}
+USER_PYTEST_OPTIONS = [
+    "-p",
+    "no:cacheprovider",
+    "-p",
+    "no:schemathesis",
+    "-p",
+    "no:hypothesispytest",
+]
 
 
-def blocks(*languages: str) -> list[Any]:
-    """README code blocks of the given languages, as pytest params named by their line."""
+def all_blocks() -> Iterator[tuple[str, re.Match[str]]]:
+    """Every fenced block of every document, with a `path:line` name."""
+    for path, text in TEXTS.items():
+        for match in FENCE.finditer(text):
+            line = text.count("\n", 0, match.start()) + 1
+            yield f"{path.relative_to(ROOT)}:{line}", match
+
+
+def blocks(language: str, *, files: bool = False) -> list[Any]:
+    """Blocks of one language as pytest params; `files` picks the ones named `test_*.py`."""
     return [
-        pytest.param(match["code"], id=f"README.md:{README.count(chr(10), 0, match.start()) + 1}")
-        for match in FENCE.finditer(README)
-        if match["lang"] in languages
+        pytest.param(match["code"], match["file"], id=name)
+        for name, match in all_blocks()
+        if match["lang"] == language and bool(match["file"]) is files
     ]
+
+
+def without_posthog_variables() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith("POSTHOG_")}
 
 
 def shell_commands(code: str) -> Iterator[list[str]]:
@@ -47,23 +66,42 @@ def shell_commands(code: str) -> Iterator[list[str]]:
             yield shlex.split(line)
 
 
-def test_readme_code_blocks_are_of_known_kinds() -> None:
-    languages = [match["lang"] for match in FENCE.finditer(README)]
-    assert set(languages) == {"python", "sh", "toml", "text"}
+def test_docs_code_blocks_are_of_known_kinds() -> None:
+    kinds = {match["lang"] for _, match in all_blocks()}
+    assert kinds <= KINDS
+    assert {"python", "sh", "toml", "text"} <= {m["lang"] for m in FENCE.finditer(README)}
+    named = [match["file"] for _, match in all_blocks() if match["file"]]
+    assert named
+    assert all(re.fullmatch(r"test_\w+\.py", name) for name in named)
     assert "CONTRACT_SECTION" not in README
 
 
+def test_readme_puts_usage_before_development() -> None:
+    headings = re.findall(r"^## (.+)$", README, re.MULTILINE)
+    assert headings.index("Quick start") < headings.index("Working on this repository")
+    assert headings.index("Install") == 0
+
+
 def test_tree_block_names_paths_that_exist() -> None:
-    tree = next(match["code"] for match in FENCE.finditer(README) if match["lang"] == "text")
+    tree = next(m["code"] for m in FENCE.finditer(README) if m["code"].startswith("openapi.yaml"))
     paths = [line.split()[0] for line in tree.splitlines() if line.strip()]
     assert "openapi.yaml" in paths
     assert [path for path in paths if not (ROOT / path).exists()] == []
 
 
+def test_docs_links_point_to_files_that_exist() -> None:
+    broken = []
+    for path, text in TEXTS.items():
+        for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", text):
+            if not (path.parent / target).exists():
+                broken.append(f"{path.relative_to(ROOT)} -> {target}")
+    assert broken == []
+
+
 def test_sample_summary_lists_the_suite_checks_and_operations() -> None:
     sample = next(
         match["code"]
-        for match in FENCE.finditer(README)
+        for _, match in all_blocks()
         if match["lang"] == "text" and match["code"].startswith("Contract suite against")
     )
     rows = [line.split()[0] for line in sample.splitlines() if line.startswith("  ")]
@@ -72,26 +110,17 @@ def test_sample_summary_lists_the_suite_checks_and_operations() -> None:
     assert ["web_experiments_" + name for name in header.split()[1:]] == list(OPERATION_IDS)
 
 
-@pytest.fixture(scope="module")
-def mock_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MockServer]:
-    """One mock server for every README example."""
-    with MockServer.start(db_path=tmp_path_factory.mktemp("readme") / "mock.db") as server:
-        yield server
-
-
-@pytest.mark.parametrize("code", blocks("python"))
+@pytest.mark.parametrize(("code", "file"), blocks("python"))
 def test_python_block_runs_against_the_mock(
-    code: str, mock_server: MockServer, tmp_path: Path
+    code: str, file: None, posthog_mock: MockServer, tmp_path: Path
 ) -> None:
-    mock_server.reset()
-    assert mock_server.api_key is not None
+    assert posthog_mock.api_key is not None
     env = {
-        **os.environ,
-        "POSTHOG_HOST": mock_server.base_url,
-        "POSTHOG_PERSONAL_API_KEY": mock_server.api_key,
-        "POSTHOG_PROJECT_ID": str(mock_server.project_id),
+        **without_posthog_variables(),
+        "POSTHOG_HOST": posthog_mock.base_url,
+        "POSTHOG_PERSONAL_API_KEY": posthog_mock.api_key,
+        "POSTHOG_PROJECT_ID": str(posthog_mock.project_id),
     }
-    env.pop("POSTHOG_LOG", None)
     result = subprocess.run(
         [sys.executable, "-c", code],
         env=env,
@@ -104,25 +133,50 @@ def test_python_block_runs_against_the_mock(
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("code", blocks("toml"))
-def test_toml_block_is_a_config_the_mock_starts_with(code: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("code", "file"), blocks("python", files=True))
+def test_pytest_file_block_passes_with_only_the_plugin(
+    code: str, file: str, tmp_path: Path
+) -> None:
+    (tmp_path / file).write_text(code, encoding="utf-8")
+    result = subprocess.run(
+        # The contract extra's pytest plugins are not a plugin user's: leave their import out.
+        [sys.executable, "-m", "pytest", "-q", *USER_PYTEST_OPTIONS, file],
+        env=without_posthog_variables(),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    tests = len(re.findall(r"^(?:async )?def test_", code, re.MULTILINE))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"{tests} passed" in result.stdout
+
+
+@pytest.mark.parametrize(("code", "file"), blocks("toml"))
+def test_toml_block_is_a_config_the_mock_starts_with(code: str, file: None, tmp_path: Path) -> None:
     config = tmp_path / "mock.toml"
     config.write_text(code, encoding="utf-8")
-    tomllib.loads(code)
-    with MockServer.start(config_path=config) as server:
+    with MockServer.start(config_path=config, in_process=True) as server:
         assert server.api_key == tomllib.loads(code)["keys"][0]["value"]
 
 
-@pytest.mark.parametrize("code", blocks("sh"))
-def test_shell_block_make_targets_work(code: str) -> None:
+@pytest.mark.parametrize(("code", "file"), blocks("json"))
+def test_json_block_parses(code: str, file: None) -> None:
+    assert isinstance(json.loads(code), dict)
+
+
+@pytest.mark.parametrize(("code", "file"), blocks("sh"))
+def test_shell_block_make_targets_exist_and_expand(code: str, file: None) -> None:
     commands = list(shell_commands(code))
     assert commands
     for command in commands:
-        assert command[0] == "make", f"README shell lines are make commands: {command}"
+        assert command[0] == "make", f"shell lines in the docs are make commands: {command}"
         targets = [word for word in command[1:] if "=" not in word]
         variables = [word for word in command[1:] if "=" in word]
         for target in targets or ["help"]:
-            dry_run = ["--dry-run"] if target in DRY_RUN_TARGETS else []
+            # Only `make help` runs for real; the tests of each feature run the real thing.
+            dry_run = [] if target == "help" else ["--dry-run"]
             result = subprocess.run(
                 ["make", *dry_run, target, *variables],
                 cwd=ROOT,
