@@ -56,7 +56,11 @@ def test_user_tests_pass_with_only_the_plugin_fixtures(
     monkeypatch.setenv("POSTHOG_HOST", "https://us.posthog.com")
     monkeypatch.setenv("POSTHOG_PERSONAL_API_KEY", "phx_real_looking_key_1234567890")
     pytester.makepyfile(test_experiments=USER_TESTS)
-    result = pytester.runpytest_subprocess(*USER_PYTEST_OPTIONS, f"--posthog-mock-mode={mode}")
+    options = [*USER_PYTEST_OPTIONS, f"--posthog-mock-mode={mode}"]
+    if mode == "subprocess":
+        result = pytester.runpytest_subprocess(*options)
+    else:
+        result = pytester.runpytest_inprocess(*options)
     result.assert_outcomes(passed=5)
 
 

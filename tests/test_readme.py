@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import shlex
@@ -112,25 +113,24 @@ def test_sample_summary_lists_the_suite_checks_and_operations() -> None:
 
 @pytest.mark.parametrize(("code", "file"), blocks("python"))
 def test_python_block_runs_against_the_mock(
-    code: str, file: None, posthog_mock: MockServer, tmp_path: Path
+    code: str,
+    file: None,
+    posthog_mock: MockServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # Run in this process, as a script would run (`__main__`, its own globals), with the
+    # environment a reader sets; an interpreter per block would cost a second each.
     assert posthog_mock.api_key is not None
-    env = {
-        **without_posthog_variables(),
-        "POSTHOG_HOST": posthog_mock.base_url,
-        "POSTHOG_PERSONAL_API_KEY": posthog_mock.api_key,
-        "POSTHOG_PROJECT_ID": str(posthog_mock.project_id),
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    monkeypatch.setenv("POSTHOG_HOST", posthog_mock.base_url)
+    monkeypatch.setenv("POSTHOG_PERSONAL_API_KEY", posthog_mock.api_key)
+    monkeypatch.setenv("POSTHOG_PROJECT_ID", str(posthog_mock.project_id))
+    monkeypatch.delenv("POSTHOG_LOG", raising=False)
+    monkeypatch.chdir(tmp_path)
+    sdk_logger = logging.getLogger("posthog_web_experiments")
+    monkeypatch.setattr(sdk_logger, "handlers", list(sdk_logger.handlers))
+    monkeypatch.setattr(sdk_logger, "level", sdk_logger.level)
+    exec(compile(code, "<doc block>", "exec"), {"__name__": "__main__"})
 
 
 @pytest.mark.parametrize(("code", "file"), blocks("python", files=True))
