@@ -148,7 +148,7 @@ def posthog_mock_command(full_install: Path) -> Iterator[str]:
 
 def quick_start() -> str:
     """The README's quick start code block."""
-    section = README.split("### Quick start", 1)[1]
+    section = README.split("\n## Quick start\n", 1)[1]
     return section.split("```python\n", 1)[1].split("```", 1)[0]
 
 

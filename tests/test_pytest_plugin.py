@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import granian.server.embed
+import httpcore
 import pytest
 
+import posthog_mock.app
+import posthog_mock.server
 from tests.test_readme import USER_PYTEST_OPTIONS
+
+# In-process pytester runs drop the modules first imported during a run; a second run would
+# then import httpcore afresh and its exceptions would no longer be the ones httpx maps.
+PRELOADED = (granian.server.embed, httpcore, posthog_mock.app, posthog_mock.server)
 
 USER_TESTS = """
 import httpx

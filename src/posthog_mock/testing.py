@@ -50,16 +50,11 @@ class _EmbeddedServer:
     """The mock app on Granian's embedded server, in a thread with its own event loop."""
 
     def __init__(self, config: MockConfig, db_path: str, host: str, port: int) -> None:
-        try:
-            from granian.constants import Interfaces  # noqa: PLC0415 - the [mock] extra
-            from granian.server.embed import Server  # noqa: PLC0415
+        # Only reached after _serve_in_thread() found the [mock] extra installed.
+        from granian.constants import Interfaces  # noqa: PLC0415
+        from granian.server.embed import Server  # noqa: PLC0415
 
-            from posthog_mock.app import MockApp  # noqa: PLC0415
-        except ModuleNotFoundError as exc:
-            raise MockServerError(
-                f"the mock server needs the mock extra ({exc.name} is not installed):"
-                " pip install 'posthog-web-experiments[mock]'"
-            ) from None
+        from posthog_mock.app import MockApp  # noqa: PLC0415
 
         self._granian = Server(
             MockApp(config, db_path),
@@ -218,8 +213,9 @@ class MockServer:
         try:
             from posthog_mock.server import StartupError, check_database, check_port  # noqa: PLC0415
         except ModuleNotFoundError as exc:
+            missing = (exc.name or "").partition(".")[0]
             raise MockServerError(
-                f"the mock server needs the mock extra ({exc.name} is not installed):"
+                f"the mock server needs the mock extra ({missing} is not installed):"
                 " pip install 'posthog-web-experiments[mock]'"
             ) from None
 
