@@ -42,12 +42,8 @@ def run(
 
 
 def quiet_env() -> dict[str, str]:
-    """The environment less POSTHOG_* and anything that points uv at an index."""
-    return {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("POSTHOG_", "UV_", "PIP_", "VIRTUAL_ENV"))
-    }
+    """The environment less POSTHOG_* (uv's own settings, such as its cache folder, stay)."""
+    return {key: value for key, value in os.environ.items() if not key.startswith("POSTHOG_")}
 
 
 @pytest.fixture(scope="module")

@@ -1,11 +1,12 @@
-"""PostHog's web experiments client, written once here as async code.
+"""The client of PostHog's web experiments API, written once.
 
-``_sync/client.py`` is derived from this file by ``scripts/derive_sync.py`` (``make sync-client``):
-``async``/``await`` are dropped and async names become their sync twins. Write nothing here
-that has no sync twin; ``make lint`` fails when the derived file is not up to date.
+``_async/client.py`` is the hand-written source; ``_sync/client.py`` is derived from it by
+``scripts/derive_sync.py`` (``make sync-client``): ``async``/``await`` are dropped and async names
+become their sync twins. Write nothing in the source that has no sync twin; ``make lint`` fails
+when the derived file is not up to date.
 """
 
-# ``timeout=`` on async methods is the per-call HTTP timeout, mirroring httpx.AsyncClient.
+# ``timeout=`` is the per-call HTTP timeout, as in httpx (ASYNC109 expects a cancel scope).
 # ruff: noqa: ASYNC109
 
 from __future__ import annotations
