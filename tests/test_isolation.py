@@ -76,11 +76,11 @@ def pytest_with_live_environment(
     "selection",
     [
         pytest.param(["-m", "live"], id="marker-live"),
-        # A pytest process each (about 3 s): the other selections are in make test-all.
-        pytest.param([], id="no-marker", marks=pytest.mark.slow),
-        pytest.param(["-k", "live_posthog"], id="keyword", marks=pytest.mark.slow),
+        pytest.param([], id="no-marker"),
+        pytest.param(["-k", "live_posthog"], id="keyword"),
     ],
 )
+@pytest.mark.slow  # a pytest process each (about 3 s); make test checks its own session below
 def test_live_test_is_deselected_without_run_live(
     live_posthog: Recorder, selection: list[str]
 ) -> None:
@@ -102,3 +102,10 @@ def test_run_live_selects_the_live_test(live_posthog: Recorder) -> None:
 
 def test_posthog_variables_are_gone_inside_tests() -> None:
     assert [name for name in os.environ if name.startswith("POSTHOG_")] == []
+
+
+def test_this_session_selected_no_live_test(request: pytest.FixtureRequest) -> None:
+    if request.config.getoption("--run-live"):
+        pytest.skip("live tests were asked for")
+    live = [item.nodeid for item in request.session.items if item.get_closest_marker("live")]
+    assert live == []
