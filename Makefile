@@ -62,7 +62,7 @@ define run_pytest
 	if [ $$rc -eq 5 ]; then echo "error: pytest selected no tests" >&2; exit 1; fi; exit $$rc
 endef
 
-test: $(VENV_STAMP) ## Run the fast tests (no slow, no live ones): under a minute
+test: $(VENV_STAMP) ## Run the fast tests (neither slow nor live ones): the loop while working
 	$(call run_pytest,-m "not slow")
 
 test-all: $(VENV_STAMP) ## Run every test but the live ones (what CI runs)
@@ -102,5 +102,5 @@ dist: $(VENV_STAMP) ## Build the wheel and sdist into dist/ (offline: the build 
 	$(BIN)/uv build --no-build-isolation --python $(BIN)/python --out-dir dist
 
 clean: ## Remove the environment, caches and reports
-	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache .hypothesis .schemathesis reports .mock
+	rm -rf $(VENV) node_modules .mypy_cache .ruff_cache .pytest_cache .hypothesis .schemathesis reports .mock dist
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
