@@ -226,3 +226,14 @@ def test_make_dist_target_builds_both() -> None:
     assert dry.returncode == 0, dry.stderr
     assert "uv build --no-build-isolation" in dry.stdout
     assert shutil.which("make") is not None
+
+
+def test_installed_conformance_suite_passes_against_its_own_mock(
+    full_install: Path, tmp_path: Path
+) -> None:
+    result = run(
+        full_install / "posthog-contract", "--max-examples", "3", env=quiet_env(), cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    assert result.stdout.rstrip().endswith("PASSED")
+    assert (tmp_path / "reports" / "contract-junit.xml").is_file()
