@@ -165,3 +165,38 @@ def body_verdict(body: object, method: str) -> Verdict:
     if "unspecified" in verdicts:
         return "unspecified"
     return "accept"
+
+
+def malformed_cause(body: object) -> str:
+    """The first shape problem of a request body's variants, in the server's order (§4), or a
+    generic cause; names what a server's 5xx was about, so a baseline can recognise it."""
+    variants = body.get("variants") if isinstance(body, dict) else None
+    if not isinstance(body, dict):
+        return "body is not an object"
+    if not isinstance(variants, dict):
+        return "variants is not an object"
+    for variant_name, variant in variants.items():
+        if not isinstance(variant, dict):
+            return "a variant is not an object"
+        if variant_name == "control":
+            continue
+        transforms = variant.get("transforms", [])
+        if transforms in ({}, ""):
+            continue
+        if not isinstance(transforms, list):
+            return "transforms of a test variant is not a list"
+        if any(not isinstance(transform, dict) for transform in transforms):
+            return "a transform of a test variant is not an object"
+    for variant in variants.values():
+        for transform in _list(variant.get("transforms")):
+            if not isinstance(transform, dict):
+                return "a transform is not an object"
+    for variant in variants.values():
+        percentage = variant.get("rollout_percentage")
+        if isinstance(percentage, bool) or not isinstance(percentage, int | float):
+            return "rollout_percentage is not a number"
+    return "other"
+
+
+def _list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []

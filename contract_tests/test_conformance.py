@@ -9,10 +9,10 @@ from schemathesis import Case, Response
 from schemathesis.generation.stateful.state_machine import StepInput, StepOutput
 
 from contract_tests import runtime
+from contract_tests.hooks import keep_truly_negative
 from contract_tests.schema import load_schema
-from contract_tests.settings import SuiteSettings
 
-SETTINGS = SuiteSettings.from_env()
+SETTINGS = runtime.current().settings
 schema = load_schema(SETTINGS)
 
 
@@ -38,8 +38,13 @@ class ContractStateMachine(schema.as_state_machine()):  # type: ignore[misc]
     rule_order_seed = SETTINGS.seed
 
     def step(self, input: StepInput) -> StepOutput:
-        """Skip creates beyond the budget instead of sending them."""
+        """Skip creates beyond the budget, and negative bodies PostHog accepts, unsent.
+
+        Schemathesis applies `filter_case` hooks to the other phases only.
+        """
         if _is_create(input.case) and not runtime.current().may_create(stateful=True):
+            hypothesis.reject()
+        if not keep_truly_negative(None, input.case):
             hypothesis.reject()
         return super().step(input)  # type: ignore[no-any-return]
 

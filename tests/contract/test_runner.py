@@ -55,7 +55,7 @@ def test_live_run_without_variables_prints_one_line_and_sends_nothing() -> None:
     ]
 
 
-def test_settings_round_trip_through_the_environment() -> None:
+def test_settings_round_trip_through_one_file(tmp_path: Path) -> None:
     settings = SuiteSettings(
         mode="live",
         base_url="https://us.posthog.com",
@@ -67,8 +67,17 @@ def test_settings_round_trip_through_the_environment() -> None:
         prefix="p-",
         requests_per_minute=400,
         read_only_key="phx_r",
+        baseline_file=tmp_path / "baseline.json",
     )
-    assert SuiteSettings.from_env(settings.to_env()) == settings
+    path = tmp_path / "settings.json"
+    settings.save(path)
+    assert SuiteSettings.load(path) == settings
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_unreadable_settings_file_names_the_entry_point(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="runs through `python -m contract_tests`"):
+        SuiteSettings.load(tmp_path / "missing.json")
 
 
 def test_every_exclusion_names_a_known_operation_a_reason_and_a_section() -> None:
