@@ -150,9 +150,7 @@ def record_check_results(
                     title=result.failure.title,
                     message=result.failure.message,
                     request=f"{case.method.upper()} {_path_and_query(response)}",
-                    cause=malformed_cause(case.body)
-                    if case.method.upper() in BODY_METHODS
-                    else "-",
+                    cause=malformed_cause(case.body) if sends_body else "-",
                     curl=curl_line(response, state.settings.api_key),
                     test=test_name(case),
                 )

@@ -5,6 +5,7 @@ Section numbers (§) refer to /work/shared/posthog-web-experiments-api.md, the w
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import unicodedata
@@ -200,3 +201,47 @@ def malformed_cause(body: object) -> str:
 
 def _list(value: object) -> list[Any]:
     return value if isinstance(value, list) else []
+
+
+MISSING = "(missing)"
+
+
+def first_difference(expected: object, got: object, path: str) -> tuple[str, str, str] | None:
+    """The first path where `got` differs from `expected`, with both values as JSON, or None.
+
+    Object keys are compared as sets (PostHog may reorder a variant's keys); lists in order.
+    """
+    if isinstance(expected, dict) and isinstance(got, dict):
+        for key in [*expected, *(k for k in got if k not in expected)]:
+            where = f"{path}.{key}" if _plain_key(key) else f"{path}[{json.dumps(key)}]"
+            if key not in got:
+                return where, _shown(expected[key]), MISSING
+            if key not in expected:
+                return where, MISSING, _shown(got[key])
+            found = first_difference(expected[key], got[key], where)
+            if found is not None:
+                return found
+        return None
+    if isinstance(expected, list) and isinstance(got, list):
+        for index, (left, right) in enumerate(zip(expected, got, strict=False)):
+            found = first_difference(left, right, f"{path}[{index}]")
+            if found is not None:
+                return found
+        if len(expected) != len(got):
+            index = min(len(expected), len(got))
+            left = _shown(expected[index]) if index < len(expected) else MISSING
+            right = _shown(got[index]) if index < len(got) else MISSING
+            return f"{path}[{index}]", left, right
+        return None
+    if expected == got and type(expected) is type(got):
+        return None
+    return path, _shown(expected), _shown(got)
+
+
+def _plain_key(key: str) -> bool:
+    return re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key) is not None
+
+
+def _shown(value: object, limit: int = 200) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
