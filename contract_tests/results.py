@@ -42,9 +42,16 @@ class CheckFailure:
     occurrences: int = 1
     known: bool = False
 
-    def key(self) -> tuple[str, str, str, str]:
+    def key(self) -> tuple[str, str, str, str, int, str]:
         """Failures with the same key are one finding, counted in `occurrences`."""
-        return (self.operation, self.check, self.category, self.title)
+        return (
+            self.operation,
+            self.check,
+            self.category,
+            self.title,
+            self.status_code,
+            self.cause,
+        )
 
 
 @dataclass

@@ -10,6 +10,7 @@ from contract_tests.exclusions import EXCLUSIONS, OPERATION_IDS
 from contract_tests.guard import Ledger
 from contract_tests.matrix import render_matrix
 from contract_tests.results import DEFECT, CheckFailure, RunRecord
+from contract_tests.settings import RESULTS_FILE
 
 BUILTIN_CHECKS = (
     "not_a_server_error",
@@ -41,6 +42,8 @@ CHECK_GROUPS = {
     "own (contract_tests/checks.py)": OWN_CHECKS,
 }
 MESSAGE_LINES = 12
+# Longer request lines and curl commands are cut in the summary; the record keeps them whole.
+SHOWN_CHARACTERS = 400
 
 # Exit codes of `python -m contract_tests`, documented in the README and in --help.
 EXIT_PASSED = 0
@@ -110,7 +113,7 @@ def failure_lines(failure: CheckFailure, replay: list[str], seed: int) -> list[s
         f"{'DEFECT' if failure.category == DEFECT else 'DISAGREE'} {failure.check}"
         f" on {failure.operation}: {kind}{times}",
         f"    - {failure.title}",
-        f"      {failure.request} -> {failure.status_code} ({failure.phase} phase"
+        f"      {_cut(failure.request)} -> {failure.status_code} ({failure.phase} phase"
         + (f"; body: {failure.cause}" if failure.cause not in ("-", "other") else "")
         + ")",
     ]
@@ -118,11 +121,17 @@ def failure_lines(failure: CheckFailure, replay: list[str], seed: int) -> list[s
     lines += [f"      {line}" for line in message[:MESSAGE_LINES]]
     if len(message) > MESSAGE_LINES:
         lines.append(f"      ... {len(message) - MESSAGE_LINES} more lines")
-    lines.append(f"    replay the case: {failure.curl}")
+    lines.append(f"    replay the case: {_cut(failure.curl)}")
     lines.append(
         "    replay the run:  " + shlex.join([*replay, "--seed", str(seed), "--only", failure.test])
     )
     return lines
+
+
+def _cut(text: str) -> str:
+    if len(text) <= SHOWN_CHARACTERS:
+        return text
+    return text[:SHOWN_CHARACTERS] + f" ... ({len(text)} characters, whole in {RESULTS_FILE})"
 
 
 def render(
