@@ -16,7 +16,7 @@ from schemathesis.pytest import plugin as schemathesis_plugin
 from contract_tests import checks as _checks  # noqa: F401  (registers the custom checks)
 from contract_tests import runtime
 from contract_tests.guard import delete_leftovers
-from contract_tests.results import TestOutcome
+from contract_tests.results import ItemOutcome
 from contract_tests.settings import SuiteSettings
 
 SETTINGS_OPTION = "--contract-settings"
@@ -97,7 +97,7 @@ def pytest_runtest_makereport(
             elif not explained:
                 error = f"{excinfo.typename}: {str(excinfo.value).strip()[:2000]}"
         name = item.nodeid.split("::", 1)[-1]
-        runtime.current().record.tests.append(TestOutcome(name, report.outcome, error))
+        runtime.current().record.tests.append(ItemOutcome(name, report.outcome, error))
     return report
 
 

@@ -91,6 +91,9 @@ def steer(case: Case[Any]) -> None:
     if project_id is not None and VALID_PROJECT_ID.fullmatch(unquote(str(project_id))):
         # Every valid project id becomes the configured one; invalid ones stay, to see 404s.
         path_parameters["project_id"] = settings.project_id
+    if method == "GET" and "{id}" not in case.path and not _in_stateful_phase(case):
+        # A list with experiments in it has links and items to check, even when listing first.
+        state.ensure_pool(POOL_SIZE)
     generated = path_parameters.get("id")
     if generated is not None and _parses_as_int(generated):
         addressed = int(unquote(str(generated)))

@@ -55,7 +55,7 @@ class CheckFailure:
 
 
 @dataclass
-class TestOutcome:
+class ItemOutcome:
     """How one pytest test of the suite ended; `error` explains a failure no check recorded."""
 
     name: str
@@ -69,7 +69,7 @@ class RunRecord:
 
     matrix: CheckMatrix = field(default_factory=CheckMatrix)
     failures: list[CheckFailure] = field(default_factory=list)
-    tests: list[TestOutcome] = field(default_factory=list)
+    tests: list[ItemOutcome] = field(default_factory=list)
     aborted: str | None = None
 
     def add_failure(self, failure: CheckFailure) -> None:
@@ -102,6 +102,6 @@ class RunRecord:
         return cls(
             matrix=CheckMatrix.from_dict(data["matrix"]),
             failures=[CheckFailure(**failure) for failure in data["failures"]],
-            tests=[TestOutcome(**test) for test in data["tests"]],
+            tests=[ItemOutcome(**test) for test in data["tests"]],
             aborted=data.get("aborted"),
         )

@@ -19,6 +19,8 @@ CANONICAL_VARIANTS: dict[str, Any] = {
         "transforms": [{"selector": "#page h1", "text": "Up, UP and Away!", "html": ""}],
     },
 }
+# The simplest body PostHog accepts: the tombstone needs only to exist once.
+CONTROL_ONLY_VARIANTS: dict[str, Any] = {"control": {"rollout_percentage": 100}}
 # Creates kept back from generated POSTs so checks that re-send a create stay within the budget.
 CREATE_RESERVE = 2
 
@@ -91,7 +93,7 @@ class Runtime:
             return
         response = self.session.post(
             self.collection_url,
-            json={"name": f"{self.settings.prefix}tombstone", "variants": CANONICAL_VARIANTS},
+            json={"name": f"{self.settings.prefix}tombstone", "variants": CONTROL_ONLY_VARIANTS},
             headers=self.auth_headers,
             timeout=30,
         )
