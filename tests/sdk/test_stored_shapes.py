@@ -101,6 +101,7 @@ async def test_odd_values_stay_reachable_and_conventional_ones_typed(
         read = {shape: await call(client, "retrieve", i) for shape, i in seeded.items()}
     attributes_test = read["attributes_string"].variants["test"]
     assert isinstance(attributes_test, StoredVariant)
+    assert isinstance(attributes_test.transforms, list)
     transform = attributes_test.transforms[0]
     assert isinstance(transform, StoredTransform)
     assert (transform.selector, transform.text, transform.attributes) == ("h1", "x", "nope")
