@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,7 +64,7 @@ class Verdict:
     word: str
 
 
-def verdict(record: RunRecord | None, *, leftovers: list[int]) -> Verdict:
+def verdict(record: RunRecord | None, *, leftovers: Sequence[object]) -> Verdict:
     """The exit code: disagreements beat new defects beat leftovers; known defects pass."""
     if record is None:
         return Verdict(EXIT_DISAGREEMENT, "FAILED (the run recorded nothing)")
@@ -151,7 +152,7 @@ def render(
     baseline_note: str | None = None,
 ) -> tuple[str, int]:
     """The summary text printed at the end of a run, and the run's exit code."""
-    outcome = verdict(record, leftovers=leftovers)
+    outcome = verdict(record, leftovers=[*leftovers, *ledger.suspect_names])
     tests = record.tests if record is not None else []
     failed_tests = [test for test in tests if test.outcome == "failed"]
     failures = record.failures if record is not None else []
@@ -187,6 +188,12 @@ def render(
             )
     if baseline_note:
         lines.append(baseline_note)
+    if ledger.suspect_names:
+        lines.append(
+            f"PostHog answered 5xx to {len(ledger.suspect_names)} creates and may have stored"
+            " them, but the project could not be listed to find them; look for experiments"
+            " named: " + ", ".join(repr(name) for name in ledger.suspect_names[:5])
+        )
     created = list(ledger.created.values())
     lines.append(
         f"Experiments created: {len(created)}, deleted: {sum(e.deleted for e in created)}"
