@@ -50,9 +50,16 @@ def load(path: Path) -> set[KnownDefect]:
         raise BaselineError(f"cannot read baseline {path}: {error}") from None
 
 
-def save(path: Path, failures: list[CheckFailure], *, server: str) -> list[KnownDefect]:
-    """Write the defects among `failures` as a baseline; return the entries written."""
-    entries = sorted({KnownDefect.of(f) for f in failures if f.category == DEFECT})
+def save(
+    path: Path,
+    failures: list[CheckFailure],
+    *,
+    server: str,
+    known: set[KnownDefect] | None = None,
+) -> list[KnownDefect]:
+    """Write the defects among `failures` (and the `known` ones) as a baseline; return them."""
+    found = {KnownDefect.of(f) for f in failures if f.category == DEFECT}
+    entries = sorted(found | (known or set()))
     data = {
         "version": BASELINE_VERSION,
         "server": server,

@@ -196,7 +196,26 @@ def malformed_cause(body: object) -> str:
         percentage = variant.get("rollout_percentage")
         if isinstance(percentage, bool) or not isinstance(percentage, int | float):
             return "rollout_percentage is not a number"
+    if _has_wide_integer(body):
+        return "an integer beyond 64 bits"
     return "other"
+
+
+INT64_RANGE = range(-(2**63), 2**63)
+
+
+def _has_wide_integer(value: object) -> bool:
+    """Whether a JSON value holds an integer PostHog stores but cannot render (orjson: 64 bits)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, int) and not isinstance(item, bool) and item not in INT64_RANGE:
+            return True
+    return False
 
 
 def _list(value: object) -> list[Any]:

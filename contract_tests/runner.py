@@ -87,6 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="known PostHog defects (5xx): applied when FILE exists, else recorded into it",
     )
+    parser.add_argument(
+        "--update-baseline",
+        action="store_true",
+        help="with --baseline: also add the defects this run finds to FILE",
+    )
     return parser
 
 
@@ -115,6 +120,7 @@ def settings_for(args: argparse.Namespace, target: TargetInfo) -> SuiteSettings:
         state_file=reports_dir / "contract-state.json",
         reports_dir=reports_dir,
         baseline_file=None if args.baseline is None else args.baseline.resolve(),
+        update_baseline=bool(args.update_baseline),
     )
 
 
@@ -219,10 +225,15 @@ def _baseline_note(
     path = settings.baseline_file
     if path is None or record is None or record.aborted:
         return None
-    if known is not None:
+    if known is not None and not settings.update_baseline:
         baseline.apply(record.failures, known)
         matched = sum(failure.known for failure in record.failures)
         return f"Baseline {path}: {len(known)} known defects, {matched} findings matched"
+    if known is not None:
+        entries = baseline.save(path, record.failures, server=settings.base_url, known=known)
+        baseline.apply(record.failures, set(entries))
+        added = len(entries) - len(known)
+        return f"Baseline {path} updated: {added} defects added, {len(entries)} known"
     entries = baseline.save(path, record.failures, server=settings.base_url)
     baseline.apply(record.failures, set(entries))
     return f"Baseline {path} written: {len(entries)} known defects (delete it to record again)"
@@ -243,7 +254,10 @@ def cleanup(settings: SuiteSettings, ledger: Ledger) -> list[int]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `python -m contract_tests`."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.update_baseline and args.baseline is None:
+        parser.error("--update-baseline needs --baseline FILE")
     try:
         if args.live:
             target = live_target(os.environ)

@@ -41,6 +41,7 @@ class SuiteSettings:
     state_file: Path = field(default_factory=lambda: REPO_ROOT / "reports" / "contract-state.json")
     reports_dir: Path = field(default_factory=lambda: REPO_ROOT / "reports")
     baseline_file: Path | None = None
+    update_baseline: bool = False
 
     @property
     def results_file(self) -> Path:

@@ -117,3 +117,21 @@ def test_recorded_baseline_turns_a_defective_server_green_until_something_new(
     assert applying.returncode == 0, applying.output[-4000:]
     assert f"Baseline {baseline_file}: {len(entries)} known defects" in applying.output
     assert applying.output.rstrip().splitlines()[-1].startswith("PASSED (")
+
+
+def test_baseline_update_keeps_known_defects_and_adds_new_ones(tmp_path: Path) -> None:
+    path = tmp_path / "baseline.json"
+    first = baseline.save(path, [failure()], server="http://x")
+    merged = baseline.save(
+        path, [failure(cause="other")], server="http://x", known=baseline.load(path)
+    )
+    assert set(first) < set(merged)
+    assert {entry.cause for entry in baseline.load(path)} == {"a variant is not an object", "other"}
+
+
+def test_update_baseline_needs_a_baseline_file() -> None:
+    result = run_contract(["--update-baseline"], live_env("http://127.0.0.1:9"))
+    assert result.returncode == 2
+    assert result.output.strip().splitlines()[-1] == (
+        "python -m contract_tests: error: --update-baseline needs --baseline FILE"
+    )

@@ -194,6 +194,11 @@ def test_first_difference_names_the_path_and_both_values(
             id="percentage",
         ),
         pytest.param(
+            {"variants": {"control": {"rollout_percentage": 100, "x": [{"y": -(2**70)}]}}},
+            "an integer beyond 64 bits",
+            id="wide-integer",
+        ),
+        pytest.param(
             {"variants": {"control": {"rollout_percentage": 1}, "t": {"rollout_percentage": 1}}},
             "other",
             id="other",
