@@ -207,3 +207,14 @@ def test_first_difference_names_the_path_and_both_values(
 )
 def test_malformed_cause_names_the_first_broken_shape(body: Any, cause: str) -> None:
     assert malformed_cause(body) == cause
+
+
+def test_positive_bodies_never_carry_integers_posthog_cannot_render() -> None:
+    body = {
+        "name": "n",
+        "variants": {"control": {"rollout_percentage": 100, "x": [2**70, -(2**70), 5, True]}},
+    }
+    fixed = semantically_valid_body(body, "POST", "p-")
+    assert isinstance(fixed, dict)
+    assert fixed["variants"]["control"]["x"] == [2**63 - 1, -(2**63), 5, True]
+    assert malformed_cause(fixed) == "other"
