@@ -15,7 +15,7 @@ from schemathesis.pytest import plugin as schemathesis_plugin
 
 from contract_tests import checks as _checks  # noqa: F401  (registers the custom checks)
 from contract_tests import runtime
-from contract_tests.guard import delete_leftovers
+from contract_tests.guard import delete_leftovers, network_reason
 from contract_tests.results import ItemOutcome
 from contract_tests.settings import SuiteSettings
 
@@ -63,7 +63,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     try:
         state.make_tombstone()
     except requests.RequestException as error:
-        state.record.aborted = f"cannot reach {state.settings.base_url}: {_reason(error)}"
+        state.record.aborted = f"cannot reach {state.settings.base_url}: {network_reason(error)}"
         state.record.save(state.settings.results_file)
         pytest.exit(state.record.aborted, returncode=UNREACHABLE_EXIT)
 
@@ -71,14 +71,6 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, on_sigterm)
-
-
-def _reason(error: BaseException) -> str:
-    """The innermost cause of a requests error, e.g. `Connection refused`."""
-    while error.__context__ is not None and not isinstance(error, OSError | TimeoutError):
-        error = error.__context__
-    text = str(error)
-    return text.rsplit("] ", 1)[-1] if "] " in text else text or type(error).__name__
 
 
 @pytest.hookimpl(wrapper=True)
@@ -93,7 +85,7 @@ def pytest_runtest_makereport(
         if report.failed and excinfo is not None:
             explained = excinfo.errisinstance((Failure, FailureGroup))
             if isinstance(excinfo.value, requests.RequestException):
-                error = f"cannot reach the server: {_reason(excinfo.value)}"
+                error = f"cannot reach the server: {network_reason(excinfo.value)}"
             elif not explained:
                 error = f"{excinfo.typename}: {str(excinfo.value).strip()[:2000]}"
         name = item.nodeid.split("::", 1)[-1]

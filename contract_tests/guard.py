@@ -285,6 +285,14 @@ class GuardedSession(requests.Session):
                 self.ledger.save()
 
 
+def network_reason(error: BaseException) -> str:
+    """The innermost cause of a requests error, e.g. `Connection refused`."""
+    while error.__context__ is not None:
+        error = error.__context__
+    text = str(error)
+    return text.rsplit("] ", 1)[-1] if "] " in text else text or type(error).__name__
+
+
 def _sent_name(request: requests.PreparedRequest) -> str | None:
     """The `name` a create request sent, as PostHog would store it (trimmed), or None."""
     try:

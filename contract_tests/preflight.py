@@ -6,6 +6,7 @@ from typing import Any
 
 import requests
 
+from contract_tests.guard import network_reason
 from contract_tests.targets import TargetInfo
 
 PREFLIGHT_TIMEOUT_SECONDS = 15
@@ -33,7 +34,7 @@ def preflight(target: TargetInfo, host_variable: str = "POSTHOG_HOST") -> None:
             ) from None
         except requests.RequestException as error:
             raise TargetUnusableError(
-                f"cannot reach {target.base_url} ({_reason(error)}); check {host_variable}"
+                f"cannot reach {target.base_url} ({network_reason(error)}); check {host_variable}"
                 " (scheme, host, port) and that the server is running"
             ) from None
         _check_answer(response, target, variable)
@@ -69,11 +70,3 @@ def _json(response: requests.Response) -> Any:
         return response.json()
     except ValueError:
         return None
-
-
-def _reason(error: BaseException) -> str:
-    """The innermost cause of a requests error, e.g. `Connection refused`."""
-    while error.__context__ is not None:
-        error = error.__context__
-    text = str(error)
-    return text.rsplit("] ", 1)[-1] if "] " in text else text or type(error).__name__
