@@ -183,7 +183,8 @@ def run_suite(settings: SuiteSettings, select: str | None) -> int:
         ledger = Ledger.load(settings.state_file)
         leftovers = cleanup(settings, ledger)
     record = RunRecord.load(settings.results_file)
-    note = _baseline_note(settings, record, known)
+    # An interrupted run saw only part of the server: it neither writes nor judges a baseline.
+    note = None if interrupted else _baseline_note(settings, record, known)
     replay = ["python", "-m", "contract_tests", *(["--live"] if settings.mode == "live" else [])]
     replay += ["--max-examples", str(settings.max_examples)]
     if settings.baseline_file is not None:
@@ -202,9 +203,10 @@ def run_suite(settings: SuiteSettings, select: str | None) -> int:
         state_file=settings.state_file,
         scope_checked=settings.read_only_key is not None,
         baseline_note=note,
+        interrupted=interrupted,
     )
     print(text)
-    return summary.EXIT_INTERRUPTED if interrupted else exit_code
+    return exit_code
 
 
 def _load_baseline(settings: SuiteSettings) -> set[baseline.KnownDefect] | None:

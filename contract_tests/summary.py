@@ -150,9 +150,12 @@ def render(
     state_file: Path,
     scope_checked: bool,
     baseline_note: str | None = None,
+    interrupted: bool = False,
 ) -> tuple[str, int]:
     """The summary text printed at the end of a run, and the run's exit code."""
     outcome = verdict(record, leftovers=[*leftovers, *ledger.suspect_names])
+    if interrupted:
+        outcome = Verdict(EXIT_INTERRUPTED, "INTERRUPTED")
     tests = record.tests if record is not None else []
     failed_tests = [test for test in tests if test.outcome == "failed"]
     failures = record.failures if record is not None else []

@@ -218,3 +218,10 @@ def test_positive_bodies_never_carry_integers_posthog_cannot_render() -> None:
     assert isinstance(fixed, dict)
     assert fixed["variants"]["control"]["x"] == [2**63 - 1, -(2**63), 5, True]
     assert malformed_cause(fixed) == "other"
+
+
+def test_positive_bodies_rename_a_variant_named_empty() -> None:
+    body = {"name": "n", "variants": {"control": {}, "": {"rollout_percentage": 1}}}
+    fixed = semantically_valid_body(body, "POST", "p-")
+    assert isinstance(fixed, dict)
+    assert list(fixed["variants"]) == ["control", "unnamed"]

@@ -28,9 +28,10 @@ class WebExperiment:
         variants (StoredVariants): Variant name → variant, as the server returns it: rebuilt from the feature flag's
             split,
             in split order, each variant `rollout_percentage` first and then every other key exactly
-            as stored. Nothing about the variants is guaranteed beyond that: experiments made by
-            the UI, the toolbar, older servers or any client can hold any keys and values, and a
-            flag edited elsewhere can even drop `control`.
+            as stored. A variant named with the empty string is stored (its share counts in the
+            split) but never returned. Nothing about the variants is guaranteed beyond that:
+            experiments made by the UI, the toolbar, older servers or any client can hold any keys
+            and values, and a flag edited elsewhere can even drop `control`.
     """
 
     id: int
