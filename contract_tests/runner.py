@@ -140,12 +140,12 @@ def keyword_expression(test_name: str) -> str:
 
 def run_suite(settings: SuiteSettings, select: str | None) -> int:
     """Run pytest on the suite in a child process; return the exit code after cleanup."""
+    known = _load_baseline(settings)
     settings.reports_dir.mkdir(parents=True, exist_ok=True)
     settings.state_file.unlink(missing_ok=True)
     settings.results_file.unlink(missing_ok=True)
     settings_file = settings.reports_dir / SETTINGS_FILE
     settings.save(settings_file)
-    known = _load_baseline(settings)
     junit = settings.reports_dir / "contract-junit.xml"
     html = settings.reports_dir / "schemathesis-html" / "index.html"
     command = [

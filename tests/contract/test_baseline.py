@@ -135,3 +135,16 @@ def test_update_baseline_needs_a_baseline_file() -> None:
     assert result.output.strip().splitlines()[-1] == (
         "python -m contract_tests: error: --update-baseline needs --baseline FILE"
     )
+
+
+def test_unreadable_baseline_stops_the_run_in_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "baseline.json"
+    bad.write_text("not json", encoding="utf-8")
+    with suite_mock(tmp_path) as server:
+        result = run_contract(
+            ["--live", "--baseline", str(bad), "--reports-dir", str(tmp_path / "reports")],
+            live_env(str(server.base_url).rstrip("/")),
+        )
+    assert result.returncode == 2
+    assert result.output.strip().splitlines()[-1].startswith(f"error: cannot read baseline {bad}")
+    assert not (tmp_path / "reports" / "contract-settings.json").exists()
