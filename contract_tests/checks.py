@@ -15,7 +15,12 @@ from schemathesis import Case, CheckContext, Response
 
 from contract_tests import runtime
 from contract_tests.guard import UnsafeRequestRefusedError
-from contract_tests.reference import CREATED_AT_FORMAT, flag_key_problem, normalised_variants
+from contract_tests.reference import (
+    CREATED_AT_FORMAT,
+    first_difference,
+    flag_key_problem,
+    normalised_variants,
+)
 
 ERROR_KEYS = ("type", "code", "detail", "attr")
 ERROR_TYPES = frozenset(
@@ -143,10 +148,16 @@ def variants_round_trip(ctx: CheckContext, response: Response, case: Case[Any]) 
     got = body.get("variants")
     if not isinstance(got, dict):
         raise AssertionError(f"Variants lost: {where} answered variants={got!r}")
-    if got != expected or list(got) != list(expected):
+    difference = first_difference(expected, got, "variants")
+    if difference is not None:
+        at, sent, answered = difference
         raise AssertionError(
-            f"Variants do not round-trip: {where} sent {json.dumps(expected)[:300]}, "
-            f"got {json.dumps(got)[:300]}"
+            f"Variants do not round-trip: {where}: at {at} sent {sent}, got {answered}"
+        )
+    if list(got) != list(expected):
+        raise AssertionError(
+            f"Variants do not round-trip: {where}: variants in the order {list(expected)} were"
+            f" sent, got {list(got)}"
         )
     for variant_name, variant in got.items():
         if isinstance(variant, dict) and next(iter(variant), None) != "rollout_percentage":

@@ -1,19 +1,27 @@
-"""pytest plumbing of the suite: the runtime; check matrix and cleanup at the end of a session."""
+"""pytest plumbing of the suite: the runtime from the settings file; the record and cleanup."""
 
 from __future__ import annotations
 
 import atexit
 import signal
+from collections.abc import Generator
+from pathlib import Path
 from types import FrameType
 
 import pytest
+import requests
+from schemathesis.core.failures import Failure, FailureGroup
 from schemathesis.pytest import plugin as schemathesis_plugin
 
 from contract_tests import checks as _checks  # noqa: F401  (registers the custom checks)
 from contract_tests import runtime
-from contract_tests.guard import delete_leftovers
-from contract_tests.matrix import MATRIX_FILE
+from contract_tests.guard import delete_leftovers, network_reason
+from contract_tests.results import ItemOutcome
 from contract_tests.settings import SuiteSettings
+
+SETTINGS_OPTION = "--contract-settings"
+# pytest's exit code when the session was stopped by pytest.exit(): the target became unusable.
+UNREACHABLE_EXIT = 4
 
 
 def _no_allure_forwarder(label: str, writers: object) -> None:
@@ -28,6 +36,19 @@ def _no_allure_forwarder(label: str, writers: object) -> None:
 schemathesis_plugin._register_allure_forwarder = _no_allure_forwarder
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """The one way settings reach this process: a file the runner wrote."""
+    parser.addoption(SETTINGS_OPTION, help="settings file written by python -m contract_tests")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Install the runtime built from the settings file, before the suite module is imported."""
+    path = config.getoption(SETTINGS_OPTION)
+    if path is None:
+        raise pytest.UsageError("the contract suite runs through `python -m contract_tests`")
+    runtime.install(runtime.Runtime.create(SuiteSettings.load(Path(path))))
+
+
 def _cleanup() -> None:
     state = runtime.current()
     failed = delete_leftovers(state.session, state.settings.api_key)
@@ -36,11 +57,15 @@ def _cleanup() -> None:
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
-    """Install the runtime and make sure cleanup runs however the session ends."""
-    state = runtime.Runtime.create(SuiteSettings.from_env())
-    runtime.install(state)
+    """Make sure cleanup runs however the session ends; make the run's tombstone."""
+    state = runtime.current()
     atexit.register(_cleanup)
-    state.make_tombstone()
+    try:
+        state.make_tombstone()
+    except requests.RequestException as error:
+        state.record.aborted = f"cannot reach {state.settings.base_url}: {network_reason(error)}"
+        state.record.save(state.settings.results_file)
+        pytest.exit(state.record.aborted, returncode=UNREACHABLE_EXIT)
 
     def on_sigterm(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
@@ -48,10 +73,30 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     signal.signal(signal.SIGTERM, on_sigterm)
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Record how each test ended; a failure no check explains keeps its exception's message."""
+    report = yield
+    if report.when == "call" or report.failed:
+        error = None
+        excinfo = call.excinfo
+        if report.failed and excinfo is not None:
+            explained = excinfo.errisinstance((Failure, FailureGroup))
+            if isinstance(excinfo.value, requests.RequestException):
+                error = f"cannot reach the server: {network_reason(excinfo.value)}"
+            elif not explained:
+                error = f"{excinfo.typename}: {str(excinfo.value).strip()[:2000]}"
+        name = item.nodeid.split("::", 1)[-1]
+        runtime.current().record.tests.append(ItemOutcome(name, report.outcome, error))
+    return report
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Save the check matrix; delete every experiment the run created and has not deleted yet."""
+    """Save the record; delete every experiment the run created and has not deleted yet."""
     state = runtime.current()
-    state.matrix.save(state.settings.reports_dir / MATRIX_FILE)
+    state.record.save(state.settings.results_file)
     _cleanup()
     # The ledger saves itself on creates and deletes only; this counts the reads sent since.
     state.session.ledger.save()

@@ -49,6 +49,8 @@ class Ledger:
     untracked_creates: int = 0
     throttled_waits: list[float] = field(default_factory=list)
     requests_sent: int = 0
+    # Names sent in creates that the server answered with 5xx: it may have stored them anyway.
+    suspect_names: list[str] = field(default_factory=list)
 
     def owns(self, experiment_id: int) -> bool:
         """Whether this run created the experiment."""
@@ -68,6 +70,7 @@ class Ledger:
             "untracked_creates": self.untracked_creates,
             "throttled_waits": self.throttled_waits,
             "requests_sent": self.requests_sent,
+            "suspect_names": self.suspect_names,
         }
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
@@ -88,6 +91,7 @@ class Ledger:
         ledger.untracked_creates = int(data.get("untracked_creates", 0))
         ledger.throttled_waits = [float(w) for w in data.get("throttled_waits", [])]
         ledger.requests_sent = int(data.get("requests_sent", 0))
+        ledger.suspect_names = [str(name) for name in data.get("suspect_names", [])]
         return ledger
 
 
@@ -268,11 +272,80 @@ class GuardedSession(requests.Session):
             else:
                 self.ledger.untracked_creates += 1
             self.ledger.save()
+        elif method == "POST" and experiment_id is None and response.status_code >= 500:
+            # PostHog can store an experiment and then fail to render it (a 500 after commit).
+            name = _sent_name(response.request)
+            if name is not None:
+                self.ledger.suspect_names.append(name)
+                self.ledger.save()
         elif method == "DELETE" and experiment_id is not None and response.status_code == 204:
             owned = self.ledger.created.get(int(experiment_id))
             if owned is not None:
                 owned.deleted = True
                 self.ledger.save()
+
+
+def network_reason(error: BaseException) -> str:
+    """The innermost cause of a requests error, e.g. `Connection refused`."""
+    while error.__context__ is not None:
+        error = error.__context__
+    text = str(error)
+    return text.rsplit("] ", 1)[-1] if "] " in text else text or type(error).__name__
+
+
+def _sent_name(request: requests.PreparedRequest) -> str | None:
+    """The `name` a create request sent, as PostHog would store it (trimmed), or None."""
+    try:
+        body = json.loads(request.body or b"")
+    except (ValueError, TypeError):
+        return None
+    name = body.get("name") if isinstance(body, dict) else None
+    if isinstance(name, bool) or not isinstance(name, str | int | float):
+        return None
+    return str(name).strip()
+
+
+def adopt_suspects(session: GuardedSession, api_key: str) -> None:
+    """Find experiments stored by creates that answered 5xx, and add them to the ledger.
+
+    Adopted (so deleted at cleanup) is only an experiment whose name is exactly one the run
+    sent and whose id is above the run's first own experiment (ids only grow, so it did not
+    exist before the run). When the project cannot be listed, the names stay in the ledger
+    for the summary to report.
+    """
+    pending = list(dict.fromkeys(session.ledger.suspect_names))
+    if not pending or not session.ledger.created:
+        return
+    floor = min(session.ledger.created)
+    auth_headers = {"Authorization": f"Bearer {api_key}"}
+    origin = _base_origin(session.target.base_url)
+    url: str | None = f"{origin}{session.target.collection_path}?limit=200"
+    adopted: dict[int, CreatedExperiment] = {}
+    while url is not None:
+        try:
+            page = session.get(url, headers=auth_headers, timeout=30)
+        except (requests.RequestException, UnsafeRequestRefusedError):
+            return
+        body = _json_object(page)
+        if page.status_code != 200:
+            return
+        for item in body.get("results", []):
+            if not isinstance(item, dict):
+                continue
+            experiment_id, name = _as_id(item.get("id")), item.get("name")
+            if experiment_id is None or experiment_id <= floor or name not in pending:
+                continue
+            if not session.ledger.owns(experiment_id):
+                adopted[experiment_id] = CreatedExperiment(
+                    id=experiment_id,
+                    feature_flag_key=str(item.get("feature_flag_key", "")),
+                    name=str(name),
+                )
+        next_url = body.get("next")
+        url = next_url if isinstance(next_url, str) else None
+    session.ledger.created.update(adopted)
+    session.ledger.suspect_names = []
+    session.ledger.save()
 
 
 def _as_id(value: object) -> int | None:
@@ -303,6 +376,7 @@ def delete_leftovers(session: GuardedSession, api_key: str) -> list[int]:
     """Delete every experiment this run created and has not deleted; return the ids that failed."""
     auth_headers = {"Authorization": f"Bearer {api_key}"}
     failed: list[int] = []
+    adopt_suspects(session, api_key)
     for experiment_id in session.ledger.live_ids():
         origin = _base_origin(session.target.base_url)
         url = f"{origin}{session.target.collection_path}{experiment_id}/"

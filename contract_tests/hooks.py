@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shlex
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 import schemathesis
 from schemathesis import Case, HookContext, Response
@@ -18,7 +19,8 @@ from schemathesis.schemas import BaseSchema
 
 from contract_tests import runtime
 from contract_tests.bodies import semantically_valid_body
-from contract_tests.reference import body_verdict
+from contract_tests.reference import body_verdict, malformed_cause
+from contract_tests.results import CheckFailure, category_of
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -33,7 +35,7 @@ def _is_negative(case: Case[Any], location: ParameterLocation) -> bool:
     return meta is not None and meta.is_negative_at(location)
 
 
-def keep_truly_negative(context: HookContext, case: Case[Any]) -> bool:
+def keep_truly_negative(context: HookContext | None, case: Case[Any]) -> bool:
     """Keep a negative case only when PostHog really rejects it, so a 2xx is a real finding.
 
     Dropped: negative bodies PostHog accepts by documented leniency (§2 numbers as names, names
@@ -89,6 +91,9 @@ def steer(case: Case[Any]) -> None:
     if project_id is not None and VALID_PROJECT_ID.fullmatch(unquote(str(project_id))):
         # Every valid project id becomes the configured one; invalid ones stay, to see 404s.
         path_parameters["project_id"] = settings.project_id
+    if method == "GET" and "{id}" not in case.path and not _in_stateful_phase(case):
+        # A list with experiments in it has links and items to check, even when listing first.
+        state.ensure_pool(POOL_SIZE)
     generated = path_parameters.get("id")
     if generated is not None and _parses_as_int(generated):
         addressed = int(unquote(str(generated)))
@@ -124,15 +129,67 @@ def operation_name(case: Case[Any]) -> str:
 def record_check_results(
     context: HookContext, case: Case[Any], response: Response, results: list[CheckResult]
 ) -> None:
-    """`after_validate` hook: count every check's outcome on the operation of the validated call.
+    """`after_validate` hook: record every check's outcome, and each failure with its evidence.
 
     Runs for each response in every phase; a stateful step's response counts for the operation
-    that step called.
+    that step called. A failure on a 5xx answer is recorded as the server's defect.
     """
-    matrix = runtime.current().matrix
+    state = runtime.current()
+    record = state.record
     operation = operation_name(case)
     for result in results:
-        matrix.record(operation, result.name, failed=result.status == Status.FAILURE)
+        failed = result.status == Status.FAILURE
+        defect = failed and response.status_code >= 500
+        record.matrix.record(operation, result.name, failed=failed, defect=defect)
+        if failed and result.failure is not None:
+            sends_body = case.method.upper() in BODY_METHODS
+            record.add_failure(
+                CheckFailure(
+                    operation=operation,
+                    check=result.name,
+                    category=category_of(response.status_code),
+                    phase=_phase(case),
+                    status_code=response.status_code,
+                    title=result.failure.title,
+                    message=result.failure.message,
+                    request=f"{case.method.upper()} {_path_and_query(response)}",
+                    cause=malformed_cause(case.body) if sends_body else "-",
+                    curl=curl_line(response, state.settings.api_key),
+                    test=test_name(case),
+                )
+            )
+
+
+def _phase(case: Case[Any]) -> str:
+    meta = case.meta
+    return str(meta.phase.name.value) if meta is not None else "unknown"
+
+
+def _path_and_query(response: Response) -> str:
+    parts = urlsplit(str(response.request.url))
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def test_name(case: Case[Any]) -> str:
+    """The suite test that sent the case, as `--only` takes it."""
+    if _in_stateful_phase(case):
+        return "TestStateful::runTest"
+    return f"test_operation[{case.method.upper()} {case.path}]"
+
+
+def curl_line(response: Response, api_key: str) -> str:
+    """A curl command that repeats the request as it was sent, the key shown as [Filtered]."""
+    request = response.request
+    parts = ["curl", "-X", str(request.method), str(request.url)]
+    for name in ("Authorization", "Content-Type"):
+        value = request.headers.get(name)
+        if value:
+            parts += ["-H", f"{name}: {value}"]
+    body = request.body
+    if body:
+        parts += ["-d", body.decode("utf-8", "replace") if isinstance(body, bytes) else str(body)]
+    line = shlex.join(parts)
+    return line.replace(api_key, "[Filtered]") if api_key else line
 
 
 def install(schema: BaseSchema) -> None:

@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import asdict, dataclass, field
 
-MATRIX_FILE = "contract-matrix.json"
-PASSED, FAILED, EXCLUDED, NOT_RUN = "ok", "FAIL", "off", "-"
+PASSED, FAILED, DEFECT, KNOWN, EXCLUDED, NOT_RUN = "ok", "FAIL", "5xx", "known", "off", "-"
 LEGEND = (
-    f"{PASSED} = ran and passed, {FAILED} = failed, {NOT_RUN} = did not apply,"
-    f" {EXCLUDED} = excluded"
+    f"{PASSED} = ran and passed, {FAILED} = contract disagreement,"
+    f" {DEFECT} = failed only on the server's own 5xx,",
+    f"{KNOWN} = failed only as the baseline expects, {NOT_RUN} = did not apply,"
+    f" {EXCLUDED} = excluded",
 )
 COLUMN_GAP = "  "
 
 
 @dataclass
 class Tally:
-    """How many responses of one operation one check passed and failed."""
+    """How many responses of one operation one check passed, failed, and failed on a 5xx."""
 
     passed: int = 0
     failed: int = 0
+    defects: int = 0
 
 
 @dataclass
@@ -30,50 +30,42 @@ class CheckMatrix:
 
     cells: dict[str, dict[str, Tally]] = field(default_factory=dict)
 
-    def record(self, operation: str, check: str, *, failed: bool) -> None:
-        """Count one response that `check` validated on `operation`."""
+    def record(self, operation: str, check: str, *, failed: bool, defect: bool = False) -> None:
+        """Count one response that `check` validated on `operation`; a 5xx failure is a defect."""
         tally = self.cells.setdefault(operation, {}).setdefault(check, Tally())
-        if failed:
+        if failed and defect:
+            tally.defects += 1
+        elif failed:
             tally.failed += 1
         else:
             tally.passed += 1
 
-    def outcome(self, operation: str, check: str, *, excluded: bool) -> str:
-        """The cell text: failed once is FAIL; excluded is off unless it ran anyway."""
+    def outcome(self, operation: str, check: str, *, excluded: bool, known: bool = False) -> str:
+        """The cell text: a disagreement is FAIL, else a 5xx failure is 5xx (or known when the
+        baseline expects every failure there); excluded is off unless it ran anyway."""
         tally = self.cells.get(operation, {}).get(check)
-        if tally is not None and tally.failed:
-            return FAILED
+        if tally is not None and (tally.failed or tally.defects):
+            if known:
+                return KNOWN
+            return FAILED if tally.failed else DEFECT
         if tally is not None and tally.passed:
             return PASSED
         return EXCLUDED if excluded else NOT_RUN
 
-    def save(self, path: Path) -> None:
-        """Write the matrix as JSON, atomically, for the runner's summary."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = {
-            operation: {
-                check: {"passed": tally.passed, "failed": tally.failed}
-                for check, tally in checks.items()
-            }
+    def as_dict(self) -> dict[str, dict[str, dict[str, int]]]:
+        """The tallies as plain JSON data."""
+        return {
+            operation: {check: asdict(tally) for check, tally in checks.items()}
             for operation, checks in self.cells.items()
         }
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"operations": data}, indent=2), encoding="utf-8")
-        tmp.replace(path)
 
     @classmethod
-    def load(cls, path: Path) -> CheckMatrix | None:
-        """Read a matrix written by `save`; None when the run wrote none."""
-        if not path.exists():
-            return None
-        data = json.loads(path.read_text(encoding="utf-8"))
+    def from_dict(cls, data: Mapping[str, Mapping[str, Mapping[str, int]]]) -> CheckMatrix:
+        """The matrix `as_dict` described."""
         return cls(
             cells={
-                operation: {
-                    check: Tally(passed=int(counts["passed"]), failed=int(counts["failed"]))
-                    for check, counts in checks.items()
-                }
-                for operation, checks in data["operations"].items()
+                operation: {check: Tally(**counts) for check, counts in checks.items()}
+                for operation, checks in data.items()
             }
         )
 
@@ -96,6 +88,7 @@ def render_matrix(
     operations: Sequence[str],
     check_groups: Mapping[str, Sequence[str]],
     excluded: Collection[tuple[str, str]],
+    known: Collection[tuple[str, str]] = (),
 ) -> list[str]:
     """The legend, then rows of checks under their group headings, one column per operation.
 
@@ -103,9 +96,9 @@ def render_matrix(
     result is never hidden.
     """
     columns = [*operations, *(op for op in matrix.cells if op not in operations)]
-    known = {check for checks in check_groups.values() for check in checks}
+    named = {check for checks in check_groups.values() for check in checks}
     recorded = dict.fromkeys(check for checks in matrix.cells.values() for check in checks)
-    others = [check for check in recorded if check not in known]
+    others = [check for check in recorded if check not in named]
     groups = {**check_groups, **({"other": others} if others else {})}
     prefix, labels = column_labels(columns)
     widths = [max(len(label), len(FAILED)) for label in labels]
@@ -115,12 +108,17 @@ def render_matrix(
         padded = (cell.ljust(width) for cell, width in zip(cells, widths, strict=True))
         return (name.ljust(name_width) + COLUMN_GAP + COLUMN_GAP.join(padded)).rstrip()
 
-    lines = [LEGEND, row(f"{prefix}*" if prefix else "", labels)]
+    lines = [*LEGEND, row(f"{prefix}*" if prefix else "", labels)]
     for group, checks in groups.items():
         lines.append(group)
         for check in checks:
             cells = [
-                matrix.outcome(operation, check, excluded=(operation, check) in excluded)
+                matrix.outcome(
+                    operation,
+                    check,
+                    excluded=(operation, check) in excluded,
+                    known=(operation, check) in known,
+                )
                 for operation in columns
             ]
             lines.append(row(f"  {check}", cells))

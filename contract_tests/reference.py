@@ -5,6 +5,7 @@ Section numbers (§) refer to docs/behaviour.md, the behaviour reference.
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import unicodedata
@@ -165,3 +166,101 @@ def body_verdict(body: object, method: str) -> Verdict:
     if "unspecified" in verdicts:
         return "unspecified"
     return "accept"
+
+
+def malformed_cause(body: object) -> str:
+    """The first shape problem of a request body's variants, in the server's order (§4), or a
+    generic cause; names what a server's 5xx was about, so a baseline can recognise it."""
+    variants = body.get("variants") if isinstance(body, dict) else None
+    if not isinstance(body, dict):
+        return "body is not an object"
+    if not isinstance(variants, dict):
+        return "variants is not an object"
+    for variant_name, variant in variants.items():
+        if not isinstance(variant, dict):
+            return "a variant is not an object"
+        if variant_name == "control":
+            continue
+        transforms = variant.get("transforms", [])
+        if transforms in ({}, ""):
+            continue
+        if not isinstance(transforms, list):
+            return "transforms of a test variant is not a list"
+        if any(not isinstance(transform, dict) for transform in transforms):
+            return "a transform of a test variant is not an object"
+    for variant in variants.values():
+        for transform in _list(variant.get("transforms")):
+            if not isinstance(transform, dict):
+                return "a transform is not an object"
+    for variant in variants.values():
+        percentage = variant.get("rollout_percentage")
+        if isinstance(percentage, bool) or not isinstance(percentage, int | float):
+            return "rollout_percentage is not a number"
+    if _has_wide_integer(body):
+        return "an integer beyond 64 bits"
+    return "other"
+
+
+INT64_RANGE = range(-(2**63), 2**63)
+
+
+def _has_wide_integer(value: object) -> bool:
+    """Whether a JSON value holds an integer PostHog stores but cannot render (orjson: 64 bits)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, int) and not isinstance(item, bool) and item not in INT64_RANGE:
+            return True
+    return False
+
+
+def _list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+MISSING = "(missing)"
+
+
+def first_difference(expected: object, got: object, path: str) -> tuple[str, str, str] | None:
+    """The first path where `got` differs from `expected`, with both values as JSON, or None.
+
+    Object keys are compared as sets (PostHog may reorder a variant's keys); lists in order.
+    """
+    if isinstance(expected, dict) and isinstance(got, dict):
+        for key in [*expected, *(k for k in got if k not in expected)]:
+            where = f"{path}.{key}" if _plain_key(key) else f"{path}[{json.dumps(key)}]"
+            if key not in got:
+                return where, _shown(expected[key]), MISSING
+            if key not in expected:
+                return where, MISSING, _shown(got[key])
+            found = first_difference(expected[key], got[key], where)
+            if found is not None:
+                return found
+        return None
+    if isinstance(expected, list) and isinstance(got, list):
+        for index, (left, right) in enumerate(zip(expected, got, strict=False)):
+            found = first_difference(left, right, f"{path}[{index}]")
+            if found is not None:
+                return found
+        if len(expected) != len(got):
+            index = min(len(expected), len(got))
+            left = _shown(expected[index]) if index < len(expected) else MISSING
+            right = _shown(got[index]) if index < len(got) else MISSING
+            return f"{path}[{index}]", left, right
+        return None
+    if expected == got and type(expected) is type(got):
+        return None
+    return path, _shown(expected), _shown(got)
+
+
+def _plain_key(key: str) -> bool:
+    return re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", key) is not None
+
+
+def _shown(value: object, limit: int = 200) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

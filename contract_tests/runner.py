@@ -1,4 +1,5 @@
-"""`python -m contract_tests`: pick the target, run the suite under pytest, print the summary."""
+"""`python -m contract_tests`: pick the target, check it can be used, run the suite under pytest
+in a child process, apply the baseline, print the summary and exit with its code."""
 
 from __future__ import annotations
 
@@ -11,15 +12,17 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from contract_tests import summary
+from contract_tests import baseline, summary
 from contract_tests.guard import GuardedSession, Ledger, Pacer, Target, delete_leftovers
-from contract_tests.matrix import MATRIX_FILE
+from contract_tests.preflight import TargetUnusableError, preflight
+from contract_tests.results import RunRecord
 from contract_tests.settings import (
     DEFAULT_LIVE_MAX_CREATES,
     DEFAULT_LIVE_REQUESTS_PER_MINUTE,
     DEFAULT_MAX_EXAMPLES,
     DEFAULT_PREFIX,
     REPO_ROOT,
+    SETTINGS_FILE,
     SettingsError,
     SuiteSettings,
 )
@@ -35,6 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m contract_tests",
         description="Check a PostHog web experiments server against openapi.yaml.",
+        epilog="exit codes: 0 passed (known defects allowed), 1 contract disagreement or"
+        " suite error, 2 usage or missing settings, 3 PostHog defects (5xx) only, 4 host"
+        " unreachable or key refused, 5 experiments left behind, 130 interrupted",
     )
     parser.add_argument(
         "--live",
@@ -75,6 +81,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="run one test of the suite, as the summary names it, e.g."
         " 'test_operation[GET /api/projects/{project_id}/web_experiments/]'",
     )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="known PostHog defects (5xx): applied when FILE exists, else recorded into it",
+    )
+    parser.add_argument(
+        "--update-baseline",
+        action="store_true",
+        help="with --baseline: also add the defects this run finds to FILE",
+    )
     return parser
 
 
@@ -102,6 +119,8 @@ def settings_for(args: argparse.Namespace, target: TargetInfo) -> SuiteSettings:
         no_scope_key=target.no_scope_key,
         state_file=reports_dir / "contract-state.json",
         reports_dir=reports_dir,
+        baseline_file=None if args.baseline is None else args.baseline.resolve(),
+        update_baseline=bool(args.update_baseline),
     )
 
 
@@ -121,10 +140,12 @@ def keyword_expression(test_name: str) -> str:
 
 def run_suite(settings: SuiteSettings, select: str | None) -> int:
     """Run pytest on the suite in a child process; return the exit code after cleanup."""
+    known = _load_baseline(settings)
     settings.reports_dir.mkdir(parents=True, exist_ok=True)
     settings.state_file.unlink(missing_ok=True)
-    matrix_file = settings.reports_dir / MATRIX_FILE
-    matrix_file.unlink(missing_ok=True)
+    settings.results_file.unlink(missing_ok=True)
+    settings_file = settings.reports_dir / SETTINGS_FILE
+    settings.save(settings_file)
     junit = settings.reports_dir / "contract-junit.xml"
     html = settings.reports_dir / "schemathesis-html" / "index.html"
     command = [
@@ -134,6 +155,7 @@ def run_suite(settings: SuiteSettings, select: str | None) -> int:
         str(SUITE_DIR / "test_conformance.py"),
         "-p",
         "no:cacheprovider",
+        f"--contract-settings={settings_file}",
         f"--junitxml={junit}",
         "--timeout=3600",
         "-q",
@@ -144,49 +166,84 @@ def run_suite(settings: SuiteSettings, select: str | None) -> int:
         command += ["-k", keyword_expression(select)]
     print(f"contract suite: {settings.mode} target {settings.base_url}, seed {settings.seed}")
     sys.stdout.flush()
-    env = {**os.environ, **settings.to_env(), "PYTHONHASHSEED": "0"}
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
     interrupted = False
     process = subprocess.Popen(command, env=env, cwd=REPO_ROOT)
     try:
-        returncode = process.wait()
+        process.wait()
     except KeyboardInterrupt:
         interrupted = True
         try:
-            returncode = process.wait(timeout=INTERRUPT_GRACE_SECONDS)
+            process.wait(timeout=INTERRUPT_GRACE_SECONDS)
         except subprocess.TimeoutExpired:
             process.kill()
-            returncode = process.wait()
+            process.wait()
     finally:
+        settings_file.unlink(missing_ok=True)
         ledger = Ledger.load(settings.state_file)
         leftovers = cleanup(settings, ledger)
+    record = RunRecord.load(settings.results_file)
+    # An interrupted run saw only part of the server: it neither writes nor judges a baseline.
+    note = None if interrupted else _baseline_note(settings, record, known)
     replay = ["python", "-m", "contract_tests", *(["--live"] if settings.mode == "live" else [])]
     replay += ["--max-examples", str(settings.max_examples)]
-    print(
-        summary.render(
-            mode=settings.mode,
-            base_url=settings.base_url,
-            seed=settings.seed,
-            junit=junit,
-            html=html,
-            matrix_file=matrix_file,
-            ledger=ledger,
-            leftovers=leftovers,
-            replay=replay,
-            list_flags=settings.mode == "live",
-            state_file=settings.state_file,
-            scope_checked=settings.read_only_key is not None,
-        )
+    if settings.baseline_file is not None:
+        replay += ["--baseline", str(settings.baseline_file)]
+    text, exit_code = summary.render(
+        mode=settings.mode,
+        base_url=settings.base_url,
+        seed=settings.seed,
+        record=record,
+        results_file=settings.results_file,
+        reports=[junit, html, settings.results_file],
+        ledger=ledger,
+        leftovers=leftovers,
+        replay=replay,
+        list_flags=settings.mode == "live",
+        state_file=settings.state_file,
+        scope_checked=settings.read_only_key is not None,
+        baseline_note=note,
+        interrupted=interrupted,
     )
-    if interrupted:
-        return 130
-    if leftovers:
-        return 1
-    return returncode
+    print(text)
+    return exit_code
+
+
+def _load_baseline(settings: SuiteSettings) -> set[baseline.KnownDefect] | None:
+    """The known defects to apply, or None when the run records the baseline."""
+    path = settings.baseline_file
+    if path is None or not path.exists():
+        return None
+    try:
+        return baseline.load(path)
+    except baseline.BaselineError as error:
+        raise SettingsError(str(error)) from None
+
+
+def _baseline_note(
+    settings: SuiteSettings, record: RunRecord | None, known: set[baseline.KnownDefect] | None
+) -> str | None:
+    """Apply or record the baseline; say what happened in one line."""
+    path = settings.baseline_file
+    if path is None or record is None or record.aborted:
+        return None
+    if known is not None and not settings.update_baseline:
+        baseline.apply(record.failures, known)
+        matched = sum(failure.known for failure in record.failures)
+        return f"Baseline {path}: {len(known)} known defects, {matched} findings matched"
+    if known is not None:
+        entries = baseline.save(path, record.failures, server=settings.base_url, known=known)
+        baseline.apply(record.failures, set(entries))
+        added = len(entries) - len(known)
+        return f"Baseline {path} updated: {added} defects added, {len(entries)} known"
+    entries = baseline.save(path, record.failures, server=settings.base_url)
+    baseline.apply(record.failures, set(entries))
+    return f"Baseline {path} written: {len(entries)} known defects (delete it to record again)"
 
 
 def cleanup(settings: SuiteSettings, ledger: Ledger) -> list[int]:
     """Delete what the pytest process could not (killed, crashed); return ids still alive."""
-    if not ledger.live_ids():
+    if not ledger.live_ids() and not ledger.suspect_names:
         return []
     session = GuardedSession(
         Target(settings.base_url, settings.project_id),
@@ -199,12 +256,21 @@ def cleanup(settings: SuiteSettings, ledger: Ledger) -> list[int]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `python -m contract_tests`."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.update_baseline and args.baseline is None:
+        parser.error("--update-baseline needs --baseline FILE")
     try:
         if args.live:
-            return run_suite(settings_for(args, live_target(os.environ)), args.select)
+            target = live_target(os.environ)
+            preflight(target)
+            return run_suite(settings_for(args, target), args.select)
         with mock_target() as target:
+            preflight(target, host_variable="the embedded mock")
             return run_suite(settings_for(args, target), args.select)
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)
-        return 2
+        return summary.EXIT_USAGE
+    except TargetUnusableError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return summary.EXIT_UNREACHABLE

@@ -1,4 +1,5 @@
-"""State one suite process shares between its hooks, checks and tests."""
+"""The one Runtime of a pytest process of the suite: settings, guarded session, observations,
+and the record of every check result, shared by its hooks, checks and tests."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 from requests import Response
 
 from contract_tests.guard import GuardedSession, Ledger, Pacer, Target
-from contract_tests.matrix import CheckMatrix
+from contract_tests.results import RunRecord
 from contract_tests.settings import SuiteSettings
 
 CANONICAL_VARIANTS: dict[str, Any] = {
@@ -18,6 +19,8 @@ CANONICAL_VARIANTS: dict[str, Any] = {
         "transforms": [{"selector": "#page h1", "text": "Up, UP and Away!", "html": ""}],
     },
 }
+# The simplest body PostHog accepts: the tombstone needs only to exist once.
+CONTROL_ONLY_VARIANTS: dict[str, Any] = {"control": {"rollout_percentage": 100}}
 # Creates kept back from generated POSTs so checks that re-send a create stay within the budget.
 CREATE_RESERVE = 2
 
@@ -34,12 +37,12 @@ class Observed:
 
 @dataclass
 class Runtime:
-    """The settings, the guarded session, what was observed and checked, for one pytest session."""
+    """The settings, the guarded session, what was observed and recorded, for one pytest session."""
 
     settings: SuiteSettings
     session: GuardedSession
     observed: Observed = field(default_factory=Observed)
-    matrix: CheckMatrix = field(default_factory=CheckMatrix)
+    record: RunRecord = field(default_factory=RunRecord)
     pool_counter: int = 0
     pool_broken: bool = False
     tombstone_id: int | None = None
@@ -90,7 +93,7 @@ class Runtime:
             return
         response = self.session.post(
             self.collection_url,
-            json={"name": f"{self.settings.prefix}tombstone", "variants": CANONICAL_VARIANTS},
+            json={"name": f"{self.settings.prefix}tombstone", "variants": CONTROL_ONLY_VARIANTS},
             headers=self.auth_headers,
             timeout=30,
         )
@@ -140,17 +143,20 @@ def _response_id(response: Response) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else -1
 
 
-_RUNTIME: Runtime | None = None
+# Schemathesis calls checks and hooks with no room for context of our own, so the pytest process
+# keeps its one Runtime here: installed once, by conftest.pytest_configure, from the settings file.
+_RUNTIME: list[Runtime] = []
 
 
 def install(runtime: Runtime) -> None:
-    """Make `runtime` the one hooks and checks use."""
-    global _RUNTIME  # noqa: PLW0603
-    _RUNTIME = runtime
+    """Make `runtime` the one hooks and checks of this process use; only once per process."""
+    if _RUNTIME:
+        raise RuntimeError("the contract suite runtime is already installed")
+    _RUNTIME.append(runtime)
 
 
 def current() -> Runtime:
     """The runtime of this pytest session."""
-    if _RUNTIME is None:
+    if not _RUNTIME:
         raise RuntimeError("no contract suite runtime: run the suite via python -m contract_tests")
-    return _RUNTIME
+    return _RUNTIME[0]

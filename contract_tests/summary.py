@@ -1,16 +1,17 @@
-"""The short report at the end of a run: what was checked, what failed, how to replay it."""
+"""The short report at the end of a run, drawn only from what the run recorded."""
 
 from __future__ import annotations
 
-import re
 import shlex
-import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from contract_tests.exclusions import EXCLUSIONS, OPERATION_IDS
 from contract_tests.guard import Ledger
-from contract_tests.matrix import CheckMatrix, render_matrix
+from contract_tests.matrix import render_matrix
+from contract_tests.results import DEFECT, CheckFailure, RunRecord
+from contract_tests.settings import RESULTS_FILE
 
 BUILTIN_CHECKS = (
     "not_a_server_error",
@@ -41,79 +42,97 @@ CHECK_GROUPS = {
     "built-in (schemathesis)": BUILTIN_CHECKS,
     "own (contract_tests/checks.py)": OWN_CHECKS,
 }
-SUITE_MODULE = "contract_tests.test_conformance"
-CURL_LINE = re.compile(r"^[\s|]*(curl .+)$", re.MULTILINE)
-FAILURE_TITLE = re.compile(r"^\s*(?:\|\s*)?- (.+)$", re.MULTILINE)
+MESSAGE_LINES = 12
+# Longer request lines and curl commands are cut in the summary; the record keeps them whole.
+SHOWN_CHARACTERS = 400
+
+# Exit codes of `python -m contract_tests`, documented in the README and in --help.
+EXIT_PASSED = 0
+EXIT_DISAGREEMENT = 1
+EXIT_USAGE = 2
+EXIT_DEFECTS = 3
+EXIT_UNREACHABLE = 4
+EXIT_LEFTOVERS = 5
+EXIT_INTERRUPTED = 130
 
 
 @dataclass(frozen=True)
-class TestFailure:
-    """One failed pytest test of the suite."""
+class Verdict:
+    """What a recorded run means: its exit code and the last line of the summary."""
 
-    node_id: str
-    titles: list[str]
-    messages: list[str]
-    curl: str | None
+    exit_code: int
+    word: str
 
 
-def read_junit(path: Path) -> tuple[int, list[TestFailure]]:
-    """Number of tests and the failures recorded in a pytest JUnit XML file."""
-    if not path.exists():
-        return 0, []
-    root = ET.parse(path).getroot()
-    total = 0
-    failures: list[TestFailure] = []
-    for case in root.iter("testcase"):
-        total += 1
-        problem = case.find("failure")
-        if problem is None:
-            problem = case.find("error")
-        if problem is None:
-            continue
-        text = (problem.get("message") or "") + "\n" + (problem.text or "")
-        titles = list(dict.fromkeys(FAILURE_TITLE.findall(text)))[:8]
-        messages = _check_messages(text)
-        curl = CURL_LINE.search(text)
-        name = case.get("name", "?")
-        classname = case.get("classname", "")
-        test_class = classname.removeprefix(SUITE_MODULE).lstrip(".")
-        failures.append(
-            TestFailure(
-                node_id=f"{test_class}::{name}" if test_class else name,
-                titles=titles,
-                messages=messages,
-                curl=curl.group(1).strip() if curl else None,
-            )
-        )
-    return total, failures
+def verdict(record: RunRecord | None, *, leftovers: Sequence[object]) -> Verdict:
+    """The exit code: disagreements beat new defects beat leftovers; known defects pass."""
+    if record is None:
+        return Verdict(EXIT_DISAGREEMENT, "FAILED (the run recorded nothing)")
+    if record.aborted:
+        return Verdict(EXIT_UNREACHABLE, "ABORTED")
+    new = [failure for failure in record.failures if not failure.known]
+    errors = [test for test in record.tests if test.error]
+    # A failed test with nothing recorded to explain it must never pass as "known".
+    unexplained = not record.failures and any(t.outcome == "failed" for t in record.tests)
+    if any(f.category != DEFECT for f in new) or errors or unexplained or not record.tests:
+        return Verdict(EXIT_DISAGREEMENT, "FAILED")
+    if new:
+        return Verdict(EXIT_DEFECTS, "FAILED (PostHog defects only)")
+    if leftovers:
+        return Verdict(EXIT_LEFTOVERS, "FAILED (experiments left behind)")
+    known = len(record.failures)
+    return Verdict(EXIT_PASSED, f"PASSED ({known} known defects)" if known else "PASSED")
 
 
-def _check_messages(text: str) -> list[str]:
-    """The first line under each failure title: the check's own explanation."""
-    lines = [line.strip().lstrip("|").strip() for line in text.splitlines()]
-    messages: list[str] = []
-    for index, line in enumerate(lines):
-        if line.startswith("- ") and index + 2 < len(lines):
-            explanation = lines[index + 2]
-            if explanation and not explanation.startswith("["):
-                messages.append(explanation[:400])
-    return list(dict.fromkeys(messages))[:8]
-
-
-def matrix_lines(path: Path) -> list[str]:
+def matrix_lines(record: RunRecord | None, results_file: Path) -> list[str]:
     """The title, legend and rows of the checks x operations matrix the run recorded."""
     title = f"{len(BUILTIN_CHECKS) + len(OWN_CHECKS)} checks x {len(OPERATION_IDS)} operations"
-    matrix = CheckMatrix.load(path)
-    if matrix is None:
-        return [f"{title}: no results recorded ({path} is missing)"]
+    if record is None:
+        return [f"{title}: no results recorded ({results_file} is missing)"]
+    failing: dict[tuple[str, str], bool] = {}
+    for failure in record.failures:
+        cell = (failure.operation, failure.check)
+        failing[cell] = failing.get(cell, True) and failure.known
     rows = render_matrix(
-        matrix,
+        record.matrix,
         operations=OPERATION_IDS,
         check_groups=CHECK_GROUPS,
         excluded={(exclusion.operation_id, exclusion.check) for exclusion in EXCLUSIONS},
+        known={cell for cell, all_known in failing.items() if all_known},
     )
     excluded = f"{len(EXCLUSIONS)} pairs excluded (contract_tests/exclusions.py says why)"
     return [f"{title}, {excluded}:", *rows]
+
+
+def failure_lines(failure: CheckFailure, replay: list[str], seed: int) -> list[str]:
+    """One failure: what, where, the check's whole message, and how to replay it."""
+    kind = "PostHog defect (5xx)" if failure.category == DEFECT else "contract disagreement"
+    if failure.known:
+        kind += ", known (baseline)"
+    times = f", {failure.occurrences} times" if failure.occurrences > 1 else ""
+    lines = [
+        f"{'DEFECT' if failure.category == DEFECT else 'DISAGREE'} {failure.check}"
+        f" on {failure.operation}: {kind}{times}",
+        f"    - {failure.title}",
+        f"      {_cut(failure.request)} -> {failure.status_code} ({failure.phase} phase"
+        + (f"; body: {failure.cause}" if failure.cause not in ("-", "other") else "")
+        + ")",
+    ]
+    message = [line for line in failure.message.splitlines() if line.strip()]
+    lines += [f"      {line}" for line in message[:MESSAGE_LINES]]
+    if len(message) > MESSAGE_LINES:
+        lines.append(f"      ... {len(message) - MESSAGE_LINES} more lines")
+    lines.append(f"    replay the case: {_cut(failure.curl)}")
+    lines.append(
+        "    replay the run:  " + shlex.join([*replay, "--seed", str(seed), "--only", failure.test])
+    )
+    return lines
+
+
+def _cut(text: str) -> str:
+    if len(text) <= SHOWN_CHARACTERS:
+        return text
+    return text[:SHOWN_CHARACTERS] + f" ... ({len(text)} characters, whole in {RESULTS_FILE})"
 
 
 def render(
@@ -121,42 +140,62 @@ def render(
     mode: str,
     base_url: str,
     seed: int,
-    junit: Path,
-    html: Path,
-    matrix_file: Path,
+    record: RunRecord | None,
+    results_file: Path,
+    reports: list[Path],
     ledger: Ledger,
     leftovers: list[int],
     replay: list[str],
     list_flags: bool,
     state_file: Path,
     scope_checked: bool,
-) -> str:
-    """The summary text printed at the end of a run."""
-    total, failures = read_junit(junit)
+    baseline_note: str | None = None,
+    interrupted: bool = False,
+) -> tuple[str, int]:
+    """The summary text printed at the end of a run, and the run's exit code."""
+    outcome = verdict(record, leftovers=[*leftovers, *ledger.suspect_names])
+    if interrupted:
+        outcome = Verdict(EXIT_INTERRUPTED, "INTERRUPTED")
+    tests = record.tests if record is not None else []
+    failed_tests = [test for test in tests if test.outcome == "failed"]
+    failures = record.failures if record is not None else []
+    defects = [f for f in failures if f.category == DEFECT]
     lines = [
         "",
         "=" * 72,
         f"Contract suite against {base_url} ({mode}), seed {seed}",
-        f"{total} tests, {len(failures)} failed, {ledger.requests_sent} requests sent;"
+        f"{len(tests)} tests, {len(failed_tests)} failed, {ledger.requests_sent} requests sent;"
         " phases examples, coverage, fuzzing, stateful",
-        *matrix_lines(matrix_file),
+        *matrix_lines(record, results_file),
     ]
+    if record is not None and record.aborted:
+        lines.append(f"ABORTED: {record.aborted}")
     if not scope_checked:
         lines.append(
             "scope_enforced: no read-only key given, so only the full key was used"
             " (set POSTHOG_READ_ONLY_API_KEY to check that a read-only key cannot write)"
         )
-    for failure in failures:
-        lines.append(f"FAILED {failure.node_id}")
-        for title in failure.titles:
-            lines.append(f"    - {title}")
-        for message in failure.messages:
-            lines.append(f"      {message}")
-        if failure.curl:
-            lines.append(f"    replay the case: {failure.curl}")
+    if failures:
         lines.append(
-            "    replay the run:  "
-            + shlex.join([*replay, "--seed", str(seed), "--only", failure.node_id])
+            f"Findings: {len(failures) - len(defects)} contract disagreements,"
+            f" {len(defects)} PostHog defects (5xx), {sum(f.known for f in failures)} known"
+        )
+    for failure in sorted(failures, key=lambda f: (f.known, f.category == DEFECT)):
+        lines.extend(failure_lines(failure, replay, seed))
+    for test in tests:
+        if test.error:
+            lines.append(f"ERROR {test.name}: {test.error}")
+            lines.append(
+                "    replay the run:  "
+                + shlex.join([*replay, "--seed", str(seed), "--only", test.name])
+            )
+    if baseline_note:
+        lines.append(baseline_note)
+    if ledger.suspect_names:
+        lines.append(
+            f"PostHog answered 5xx to {len(ledger.suspect_names)} creates and may have stored"
+            " them, but the project could not be listed to find them; look for experiments"
+            " named: " + ", ".join(repr(name) for name in ledger.suspect_names[:5])
         )
     created = list(ledger.created.values())
     lines.append(
@@ -181,6 +220,6 @@ def render(
         lines.extend(f"    {key}" for key in flag_keys)
     elif flag_keys:
         lines.append(f"Feature flags left behind: {len(flag_keys)}, listed in {state_file}")
-    lines.append(f"Reports: {junit}, {html} and {matrix_file}")
-    lines.append("PASSED" if not failures and total and not leftovers else "FAILED")
-    return "\n".join(lines)
+    lines.append("Reports: " + ", ".join(str(report) for report in reports))
+    lines.append(f"{outcome.word} (exit {outcome.exit_code})")
+    return "\n".join(lines), outcome.exit_code

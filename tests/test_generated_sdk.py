@@ -143,7 +143,7 @@ def test_retrieve_parses_every_conventional_and_unknown_variant_key() -> None:
     test_variant = parsed.variants["variant #1"]
     assert test_variant.is_new is True
     assert test_variant.additional_properties == {"future_key": 7}
-    assert parsed.variants.control.variant_name == "control"
+    assert parsed.variants["control"].variant_name == "control"
     assert parsed.to_dict() == serialised(body)
 
 

@@ -161,14 +161,135 @@ def test_request_schemas_never_ask_for_read_only_fields(schema: str, required: l
         ),
         pytest.param(
             {"control": {"rollout_percentage": 100, "conditions": {"urlMatchType": "fuzzy"}}},
-            False,
-            id="unknown-url-match-type",
+            True,
+            id="unknown-url-match-type-is-stored",
         ),
+        pytest.param(
+            {
+                "control": {
+                    "rollout_percentage": 50,
+                    "transforms": {"a": 1},
+                    "is_new": 5,
+                    "conditions": "None",
+                },
+                "test": {
+                    "rollout_percentage": 50,
+                    "transforms": [
+                        {"selector": 5, "attributes": "nope", "imgUrl": {"src": "a.png"}}
+                    ],
+                    "variant_name": None,
+                },
+            },
+            True,
+            id="unchecked-keys-hold-anything",
+        ),
+        pytest.param(
+            {
+                "control": {"rollout_percentage": 50},
+                "test": {"rollout_percentage": 50, "transforms": {}},
+            },
+            True,
+            id="empty-object-transforms",
+        ),
+        pytest.param(
+            {
+                "control": {"rollout_percentage": 50},
+                "test": {"rollout_percentage": 50, "transforms": ""},
+            },
+            True,
+            id="empty-string-transforms",
+        ),
+        pytest.param(
+            {
+                "control": {"rollout_percentage": 50},
+                "test": {"rollout_percentage": 50, "transforms": None},
+            },
+            False,
+            id="null-test-transforms",
+        ),
+        pytest.param(
+            {
+                "control": {"rollout_percentage": 50},
+                "test": {"rollout_percentage": 50, "transforms": {"a": 1}},
+            },
+            False,
+            id="object-test-transforms",
+        ),
+        pytest.param(
+            {
+                "control": {"rollout_percentage": 50},
+                "test": {"rollout_percentage": 50, "transforms": [1]},
+            },
+            False,
+            id="test-transform-not-an-object",
+        ),
+        pytest.param(
+            {
+                "control": {"rollout_percentage": 50},
+                "test": {"rollout_percentage": 50, "transforms": [{"selector": None}]},
+            },
+            False,
+            id="null-selector",
+        ),
+        pytest.param(
+            {"control": {"rollout_percentage": 50}, "test": 5}, False, id="variant-not-object"
+        ),
+        pytest.param({"control": {"rollout_percentage": None}}, False, id="null-percentage"),
+        pytest.param({"control": {"rollout_percentage": True}}, False, id="boolean-percentage"),
     ],
 )
 def test_variants_schema_encodes_server_rules(body: dict[str, Any], valid: bool) -> None:
     validator = validator_for({"$ref": "#/components/schemas/WebExperimentVariants"})
     assert validator.is_valid(body) is valid
+
+
+@pytest.mark.parametrize(
+    ("schema", "conventional"),
+    [
+        pytest.param(
+            "ControlVariant", {"is_new": "boolean", "variant_name": "string"}, id="control"
+        ),
+        pytest.param("Variant", {"is_new": "boolean", "variant_name": "string"}, id="test"),
+        pytest.param("Transform", {"imgUrl": "string", "css": "string"}, id="transform"),
+        pytest.param("TransformAttribute", {"name": "string", "value": "string"}, id="attribute"),
+    ],
+)
+def test_write_shapes_type_the_conventional_keys(schema: str, conventional: dict[str, str]) -> None:
+    properties = SPEC["components"]["schemas"][schema]["properties"]
+    assert {key: properties[key]["type"] for key in conventional} == conventional
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        pytest.param("nope", id="string"),
+        pytest.param(5, id="number"),
+        pytest.param(None, id="null"),
+        pytest.param({"a": [1, {"b": None}]}, id="object"),
+        pytest.param([1, "x", None], id="list"),
+    ],
+)
+def test_read_shapes_accept_any_value_of_a_conventional_key(value: Any) -> None:
+    validator = validator_for({"$ref": "#/components/schemas/StoredVariants"})
+    transform = {key: value for key in ("selector", "text", "html", "imgUrl", "css", "attributes")}
+    variant = {
+        "rollout_percentage": 50,
+        "conditions": value,
+        "variant_name": value,
+        "is_new": value,
+        "unknown": value,
+    }
+    body = {
+        "control": {**variant, "transforms": value},
+        "test": {**variant, "transforms": [transform, value]},
+    }
+    assert validator.is_valid(body)
+
+
+def test_read_shapes_need_only_a_rollout_percentage() -> None:
+    validator = validator_for({"$ref": "#/components/schemas/StoredVariants"})
+    assert validator.is_valid({"only-test": {"rollout_percentage": True}})
+    assert not validator.is_valid({"control": {"transforms": []}})
 
 
 def test_error_responses_use_the_error_envelope() -> None:

@@ -175,3 +175,38 @@ def test_delete_leftovers_deletes_only_live_created_experiments(tmp_path: Path) 
 )
 def test_addressed_experiment_follows_int(raw: str, expected: int | None) -> None:
     assert addressed_experiment(raw) == expected
+
+
+def listing(*items: tuple[int, str]) -> tuple[int, dict[str, Any]]:
+    results = [{"id": i, "name": name, "feature_flag_key": f"k-{i}"} for i, name in items]
+    return 200, {"count": len(results), "next": None, "previous": None, "results": results}
+
+
+def test_create_answered_5xx_that_was_stored_is_found_and_deleted(tmp_path: Path) -> None:
+    session, adapter, _ = make_session(
+        tmp_path,
+        [
+            created(10),
+            (500, {"type": "server_error"}),
+            # The project, newest first: the stored 500, ours, an older one with the same name.
+            listing((12, "contract-suite-odd"), (10, "x"), (3, "contract-suite-odd")),
+            (204, None),
+            (204, None),
+        ],
+    )
+    session.post(LIST, json={"name": "x"})
+    session.post(LIST, json={"name": " contract-suite-odd "})
+    assert session.ledger.suspect_names == ["contract-suite-odd"]
+    assert delete_leftovers(session, "key") == []
+    assert adapter.sent[-2:] == [("DELETE", f"{LIST}10/"), ("DELETE", f"{LIST}12/")]
+    assert session.ledger.suspect_names == []
+    assert 3 not in session.ledger.created
+
+
+def test_suspect_create_stays_reported_when_the_list_fails(tmp_path: Path) -> None:
+    session, _, _ = make_session(tmp_path, [created(10), (500, None), (500, None), (204, None)])
+    session.post(LIST, json={"name": "x"})
+    session.post(LIST, json={"name": "odd"})
+    assert delete_leftovers(session, "key") == []
+    assert session.ledger.suspect_names == ["odd"]
+    assert Ledger.load(session.ledger.path).suspect_names == ["odd"]

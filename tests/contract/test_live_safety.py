@@ -121,5 +121,6 @@ def test_interrupted_live_run_deletes_what_it_created(
     output, _ = process.communicate(timeout=120)
 
     assert process.returncode == 130, output[-4000:]
+    assert output.rstrip().splitlines()[-1] == "INTERRUPTED (exit 130)"
     assert listed_ids(mock_client) == seeded
     assert "Experiments created:" in output

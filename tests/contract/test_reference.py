@@ -7,7 +7,13 @@ from typing import Any
 import pytest
 
 from contract_tests.bodies import semantically_valid_body, split_evenly
-from contract_tests.reference import body_verdict, flag_key_problem, slugify
+from contract_tests.reference import (
+    body_verdict,
+    first_difference,
+    flag_key_problem,
+    malformed_cause,
+    slugify,
+)
 
 STD: dict[str, Any] = {
     "name": "Zero to Web Experiment",
@@ -130,3 +136,92 @@ def test_semantically_valid_body_is_accepted_and_prefixed(body: Any) -> None:
     assert isinstance(fixed, dict)
     assert fixed["name"].startswith("contract-suite-")
     assert body_verdict(fixed, "POST") == "accept"
+
+
+@pytest.mark.parametrize(
+    ("expected", "got", "difference"),
+    [
+        pytest.param({"a": 1}, {"a": 1}, None, id="equal"),
+        pytest.param({"a": 1, "b": 2}, {"b": 2, "a": 1}, None, id="key-order-ignored"),
+        pytest.param(
+            {"test": {"transforms": [{"text": "x", "html": ""}]}},
+            {"test": {"transforms": [{"text": "y", "html": ""}]}},
+            ("variants.test.transforms[0].text", '"x"', '"y"'),
+            id="nested-value",
+        ),
+        pytest.param(
+            {"control": {"is_new": 5}},
+            {"control": {}},
+            ("variants.control.is_new", "5", "(missing)"),
+            id="missing-key",
+        ),
+        pytest.param(
+            {"variant #1": {}},
+            {"variant #1": {"x": None}},
+            ('variants["variant #1"].x', "(missing)", "null"),
+            id="extra-key-odd-name",
+        ),
+        pytest.param(
+            {"t": [1, 2]}, {"t": [1]}, ("variants.t[1]", "2", "(missing)"), id="shorter-list"
+        ),
+        pytest.param({"t": 1}, {"t": True}, ("variants.t", "1", "true"), id="one-is-not-true"),
+    ],
+)
+def test_first_difference_names_the_path_and_both_values(
+    expected: Any, got: Any, difference: tuple[str, str, str] | None
+) -> None:
+    assert first_difference(expected, got, "variants") == difference
+
+
+@pytest.mark.parametrize(
+    ("body", "cause"),
+    [
+        pytest.param({"variants": 0}, "variants is not an object", id="variants"),
+        pytest.param({"variants": {"control": {}, "t": 5}}, "a variant is not an object", id="v"),
+        pytest.param(
+            {"variants": {"control": {}, "t": {"transforms": None}}},
+            "transforms of a test variant is not a list",
+            id="transforms",
+        ),
+        pytest.param(
+            {"variants": {"control": {}, "t": {"transforms": [1]}}},
+            "a transform of a test variant is not an object",
+            id="transform",
+        ),
+        pytest.param(
+            {"variants": {"control": {"rollout_percentage": "1"}}},
+            "rollout_percentage is not a number",
+            id="percentage",
+        ),
+        pytest.param(
+            {"variants": {"control": {"rollout_percentage": 100, "x": [{"y": -(2**70)}]}}},
+            "an integer beyond 64 bits",
+            id="wide-integer",
+        ),
+        pytest.param(
+            {"variants": {"control": {"rollout_percentage": 1}, "t": {"rollout_percentage": 1}}},
+            "other",
+            id="other",
+        ),
+    ],
+)
+def test_malformed_cause_names_the_first_broken_shape(body: Any, cause: str) -> None:
+    assert malformed_cause(body) == cause
+
+
+def test_positive_bodies_never_carry_integers_posthog_cannot_render() -> None:
+    body = {
+        "name": "n",
+        "variants": {"control": {"rollout_percentage": 100, "x": [2**70, -(2**70), 5, True]}},
+    }
+    fixed = semantically_valid_body(body, "POST", "p-")
+    assert isinstance(fixed, dict)
+    assert fixed["variants"]["control"]["x"] == [2**63 - 1, -(2**63), 5, True]
+    assert malformed_cause(fixed) == "other"
+
+
+def test_positive_bodies_rename_a_variant_named_empty() -> None:
+    body = {"name": "n", "variants": {"control": {}, "": {"rollout_percentage": 1}}}
+    fixed = semantically_valid_body(body, "POST", "p-")
+    assert isinstance(fixed, dict)
+    assert list(fixed["variants"]) == ["control", "unnamed"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -15,7 +16,8 @@ from contract_tests.exclusions import EXCLUSIONS, OPERATION_IDS
 from contract_tests.runner import keyword_expression
 from contract_tests.settings import REPO_ROOT, SettingsError, SuiteSettings
 from contract_tests.targets import live_target
-from tests.contract.conftest import run_contract
+from posthog_mock.testing import MockServer
+from tests.contract.conftest import live_env, run_contract
 
 
 @pytest.mark.parametrize(
@@ -55,7 +57,7 @@ def test_live_run_without_variables_prints_one_line_and_sends_nothing() -> None:
     ]
 
 
-def test_settings_round_trip_through_the_environment() -> None:
+def test_settings_round_trip_through_one_file(tmp_path: Path) -> None:
     settings = SuiteSettings(
         mode="live",
         base_url="https://us.posthog.com",
@@ -67,8 +69,17 @@ def test_settings_round_trip_through_the_environment() -> None:
         prefix="p-",
         requests_per_minute=400,
         read_only_key="phx_r",
+        baseline_file=tmp_path / "baseline.json",
     )
-    assert SuiteSettings.from_env(settings.to_env()) == settings
+    path = tmp_path / "settings.json"
+    settings.save(path)
+    assert SuiteSettings.load(path) == settings
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_unreadable_settings_file_names_the_entry_point(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="runs through `python -m contract_tests`"):
+        SuiteSettings.load(tmp_path / "missing.json")
 
 
 def test_every_exclusion_names_a_known_operation_a_reason_and_a_section() -> None:
@@ -112,3 +123,78 @@ def test_same_seed_reproduces_the_run(tmp_path: Path) -> None:
     first, second = states
     assert first["requests_sent"] == second["requests_sent"]
     assert [e["name"] for e in first["created"]] == [e["name"] for e in second["created"]]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _live_run_output(env: dict[str, str], tmp_path: Path) -> tuple[int, str, str]:
+    completed = subprocess.run(
+        [sys.executable, "-m", "contract_tests", "--live", "--reports-dir", str(tmp_path)],
+        env=env,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    return completed.returncode, completed.stdout, completed.stderr
+
+
+def test_unreachable_host_ends_in_one_line_naming_the_variable(tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{_free_port()}"
+    returncode, stdout, stderr = _live_run_output(live_env(url), tmp_path)
+    assert (returncode, stdout) == (4, "")
+    assert stderr.splitlines() == [
+        f"error: cannot reach {url} (Connection refused); check POSTHOG_HOST (scheme, host,"
+        " port) and that the server is running"
+    ]
+
+
+def test_refused_key_ends_in_one_line_naming_the_key(
+    mock_server: MockServer, tmp_path: Path
+) -> None:
+    env = live_env(str(mock_server.base_url).rstrip("/"))
+    env["POSTHOG_PERSONAL_API_KEY"] = "phx_not_a_key"
+    returncode, stdout, stderr = _live_run_output(env, tmp_path)
+    assert (returncode, stdout) == (4, "")
+    assert stderr.splitlines() == [
+        "error: PostHog refused POSTHOG_PERSONAL_API_KEY (401 'Personal API key found in"
+        " request Authorization header is invalid.'); check the key"
+    ]
+
+
+def test_refused_read_only_key_ends_in_one_line_naming_it(
+    mock_server: MockServer, tmp_path: Path
+) -> None:
+    env = live_env(str(mock_server.base_url).rstrip("/"))
+    env["POSTHOG_READ_ONLY_API_KEY"] = "phx_not_a_key"
+    returncode, _, stderr = _live_run_output(env, tmp_path)
+    assert returncode == 4
+    assert stderr.splitlines() == [
+        "error: PostHog refused POSTHOG_READ_ONLY_API_KEY (401 'Personal API key found in"
+        " request Authorization header is invalid.'); check the key"
+    ]
+
+
+def test_wrong_project_ends_in_one_line(mock_server: MockServer, tmp_path: Path) -> None:
+    env = live_env(str(mock_server.base_url).rstrip("/"))
+    env["POSTHOG_PROJECT_ID"] = "999"
+    returncode, _, stderr = _live_run_output(env, tmp_path)
+    assert returncode == 4
+    base_url = env["POSTHOG_HOST"]
+    assert stderr.splitlines() == [
+        f"error: project 999 not found at {base_url}; check POSTHOG_PROJECT_ID"
+    ]
+
+
+def test_host_that_is_not_posthog_ends_in_one_line(mock_server: MockServer, tmp_path: Path) -> None:
+    url = str(mock_server.base_url).rstrip("/") + "/elsewhere"
+    returncode, _, stderr = _live_run_output(live_env(url), tmp_path)
+    assert returncode == 4
+    assert len(stderr.splitlines()) == 1
+    assert stderr.startswith(f"error: {url} does not answer like PostHog (GET ")
+    assert stderr.rstrip().endswith("check POSTHOG_HOST")

@@ -59,7 +59,7 @@ def test_sdk_full_round_trip(sdk: AuthenticatedClient, server: MockServer) -> No
     experiment = created.parsed
     assert isinstance(experiment, WebExperiment)
     assert experiment.feature_flag_key.startswith("sdk-round-trip-web-experiment-feature-")
-    assert experiment.variants.control.rollout_percentage == 70
+    assert experiment.variants["control"].rollout_percentage == 70
     assert experiment.variants["test"].transforms[0].text == "Hi"  # type: ignore[index]
 
     listed = web_experiments_list.sync(project, client=sdk, limit=10)
@@ -90,7 +90,7 @@ def test_sdk_full_round_trip(sdk: AuthenticatedClient, server: MockServer) -> No
     )
     assert isinstance(patched, WebExperiment)
     assert patched.name == "Renamed"
-    assert patched.variants.control.rollout_percentage == 90
+    assert patched.variants["control"].rollout_percentage == 90
 
     deleted = web_experiments_destroy.sync_detailed(project, experiment.id, client=sdk)
     assert deleted.status_code == 204

@@ -18,9 +18,9 @@ T = TypeVar("T", bound="ControlVariant")
 
 @_attrs_define
 class ControlVariant:
-    """The control variant. Its transforms need no selector. The server validates only
-    `rollout_percentage` and the script-injection check on transform `text`/`html`; the
-    other keys are typed here by their conventional use and stored as sent.
+    """The control variant with its conventional keys typed, as SDKs should write it. Its
+    transforms need no selector. The server checks only what AnyControlVariant says and
+    stores every other key and value as sent.
 
         Attributes:
             rollout_percentage (float): Share of visitors, 0 to 100. Strings and booleans are rejected; the percentages of

@@ -18,9 +18,9 @@ T = TypeVar("T", bound="Variant")
 
 @_attrs_define
 class Variant:
-    """A test variant. Every transform needs a non-null `selector`. The server validates only
-    that, `rollout_percentage` and the script-injection check on transform `text`/`html`;
-    the other keys are typed here by their conventional use and stored as sent.
+    """A test variant with its conventional keys typed, as SDKs should write it. Every
+    transform needs a `selector`. The server checks only what AnyVariant says and stores
+    every other key and value as sent.
 
         Attributes:
             rollout_percentage (float): Share of visitors, 0 to 100. Strings and booleans are rejected; the percentages of

@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 if TYPE_CHECKING:
-    from ..models.web_experiment_variants import WebExperimentVariants
+    from ..models.stored_variants import StoredVariants
 
 
 T = TypeVar("T", bound="WebExperiment")
@@ -25,17 +25,20 @@ class WebExperiment:
             non-zero (always for experiments created through the API).
         feature_flag_key (str): Key of the experiment's feature flag, derived from the name at creation and never
             changed afterwards.
-        variants (WebExperimentVariants): Variant name → variant. A `control` variant is required. The flag's split
-            follows the
-            keys in order and the percentages must sum to exactly 100. Responses rebuild the
-            variants from the flag split, `rollout_percentage` first, other keys as sent.
+        variants (StoredVariants): Variant name → variant, as the server returns it: rebuilt from the feature flag's
+            split,
+            in split order, each variant `rollout_percentage` first and then every other key exactly
+            as stored. A variant named with the empty string is stored (its share counts in the
+            split) but never returned. Nothing about the variants is guaranteed beyond that:
+            experiments made by the UI, the toolbar, older servers or any client can hold any keys
+            and values, and a flag edited elsewhere can even drop `control`.
     """
 
     id: int
     name: str
     created_at: datetime.datetime
     feature_flag_key: str
-    variants: WebExperimentVariants
+    variants: StoredVariants
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -65,7 +68,7 @@ class WebExperiment:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.web_experiment_variants import WebExperimentVariants  # noqa: PLC0415
+        from ..models.stored_variants import StoredVariants  # noqa: PLC0415
 
         d = dict(src_dict)
         id = d.pop("id")
@@ -76,7 +79,7 @@ class WebExperiment:
 
         feature_flag_key = d.pop("feature_flag_key")
 
-        variants = WebExperimentVariants.from_dict(d.pop("variants"))
+        variants = StoredVariants.from_dict(d.pop("variants"))
 
         web_experiment = cls(
             id=id,

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -21,28 +21,29 @@ class WebExperimentPartialUpdate:
     """The body of a partial update (PATCH) request; `variants` is still required.
 
     Attributes:
-        variants (WebExperimentVariants): Variant name → variant. A `control` variant is required. The flag's split
-            follows the
-            keys in order and the percentages must sum to exactly 100. Responses rebuild the
-            variants from the flag split, `rollout_percentage` first, other keys as sent.
-        name (str | Unset): 1 to 400 characters after surrounding whitespace is trimmed; blank names and NUL
-            characters are rejected. The name also seeds the feature flag key, which may not exceed
-            400 characters: a name whose slug is longer than about 365 characters is rejected with
-            `attr: "key"`.
+        variants (WebExperimentVariants): Variant name → variant, in a request. A `control` variant is required. The
+            flag's split
+            follows the keys in order and the percentages must sum to exactly 100. Each variant is
+            either the conventional typed shape or any object that passes the server's checks.
+        name (float | str | Unset): A name, or a number, which the server stores as its string form.
         created_at (datetime.datetime | Unset): Overwrites the creation time. PostHog applies it on PUT and PATCH
             although it is meant
             to be read-only; it is ignored on create.
     """
 
     variants: WebExperimentVariants
-    name: str | Unset = UNSET
+    name: float | str | Unset = UNSET
     created_at: datetime.datetime | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         variants = self.variants.to_dict()
 
-        name = self.name
+        name: float | str | Unset
+        if isinstance(self.name, Unset):
+            name = UNSET
+        else:
+            name = self.name
 
         created_at: str | Unset = UNSET
         if not isinstance(self.created_at, Unset):
@@ -69,7 +70,12 @@ class WebExperimentPartialUpdate:
         d = dict(src_dict)
         variants = WebExperimentVariants.from_dict(d.pop("variants"))
 
-        name = d.pop("name", UNSET)
+        def _parse_name(data: object) -> float | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(float | str | Unset, data)
+
+        name = _parse_name(d.pop("name", UNSET))
 
         _created_at = d.pop("created_at", UNSET)
         created_at: datetime.datetime | Unset

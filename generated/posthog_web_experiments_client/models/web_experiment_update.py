@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -21,25 +21,23 @@ class WebExperimentUpdate:
     """The body of a replace (PUT) request.
 
     Attributes:
-        name (str): 1 to 400 characters after surrounding whitespace is trimmed; blank names and NUL
-            characters are rejected. The name also seeds the feature flag key, which may not exceed
-            400 characters: a name whose slug is longer than about 365 characters is rejected with
-            `attr: "key"`.
-        variants (WebExperimentVariants): Variant name → variant. A `control` variant is required. The flag's split
-            follows the
-            keys in order and the percentages must sum to exactly 100. Responses rebuild the
-            variants from the flag split, `rollout_percentage` first, other keys as sent.
+        name (float | str): A name, or a number, which the server stores as its string form.
+        variants (WebExperimentVariants): Variant name → variant, in a request. A `control` variant is required. The
+            flag's split
+            follows the keys in order and the percentages must sum to exactly 100. Each variant is
+            either the conventional typed shape or any object that passes the server's checks.
         created_at (datetime.datetime | Unset): Overwrites the creation time. PostHog applies it on PUT and PATCH
             although it is meant
             to be read-only; it is ignored on create.
     """
 
-    name: str
+    name: float | str
     variants: WebExperimentVariants
     created_at: datetime.datetime | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        name: float | str
         name = self.name
 
         variants = self.variants.to_dict()
@@ -66,7 +64,11 @@ class WebExperimentUpdate:
         from ..models.web_experiment_variants import WebExperimentVariants  # noqa: PLC0415
 
         d = dict(src_dict)
-        name = d.pop("name")
+
+        def _parse_name(data: object) -> float | str:
+            return cast(float | str, data)
+
+        name = _parse_name(d.pop("name"))
 
         variants = WebExperimentVariants.from_dict(d.pop("variants"))
 

@@ -1,0 +1,107 @@
+"""What one run recorded: every check result, the failures with their evidence, test outcomes.
+
+Written by the pytest process (the `after_validate` hook sees every check result; a pytest hook
+sees every test's outcome) and read by the runner's summary; nothing is parsed back out of
+JUnit XML or schemathesis' text.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from contract_tests.matrix import CheckMatrix
+
+Category = Literal["defect", "disagreement"]
+DEFECT: Category = "defect"
+DISAGREEMENT: Category = "disagreement"
+
+
+def category_of(status_code: int) -> Category:
+    """A failure on a 5xx answer is the server's own defect; any other is a disagreement."""
+    return DEFECT if status_code >= 500 else DISAGREEMENT
+
+
+@dataclass
+class CheckFailure:
+    """One check that failed on one answer, with what it takes to understand and replay it."""
+
+    operation: str
+    check: str
+    category: Category
+    phase: str
+    status_code: int
+    title: str
+    message: str
+    request: str
+    cause: str
+    curl: str
+    test: str
+    occurrences: int = 1
+    known: bool = False
+
+    def key(self) -> tuple[str, str, str, str, int, str]:
+        """Failures with the same key are one finding, counted in `occurrences`."""
+        return (
+            self.operation,
+            self.check,
+            self.category,
+            self.title,
+            self.status_code,
+            self.cause,
+        )
+
+
+@dataclass
+class ItemOutcome:
+    """How one pytest test of the suite ended; `error` explains a failure no check recorded."""
+
+    name: str
+    outcome: str
+    error: str | None = None
+
+
+@dataclass
+class RunRecord:
+    """Everything the pytest process recorded for the runner's summary."""
+
+    matrix: CheckMatrix = field(default_factory=CheckMatrix)
+    failures: list[CheckFailure] = field(default_factory=list)
+    tests: list[ItemOutcome] = field(default_factory=list)
+    aborted: str | None = None
+
+    def add_failure(self, failure: CheckFailure) -> None:
+        """Record a failure, or count it again when the same finding was already recorded."""
+        for known in self.failures:
+            if known.key() == failure.key():
+                known.occurrences += 1
+                return
+        self.failures.append(failure)
+
+    def save(self, path: Path) -> None:
+        """Write the record as JSON, atomically."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = {
+            "matrix": self.matrix.as_dict(),
+            "failures": [asdict(failure) for failure in self.failures],
+            "tests": [asdict(test) for test in self.tests],
+            "aborted": self.aborted,
+        }
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path) -> RunRecord | None:
+        """Read a record written by `save`; None when the run wrote none."""
+        if not path.exists():
+            return None
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(
+            matrix=CheckMatrix.from_dict(data["matrix"]),
+            failures=[CheckFailure(**failure) for failure in data["failures"]],
+            tests=[ItemOutcome(**test) for test in data["tests"]],
+            aborted=data.get("aborted"),
+        )
