@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,7 +10,9 @@ from typing import Any, Final
 
 DEFAULT_API_KEY: Final = "phx_mock_default_key"
 DEFAULT_MAX_BODY_BYTES: Final = 1_048_576
-KNOWN_SCOPES: Final = frozenset({"*", "experiment:read", "experiment:write"})
+# PostHog scopes are `<object>:read` or `<object>:write` (`feature_flag:read`, `insight:write`,
+# ...) or `*`; only the experiment ones matter to these endpoints, the others grant nothing here.
+SCOPE_PATTERN: Final = re.compile(r"\*|[a-z][a-z_]*:(read|write)")
 
 
 class ConfigError(Exception):
@@ -37,9 +40,14 @@ class KeyConfig:
         """Whether a project-limited key may touch `project_id`."""
         return self.projects is None or project_id in self.projects
 
+    @property
+    def is_legacy(self) -> bool:
+        """A key without scopes: PostHog's legacy keys, which may do everything (§9, §11)."""
+        return not self.scopes
+
     def has_scope(self, scope: str) -> bool:
-        """Whether the key grants `scope`; write implies read and `*` grants all."""
-        if "*" in self.scopes or scope in self.scopes:
+        """Whether the key grants `scope`; write implies read, `*` and legacy keys grant all."""
+        if self.is_legacy or "*" in self.scopes or scope in self.scopes:
             return True
         obj, _, action = scope.partition(":")
         return action == "read" and f"{obj}:write" in self.scopes
@@ -160,10 +168,10 @@ def _parse_keys(raw: Any, known_ids: list[int]) -> tuple[KeyConfig, ...]:
         if not isinstance(scopes, list) or not all(isinstance(s, str) for s in scopes):
             raise ConfigError(f"{where}.scopes must be a list of strings")
         for scope in scopes:
-            if scope not in KNOWN_SCOPES:
+            if not SCOPE_PATTERN.fullmatch(scope):
                 raise ConfigError(
                     f"{where}.scopes: unknown scope {scope!r} "
-                    "(expected '*', 'experiment:read' or 'experiment:write')"
+                    "(expected '*' or '<object>:read' / '<object>:write', e.g. 'experiment:read')"
                 )
         limited = entry.get("projects")
         if limited is not None:
