@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
+from urllib.parse import urlsplit
 
 import requests
 
@@ -34,6 +35,7 @@ HEADERS_THAT_MATTER: Final = (
     "access-control-allow-credentials",
     "access-control-allow-methods",
     "access-control-allow-headers",
+    "access-control-max-age",
 )
 MAX_TEXT_BODY: Final = 2000
 TIMEOUT_SECONDS: Final = 60.0
@@ -143,7 +145,12 @@ class Executor:
             return run
         for url in self.target.reset_urls:
             requests.post(url, timeout=TIMEOUT_SECONDS).raise_for_status()
-        context = Context(self.target.all_projects(), self.target.all_keys())
+        base = self.target.base_for(scenario.server) or ""
+        context = Context(
+            self.target.all_projects(),
+            self.target.all_keys(),
+            server={"netloc": urlsplit(base).netloc},
+        )
         try:
             for index, step in enumerate(scenario.steps):
                 exchange = self._send(scenario, step, context)

@@ -11,7 +11,9 @@ from typing import Any, Final
 
 from parity.model import Override, Step
 
-WWW_AUTHENTICATE: Final = 'Bearer resource_metadata="<host>/.well-known/oauth-protected-resource"'
+WWW_AUTHENTICATE: Final = (
+    'Bearer resource_metadata="http://<host>/.well-known/oauth-protected-resource"'
+)
 NEWER_401_REASON: Final = (
     "§11 newer than the oracle: current PostHog sends WWW-Authenticate with its protected-resource "
     "metadata URL on every 401; the recorded server (August 2025) sent none"

@@ -42,6 +42,9 @@ MOCK_KEYS: Final = {
     "throttle": ("phx_mock_parity_throttle", '["*"]', None),
 }
 MOCK_PROJECTS: Final = {"main": 1, "other": 2, "foreign": 3}
+# The recorded server takes JSON bodies of any size (DRF streams them past Django's
+# DATA_UPLOAD_MAX_MEMORY_SIZE); the mock's own default limit is 1 MiB, so it is raised here.
+MOCK_MAX_BODY_BYTES: Final = 64 * 1024 * 1024
 
 
 class TargetConfigError(ValueError):
@@ -103,7 +106,12 @@ def from_environment(environ: Mapping[str, str], *, name: str = "live") -> Parit
 
 def mock_config_toml(*, rate_limit: bool) -> str:
     """The mock configuration that mirrors the recording setup role for role."""
-    lines = ["[server]", f"rate_limit = {'true' if rate_limit else 'false'}", ""]
+    lines = [
+        "[server]",
+        f"rate_limit = {'true' if rate_limit else 'false'}",
+        f"max_body_bytes = {MOCK_MAX_BODY_BYTES}",
+        "",
+    ]
     for role, project_id in MOCK_PROJECTS.items():
         lines += ["[[projects]]", f"id = {project_id}"]
         if role == "foreign":
@@ -113,8 +121,8 @@ def mock_config_toml(*, rate_limit: bool) -> str:
         lines += ["[[keys]]", f'value = "{value}"', f"scopes = {scopes}"]
         if limited is not None:
             lines.append(f"projects = [{MOCK_PROJECTS[limited]}]")
-        else:
-            lines.append(f"current_project = {MOCK_PROJECTS['main']}")
+        # Every key belongs to one user whose current project is the main one, as when recording.
+        lines.append(f"current_project = {MOCK_PROJECTS['main']}")
         lines.append("")
     return "\n".join(lines)
 

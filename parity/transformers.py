@@ -12,10 +12,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
+from urllib.parse import urlsplit
 
 from parity.targets import ParityTarget
 
-_FLAG_SUFFIX: Final = re.compile(r"(-web-experiment-feature-)[0-9a-f]{10}\b")
+_FLAG_SUFFIX: Final = re.compile(r"(web-experiment-feature-)[0-9a-f]{10}\b")
 _ISO_DATETIME: Final = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
 _THROTTLE_WAIT: Final = re.compile(r"Expected available in \d+ seconds?\.")
 _EXPERIMENT_IN_URL: Final = re.compile(r"(/web_experiments/)(\d+)(?=[/?]|$)")
@@ -60,12 +61,14 @@ def _map_response_strings(
 
 
 def replace_hosts(exchanges: list[dict[str, Any]], target: ParityTarget) -> None:
-    """Replace the target's scheme://host:port in every string by `<host>`."""
-    bases = [base for base in (target.base_url, target.throttled_base_url) if base]
+    """Replace the target's host:port after any scheme (`http://h:p` → `http://<host>`)."""
+    netlocs = [
+        urlsplit(base).netloc for base in (target.base_url, target.throttled_base_url) if base
+    ]
 
     def change(text: str) -> str:
-        for base in bases:
-            text = text.replace(base, "<host>")
+        for netloc in netlocs:
+            text = text.replace(f"://{netloc}", "://<host>")
         return text
 
     _map_response_strings(exchanges, change)
@@ -138,10 +141,13 @@ def replace_recent_timestamps(exchanges: list[dict[str, Any]], _target: ParityTa
 
 
 def replace_throttle_waits(exchanges: list[dict[str, Any]], _target: ParityTarget) -> None:
-    """Replace the wait in a 429 detail (`Expected available in 37 seconds.`) by `<n>`."""
+    """Replace the wait of a 429 (`Expected available in 37 seconds.`, `Retry-After`) by `<n>`."""
     _map_response_strings(
         exchanges, lambda text: _THROTTLE_WAIT.sub("Expected available in <n> seconds.", text)
     )
+    for response in _responses(exchanges):
+        if "retry-after" in response["headers"]:
+            response["headers"]["retry-after"] = "<n>"
 
 
 TRANSFORMERS: Final = (

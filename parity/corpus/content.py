@@ -6,7 +6,7 @@ import json
 from urllib.parse import urlencode
 
 from parity.corpus._helpers import P, control_only, create, detail_path, get, std_body
-from parity.model import Scenario, Step
+from parity.model import Override, Scenario, Step
 
 AREA = "content_and_headers"
 D = detail_path()
@@ -82,6 +82,38 @@ SCENARIOS = (
               Step("POST", P, json=std_body("Browser"),
                    headers={"Origin": "https://app.example.com",
                             "Cookie": "sessionid=garbage"}))),
+    Scenario("browser_origin_checks", AREA,
+             "a foreign Origin needs a temporary_token; the server's own origin passes",
+             (get(P, headers={"Origin": "https://app.example.com"}),
+              get(P, key=None, headers={"Origin": "https://app.example.com"}),
+              Step("POST", P, key=None, data='{"a":', content_type="application/json",
+                   headers={"Origin": "https://app.example.com"}),
+              get(P, headers={"Origin": "http://{server.netloc}"}),
+              get(P, headers={"Origin": "null"}),
+              get(P + "?temporary_token=abc", headers={"Origin": "https://app.example.com"}),
+              get(P + "?temporary_token=abc"))),
+    Scenario("accept_before_everything", AREA, "content negotiation (406) comes first",
+             (get("/api/projects/{project.main}/web_experimentz/",
+                  headers={"Accept": "application/xml"}),
+              get(P, headers={"Accept": "application/xml", "Origin": "https://app.example.com"}),
+              Step("POST", P, key=None, data='{"a":', content_type="application/json",
+                   headers={"Accept": "application/xml"}),
+              get(P, headers={"Accept": "application/*"}),
+              get(P, headers={"Accept": "text/*, application/json;q=0"}))),
+    Scenario("browser_preflight_without_origin", AREA, "a preflight without Origin",
+             (Step("OPTIONS", P, key=None, headers={"Access-Control-Request-Method": "GET"}),)),
+    Scenario("proxy_forwarded_host", AREA, "X-Forwarded-Host and links",
+             (create(variants=control_only()), create("Two", step="two"),
+              get(P + "?limit=1", headers={"X-Forwarded-Host": "proxy.example.com"},
+                  overrides=(Override(
+                      "response.body.next",
+                      "http://proxy.example.com/api/projects/<project.main>/web_experiments/"
+                      "?limit=1&offset=1",
+                      "deployment, not code (reference §11): PostHog behind a proxy "
+                      "(IS_BEHIND_PROXY, as PostHog Cloud runs) builds links from "
+                      "X-Forwarded-Host; the recorded server ran without one. The mock "
+                      "follows the proxied deployment"),))),
+             empty_project=True),
     Scenario("browser_preflight", AREA, "a CORS preflight without a key",
              (Step("OPTIONS", P, key=None, headers={
                  "Origin": "https://app.example.com",

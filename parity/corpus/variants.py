@@ -44,7 +44,8 @@ SCENARIOS = (
     Scenario("variants_replaced_on_patch", AREA, "PATCH replaces variants wholesale, no merge",
              (create("Replace", variants=RICH),
               Step("PATCH", detail_path(), json={"variants": {
-                  "control": {"rollout_percentage": 60}, "z": {"rollout_percentage": 40}}}),
+                  "control": {"transforms": [], "rollout_percentage": 60, "is_new": True},
+                  "z": {"variant_name": "Z", "rollout_percentage": 40, "conditions": None}}}),
               get(detail_path()))),
     Scenario("variants_transforms_shapes", AREA, "transforms of [] {} and '' pass for tests",
              (create("Transform shapes", variants={
