@@ -115,5 +115,5 @@ class Context:
 
 
 def placeholders(template: str) -> list[tuple[str, str]]:
-    """The `(name, attribute)` pairs a template refers to."""
+    """List the `(name, attribute)` pairs a template refers to."""
     return [(m.group(1), m.group(2)) for m in _PLACEHOLDER.finditer(template)]

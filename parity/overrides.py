@@ -45,7 +45,7 @@ RULES: Final[tuple[Rule, ...]] = (_www_authenticate_on_401, _unsupported_detail)
 
 
 def overrides_for(step: Step, response: dict[str, Any]) -> list[Override]:
-    """The step's own overrides, then those the general rules find in its recorded response."""
+    """Return the step's own overrides, then those the general rules find in its response."""
     found = list(step.overrides)
     for rule in RULES:
         found.extend(rule(step, response))

@@ -64,27 +64,25 @@ class ParityTarget:
     reset_urls: tuple[str, ...] = ()
 
     def base_for(self, server: str) -> str | None:
-        """The base URL of the `default` or `throttled` server (None: not configured)."""
+        """Return the base URL of the `default` or `throttled` server (None: not configured)."""
         return self.base_url if server == "default" else self.throttled_base_url
 
     def all_keys(self) -> dict[str, str]:
-        """Configured keys plus the fixed ones."""
+        """Return the configured keys plus the fixed ones."""
         return {**FIXED_KEYS, **self.keys}
 
     def all_projects(self) -> dict[str, str]:
-        """Configured projects plus the fixed ones."""
+        """Return the configured projects plus the fixed ones."""
         return {**FIXED_PROJECTS, **self.projects}
 
 
 def from_environment(environ: Mapping[str, str], *, name: str = "live") -> ParityTarget:
-    """A live PostHog named by POSTHOG_HOST, POSTHOG_PROJECT_ID, POSTHOG_PERSONAL_API_KEY, ..."""
+    """Describe the live PostHog named by POSTHOG_HOST, POSTHOG_PROJECT_ID, ... (see docs)."""
     required = [HOST_VARIABLE, KEY_VARIABLES["all"], PROJECT_VARIABLES["main"]]
     missing = [var for var in required if not environ.get(var, "").strip()]
     if missing:
         raise TargetConfigError("needs " + ", ".join(missing) + " (nothing was sent)")
-    keys = {
-        role: environ[var].strip() for role, var in KEY_VARIABLES.items() if environ.get(var)
-    }
+    keys = {role: environ[var].strip() for role, var in KEY_VARIABLES.items() if environ.get(var)}
     projects = {
         role: environ[var].strip()
         for role, var in PROJECT_VARIABLES.items()
@@ -105,7 +103,7 @@ def from_environment(environ: Mapping[str, str], *, name: str = "live") -> Parit
 
 
 def mock_config_toml(*, rate_limit: bool) -> str:
-    """The mock configuration that mirrors the recording setup role for role."""
+    """Render the mock configuration that mirrors the recording setup role for role."""
     lines = [
         "[server]",
         f"rate_limit = {'true' if rate_limit else 'false'}",

@@ -52,9 +52,7 @@ def _responses(exchanges: list[dict[str, Any]]) -> Iterable[dict[str, Any]]:
             yield response
 
 
-def _map_response_strings(
-    exchanges: list[dict[str, Any]], change: Callable[[str], str]
-) -> None:
+def _map_response_strings(exchanges: list[dict[str, Any]], change: Callable[[str], str]) -> None:
     for response in _responses(exchanges):
         response["headers"] = _walk_strings(response["headers"], change)
         response["body"] = _walk_strings(response["body"], change)
@@ -95,7 +93,7 @@ def replace_project_ids(exchanges: list[dict[str, Any]], target: ParityTarget) -
 
 
 def replace_experiment_ids(exchanges: list[dict[str, Any]], _target: ParityTarget) -> None:
-    """Number experiment ids by first appearance: `"id": 812` → `"<id:1>"`, also inside URLs."""
+    """Replace experiment ids by `<id:N>`, numbered by first appearance, also inside URLs."""
     numbers: dict[int, str] = {}
 
     def placeholder(value: int) -> str:
@@ -152,14 +150,14 @@ def replace_throttle_waits(exchanges: list[dict[str, Any]], _target: ParityTarge
 
 TRANSFORMERS: Final = (
     Transformer("host", "scheme://host:port of the target → <host>", replace_hosts),
-    Transformer("project_ids", "project ids in URLs and details → <project.role>",
-                replace_project_ids),
-    Transformer("experiment_ids", "experiment ids, numbered per scenario → <id:N>",
-                replace_experiment_ids),
-    Transformer("flag_key_suffix", "random flag key suffix → <suffix>",
-                replace_flag_key_suffixes),
-    Transformer("timestamps", "timestamps made by the server → <now>",
-                replace_recent_timestamps),
+    Transformer(
+        "project_ids", "project ids in URLs and details → <project.role>", replace_project_ids
+    ),
+    Transformer(
+        "experiment_ids", "experiment ids, numbered per scenario → <id:N>", replace_experiment_ids
+    ),
+    Transformer("flag_key_suffix", "random flag key suffix → <suffix>", replace_flag_key_suffixes),
+    Transformer("timestamps", "timestamps made by the server → <now>", replace_recent_timestamps),
     Transformer("throttle_wait", "seconds to wait in a 429 detail → <n>", replace_throttle_waits),
 )
 

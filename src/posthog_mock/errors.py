@@ -20,6 +20,7 @@ class APIError(Exception):
         code: str,
         detail: str,
         attr: str | None = None,
+        *,
         headers: tuple[tuple[bytes, bytes], ...] = (),
     ) -> None:
         """Keep the envelope fields, the HTTP status and any extra response headers."""
@@ -79,7 +80,8 @@ def authentication_failed(source: str) -> APIError:
 
 
 NO_TEMPORARY_TOKEN: Final = (
-    "No temporary_token set. That means you're either trying to access this API from a different "
+    "No temporary_token set."  # noqa: S105 - an error message, not a secret
+    " That means you're either trying to access this API from a different "
     "site, or it means your proxy isn't sending the correct headers. See "
     "https://posthog.com/docs/deployment/running-behind-proxy for more information."
 )
@@ -90,7 +92,7 @@ DJANGO_BAD_REQUEST_PAGE: Final = (
 )
 
 
-class DjangoBadRequest(Exception):  # noqa: N818 - named after the response Django sends
+class DjangoBadRequest(Exception):
     """A request Django itself refuses with its HTML 400 page (e.g. multipart without boundary)."""
 
 

@@ -398,7 +398,9 @@ def test_with_valid_key_malformed_body_returns_400_before_other_checks(
 
     assert response.status_code == 400
     assert response.json() == err(
-        "invalid_request", "parse_error", "JSON parse error - Expecting value: line 1 column 6 (char 5)"
+        "invalid_request",
+        "parse_error",
+        "JSON parse error - Expecting value: line 1 column 6 (char 5)",
     )
 
 

@@ -543,9 +543,7 @@ def test_failed_update_changes_nothing(client: httpx.Client) -> None:
         pytest.param(
             b"5", invalid("Invalid data. Expected a dictionary, but got int."), id="number"
         ),
-        pytest.param(
-            b"null", err("validation_error", "null", "No data provided"), id="null"
-        ),
+        pytest.param(b"null", err("validation_error", "null", "No data provided"), id="null"),
         pytest.param(
             b"{",
             err(

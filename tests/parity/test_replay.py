@@ -26,9 +26,7 @@ def test_every_scenario_has_a_snapshot_and_every_snapshot_a_scenario() -> None:
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.name for s in SCENARIOS])
-def test_mock_matches_snapshot(
-    scenario: Scenario, mock: tuple[ParityTarget, Executor]
-) -> None:
+def test_mock_matches_snapshot(scenario: Scenario, mock: tuple[ParityTarget, Executor]) -> None:
     target, executor = mock
     snapshot = load_snapshot(scenario.name)
     run = executor.run(scenario)
