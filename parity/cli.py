@@ -145,15 +145,22 @@ def _print_comparison(result: ScenarioComparison) -> None:
         return
     print(f"\n## {result.scenario} ({result.area})")
     by_rule: dict[tuple[int, str], list[str]] = {}
+    overridden: dict[tuple[int, str, str], list[str]] = {}
     for finding in result.findings:
-        text = finding.difference.describe("live", "mock")
-        if finding.override is not None:
-            text += f"\n    known override: {finding.override.reason}"
-        by_rule.setdefault((finding.step, finding.rule), []).append(text)
+        key = (finding.step, finding.rule)
+        by_rule.setdefault(key, [])
+        if finding.override is None:
+            by_rule[key].append(finding.difference.describe("live", "mock"))
+        else:
+            where = (finding.step, finding.rule, finding.override.reason)
+            overridden.setdefault(where, []).append(finding.difference.path)
     for (step, rule), texts in by_rule.items():
         print(f"- step {step}: {rule}")
         for text in texts:
-            print("  " + text.replace("\n", "\n  "))
+            print("  DIFFERENCE " + text.replace("\n", "\n  "))
+        for (o_step, o_rule, reason), paths in overridden.items():
+            if (o_step, o_rule) == (step, rule):
+                print(f"  known override ({', '.join(paths)}): {reason}")
 
 
 def live(args: argparse.Namespace, target: ParityTarget) -> int:
@@ -183,13 +190,21 @@ def live(args: argparse.Namespace, target: ParityTarget) -> int:
             )
             _print_comparison(results[-1])
     differences = sum(len(r.differences) for r in results)
-    overridden = sum(len(r.overridden) for r in results)
+    overridden = len(
+        {
+            (r.scenario, f.step, f.override.reason)
+            for r in results
+            for f in r.overridden
+            if f.override
+        }
+    )
     not_run = [r for r in results if r.not_run]
     failed = {r.scenario for r in results if r.differences}
     print(
         f"\n{len(results)} scenarios, {live_run.requests_sent} live requests, "
         f"{mock_run.requests_sent} mock requests: {differences} difference(s) in "
-        f"{len(failed)} scenario(s), {overridden} known override(s), {len(not_run)} not run"
+        f"{len(failed)} scenario(s), {overridden} known override(s) (listed above, with "
+        f"reasons), {len(not_run)} not run"
     )
     return 1 if differences else 0
 
