@@ -13,9 +13,7 @@ from starlette.types import Receive, Scope, Send
 from posthog_mock.body import BodyStream
 from posthog_mock.config import MockConfig
 from posthog_mock.errors import (
-    DJANGO_BAD_REQUEST_PAGE,
     APIError,
-    DjangoBadRequest,
     endpoint_not_found,
     not_acceptable,
     payload_too_large,
@@ -147,8 +145,6 @@ class MockApp:
             if error.status == 401:
                 extra = (*extra, (b"www-authenticate", _www_authenticate(request)))
             return error_response(error, extra)
-        except DjangoBadRequest:
-            return Response(400, DJANGO_BAD_REQUEST_PAGE, content_type=b"text/html; charset=utf-8")
         except RecursionError:
             too_deep = _validation_error("The request body is nested too deeply.")
             return error_response(too_deep, extra)

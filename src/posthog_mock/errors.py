@@ -85,17 +85,6 @@ NO_TEMPORARY_TOKEN: Final = (
     "site, or it means your proxy isn't sending the correct headers. See "
     "https://posthog.com/docs/deployment/running-behind-proxy for more information."
 )
-# Django's own 400 page (DEBUG off), answered before DRF sees the request.
-DJANGO_BAD_REQUEST_PAGE: Final = (
-    b'\n<!doctype html>\n<html lang="en">\n<head>\n  <title>Bad Request (400)</title>\n'
-    b"</head>\n<body>\n  <h1>Bad Request (400)</h1><p></p>\n</body>\n</html>\n"
-)
-
-
-class DjangoBadRequest(Exception):
-    """A request Django itself refuses with its HTML 400 page (e.g. multipart without boundary)."""
-
-
 def authentication_failed_detail(detail: str) -> APIError:
     """401 `authentication_failed` with a detail of its own (temporary token checks, §9)."""
     return APIError(401, "authentication_error", "authentication_failed", detail)

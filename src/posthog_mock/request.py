@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, quote
 
 from starlette.datastructures import Headers, QueryParams
 
-from posthog_mock.errors import DjangoBadRequest, parse_error, unsupported_media_type
+from posthog_mock.errors import parse_error, unsupported_media_type
 from posthog_mock.validation import RequestBody
 
 _PATH_SAFE: Final = "/:@&+$,-_.!~*'()"
@@ -129,8 +129,9 @@ def _parse_json(body: bytes, encoding: str) -> Any:
 def _parse_multipart(content_type: str, body: bytes, encoding: str) -> dict[str, Any]:
     _, params = _split_media_type(content_type)
     if not params.get("boundary"):
-        # Django refuses it with its own HTML page before DRF's parser runs.
-        raise DjangoBadRequest(content_type)
+        # PostHog answers Django's HTML "Bad Request (400)" page here; the mock keeps the JSON
+        # envelope every 4xx of openapi.yaml has (fidelity table, parity `content_multipart`).
+        raise parse_error("Multipart form parse error - Invalid boundary in multipart: None")
     head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode("latin-1", "replace")
     message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
     if not message.is_multipart() or message.defects:
