@@ -87,6 +87,7 @@ def _normalised(run: ScenarioRun, target: ParityTarget) -> list[dict[str, Any]]:
 
 def record(args: argparse.Namespace, target: ParityTarget) -> int:
     """Record snapshots of the selected scenarios."""
+    scenarios = _select(args.scenarios)
     if not args.recorded_against:
         print(
             f"error: say what the server is: --recorded-against or {RECORDED_AGAINST_VARIABLE}",
@@ -112,7 +113,7 @@ def record(args: argparse.Namespace, target: ParityTarget) -> int:
         max_creates=args.max_creates,
         requests_per_minute=args.requests_per_minute or None,
     ) as executor:
-        for scenario in _select(args.scenarios):
+        for scenario in scenarios:
             run = executor.run(scenario)
             if run.not_run or run.error:
                 failures += 1
@@ -165,6 +166,7 @@ def _print_comparison(result: ScenarioComparison) -> None:
 
 def live(args: argparse.Namespace, target: ParityTarget) -> int:
     """Run the selected scenarios on the live target and a fresh mock; print the differences."""
+    scenarios = _select(args.scenarios)
     held = experiments_in_main_project(target)
     results: list[ScenarioComparison] = []
     with (
@@ -177,7 +179,7 @@ def live(args: argparse.Namespace, target: ParityTarget) -> int:
         mock_target() as mock,
         plain_executor(mock) as mock_run,
     ):
-        for scenario in _select(args.scenarios):
+        for scenario in scenarios:
             results.append(
                 _side_by_side(
                     scenario,

@@ -85,6 +85,8 @@ NO_TEMPORARY_TOKEN: Final = (
     "site, or it means your proxy isn't sending the correct headers. See "
     "https://posthog.com/docs/deployment/running-behind-proxy for more information."
 )
+
+
 def authentication_failed_detail(detail: str) -> APIError:
     """401 `authentication_failed` with a detail of its own (temporary token checks, §9)."""
     return APIError(401, "authentication_error", "authentication_failed", detail)

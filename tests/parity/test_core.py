@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from parity.cli import main
 from parity.compare import compare_runs
 from parity.corpus import SCENARIOS
 from parity.diff import MISSING, Difference, diff_values
@@ -206,3 +207,27 @@ def test_corpus_is_large_and_every_scenario_names_unique_rules() -> None:
     assert len(SCENARIOS) >= 80
     assert requests_count >= 200
     assert all(s.rule for s in SCENARIOS)
+
+
+def test_live_without_a_host_sends_nothing_and_exits_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for name in ("POSTHOG_HOST", "POSTHOG_PROJECT_ID", "POSTHOG_PERSONAL_API_KEY"):
+        monkeypatch.delenv(name, raising=False)
+
+    assert main(["live"]) == 2
+    assert capsys.readouterr().err == (
+        "error: parity live needs POSTHOG_HOST, POSTHOG_PERSONAL_API_KEY, POSTHOG_PROJECT_ID"
+        " (nothing was sent)\n"
+    )
+
+
+def test_record_of_an_unknown_scenario_exits_with_its_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("POSTHOG_HOST", "http://127.0.0.1:9")
+    monkeypatch.setenv("POSTHOG_PROJECT_ID", "3")
+    monkeypatch.setenv("POSTHOG_PERSONAL_API_KEY", "k")
+
+    with pytest.raises(SystemExit, match="unknown scenario"):
+        main(["live", "no_such_scenario"])
