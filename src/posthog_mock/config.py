@@ -40,9 +40,14 @@ class KeyConfig:
         """Whether a project-limited key may touch `project_id`."""
         return self.projects is None or project_id in self.projects
 
+    @property
+    def is_legacy(self) -> bool:
+        """A key without scopes: PostHog's legacy keys, which may do everything (§9, §11)."""
+        return not self.scopes
+
     def has_scope(self, scope: str) -> bool:
-        """Whether the key grants `scope`; write implies read and `*` grants all."""
-        if "*" in self.scopes or scope in self.scopes:
+        """Whether the key grants `scope`; write implies read, `*` and legacy keys grant all."""
+        if self.is_legacy or "*" in self.scopes or scope in self.scopes:
             return True
         obj, _, action = scope.partition(":")
         return action == "read" and f"{obj}:write" in self.scopes

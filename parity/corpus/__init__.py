@@ -1,0 +1,49 @@
+"""The parity corpus: every scenario, one module per area."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from parity.corpus import (
+    auth,
+    body_size,
+    content,
+    delete,
+    malformed,
+    pagination,
+    routes,
+    scopes,
+    throttling,
+    update,
+    validation,
+    variants,
+)
+from parity.model import Scenario
+
+MODULES: Final = (
+    auth,
+    scopes,
+    validation,
+    variants,
+    update,
+    delete,
+    pagination,
+    routes,
+    content,
+    malformed,
+    body_size,
+    throttling,
+)
+
+
+def _collect() -> tuple[Scenario, ...]:
+    scenarios = tuple(s for module in MODULES for s in module.SCENARIOS)
+    names = [s.name for s in scenarios]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ValueError(f"scenario names must be unique: {duplicates}")
+    return scenarios
+
+
+SCENARIOS: Final = _collect()
+BY_NAME: Final = {s.name: s for s in SCENARIOS}

@@ -1,0 +1,93 @@
+"""Shared building blocks of the corpus: paths, bodies and step constructors."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from parity.model import Override, Step
+
+P: Final = "/api/projects/{project.main}/web_experiments/"
+P_OTHER: Final = "/api/projects/{project.other}/web_experiments/"
+REASON_500: Final = (
+    "the recorded server answers 500 (an unhandled exception): a PostHog defect; current "
+    "PostHog answers 400 here (§11) and so does the mock (reference §4: 500 is a bug)"
+)
+REASON_500_STORAGE: Final = (
+    "the recorded server answers 500 (its database refuses the value): a PostHog defect; the "
+    "mock answers 400 (fidelity table: no 5xx for bad input)"
+)
+REASON_NEWER_CHECK: Final = (
+    "§11 newer than the oracle: current PostHog runs this check; the recorded server "
+    "(August 2025) did not"
+)
+
+
+def detail_path(ref: str = "create", project: str = "main") -> str:
+    """Return the path of the experiment an earlier step (`ref`) created."""
+    return f"/api/projects/{{project.{project}}}/web_experiments/{{{ref}.id}}/"
+
+
+def std_variants() -> dict[str, Any]:
+    """Return the reference's STD variants: a control and a test variant with transforms."""
+    selector = "#page > #body > .header h1"
+    return {
+        "control": {
+            "transforms": [{"html": "", "text": "There goes Superman!", "selector": selector}],
+            "rollout_percentage": 70,
+        },
+        "test": {
+            "transforms": [{"html": "", "text": "Up, UP and Away!", "selector": selector}],
+            "rollout_percentage": 30,
+        },
+    }
+
+
+def control_only() -> dict[str, Any]:
+    """Return the smallest valid variants."""
+    return {"control": {"rollout_percentage": 100}}
+
+
+def std_body(name: str = "Zero to Web Experiment") -> dict[str, Any]:
+    """Return a valid create body."""
+    return {"name": name, "variants": std_variants()}
+
+
+def create(
+    name: str = "Parity experiment",
+    *,
+    variants: Any = None,
+    key: str | None = "all",
+    step: str = "create",
+    path: str = P,
+    rule: str = "",
+) -> Step:
+    """POST a valid experiment and name the step so later steps can use its id."""
+    body = {"name": name, "variants": std_variants() if variants is None else variants}
+    return Step("POST", path, key=key, json=body, name=step, rule=rule or "create: 201")
+
+
+def post(body: Any, *, rule: str, key: str | None = "all", path: str = P, **kwargs: Any) -> Step:
+    """POST a JSON body to a project's list (the main project's by default)."""
+    return Step("POST", path, key=key, json=body, rule=rule, **kwargs)
+
+
+def get(path: str, *, key: str | None = "all", rule: str = "", **kwargs: Any) -> Step:
+    """GET a path."""
+    return Step("GET", path, key=key, rule=rule, **kwargs)
+
+
+def fixed(
+    status: int,
+    detail: str,
+    *,
+    reason: str,
+    code: str = "invalid_input",
+    attr: str | None = None,
+    type_: str = "validation_error",
+) -> tuple[Override, ...]:
+    """Build overrides replacing the recorded status and body by PostHog's current error."""
+    body = {"type": type_, "code": code, "detail": detail, "attr": attr}
+    return (
+        Override("response.status", status, reason),
+        Override("response.body", body, reason),
+    )

@@ -1,0 +1,332 @@
+"""The request executor: renders a scenario's steps for a target, sends them, keeps exchanges."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+import requests
+
+from contract_tests.guard import (
+    SAFE_METHODS,
+    GuardedSession,
+    Ledger,
+    Pacer,
+    Target,
+    UnsafeRequestRefusedError,
+)
+from parity.model import NO_JSON, Context, Scenario, Step, TemplateError, placeholders
+from parity.targets import ParityTarget
+
+# Response headers that are part of the contract; everything else (Date, Server, security
+# headers a deployment adds) is left out of snapshots.
+HEADERS_THAT_MATTER: Final = (
+    "content-type",
+    "allow",
+    "www-authenticate",
+    "retry-after",
+    "location",
+    "access-control-allow-origin",
+    "access-control-allow-credentials",
+    "access-control-allow-methods",
+    "access-control-allow-headers",
+    "access-control-max-age",
+)
+MAX_TEXT_BODY: Final = 2000
+TIMEOUT_SECONDS: Final = 60.0
+
+
+class Interruption:
+    """A stop request (Ctrl-C, SIGTERM): honoured between requests, never in the middle of one.
+
+    Stopping mid-request could leave an experiment the server created but the ledger never saw;
+    so the first signal only asks, and the run stops (and cleans up) before its next request.
+    """
+
+    def __init__(self) -> None:
+        """Start with no stop requested."""
+        self.requested = False
+
+    def request(self) -> None:
+        """Ask the run to stop; a second request stops it at once."""
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+
+    def check(self) -> None:
+        """Raise KeyboardInterrupt if a stop was requested."""
+        if self.requested:
+            raise KeyboardInterrupt
+
+
+INTERRUPTION: Final = Interruption()
+
+
+@dataclass
+class Exchange:
+    """One step as sent (in template form, so it is the same on every target) and answered."""
+
+    request: dict[str, Any]
+    response: dict[str, Any]
+    rule: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        """Return the exchange as a JSON object."""
+        return {"rule": self.rule, "request": self.request, "response": self.response}
+
+
+@dataclass
+class ScenarioRun:
+    """What running one scenario on one target gave."""
+
+    scenario: Scenario
+    exchanges: list[Exchange] = field(default_factory=list)
+    not_run: str | None = None
+    error: str | None = None
+
+
+def missing_roles(scenario: Scenario, target: ParityTarget) -> list[str]:
+    """List roles (keys, projects, servers) the scenario uses that the target does not configure."""
+    keys, projects = target.all_keys(), target.all_projects()
+    missing: set[str] = set()
+    if target.base_for(scenario.server) is None:
+        missing.add(f"server.{scenario.server}")
+    for step in scenario.steps:
+        if step.key is not None and step.key not in keys:
+            missing.add(f"key.{step.key}")
+        texts = [step.path, *step.headers.values()]
+        if isinstance(step.data, str):
+            texts.append(step.data)
+        if step.json is not NO_JSON:
+            texts.append(json.dumps(step.json))
+        for text in texts:
+            for name, attribute in placeholders(text):
+                if name == "key" and attribute not in keys:
+                    missing.add(f"key.{attribute}")
+                if name == "project" and attribute not in projects:
+                    missing.add(f"project.{attribute}")
+    return sorted(missing)
+
+
+def summarise_response(response: requests.Response) -> dict[str, Any]:
+    """Keep the status, the headers that matter and the body (JSON, else text)."""
+    headers = {
+        name: response.headers[name] for name in HEADERS_THAT_MATTER if name in response.headers
+    }
+    body: Any = None
+    if response.content:
+        try:
+            body = json.loads(response.content)
+        except ValueError:
+            text = response.content.decode("utf-8", errors="replace")
+            body = {"$text": text if len(text) <= MAX_TEXT_BODY else text[:MAX_TEXT_BODY] + "…"}
+    return {"status": response.status_code, "headers": headers, "body": body}
+
+
+def describe_request(step: Step) -> dict[str, Any]:
+    """Describe the request in template form: the same on every target, so stable."""
+    described: dict[str, Any] = {"method": step.method, "path": step.path, "key": step.key}
+    if step.headers:
+        described["headers"] = dict(step.headers)
+    if step.json is not NO_JSON:
+        described["json"] = step.json
+    if step.data is not None:
+        described["data"] = step.data if isinstance(step.data, str) else {"$bytes": len(step.data)}
+    if step.content_type is not None:
+        described["content_type"] = step.content_type
+    if step.repeat > 1:
+        described["repeat"] = step.repeat
+    return described
+
+
+class Executor:
+    """Sends scenarios to one target through one `requests` session per server."""
+
+    def __init__(
+        self,
+        target: ParityTarget,
+        sessions: Mapping[str, requests.Session],
+        *,
+        after_scenario: Callable[[], None] | None = None,
+    ) -> None:
+        """Use `sessions` (`default` and optionally `throttled`) to talk to `target`."""
+        self.target = target
+        self.sessions = sessions
+        self.after_scenario = after_scenario
+        self.requests_sent = 0
+
+    def run(self, scenario: Scenario) -> ScenarioRun:
+        """Run every step of a scenario; a refused or failed request ends it with `error`."""
+        run = ScenarioRun(scenario)
+        missing = missing_roles(scenario, self.target)
+        if missing:
+            run.not_run = "not configured: " + ", ".join(missing)
+            return run
+        for url in self.target.reset_urls:
+            requests.post(url, timeout=TIMEOUT_SECONDS).raise_for_status()
+        base = self.target.base_for(scenario.server) or ""
+        context = Context(
+            self.target.all_projects(),
+            self.target.all_keys(),
+            server={"netloc": urlsplit(base).netloc},
+        )
+        try:
+            for index, step in enumerate(scenario.steps):
+                exchange = self._send(scenario, step, context)
+                run.exchanges.append(exchange)
+                body = exchange.response.get("body")
+                context.results[step.name or f"step{index}"] = body
+        except (UnsafeRequestRefusedError, TemplateError, requests.RequestException) as exc:
+            run.error = f"{type(exc).__name__}: {exc}"
+        finally:
+            if self.after_scenario is not None:
+                self.after_scenario()
+        return run
+
+    def _send(self, scenario: Scenario, step: Step, context: Context) -> Exchange:
+        base = self.target.base_for(scenario.server)
+        assert base is not None
+        session = self.sessions[scenario.server]
+        url = base + context.render(step.path)
+        headers = {name: context.render(value) for name, value in step.headers.items()}
+        if step.key is not None:
+            headers.setdefault("Authorization", f"Bearer {context.lookup('key', step.key)}")
+        body: bytes | None = None
+        if step.json is not NO_JSON:
+            body = json.dumps(context.render_json(step.json)).encode()
+            headers.setdefault("Content-Type", "application/json")
+        elif step.data is not None:
+            body = (
+                context.render(step.data).encode("utf-8")
+                if isinstance(step.data, str)
+                else step.data
+            )
+        if step.content_type is not None:
+            headers["Content-Type"] = step.content_type
+        if step.method == "HEAD":
+            # A WSGI server alone (no proxy in front) may send the body anyway: never reuse it.
+            headers.setdefault("Connection", "close")
+        statuses: dict[str, int] = {}
+        response: requests.Response | None = None
+        for _ in range(step.repeat):
+            INTERRUPTION.check()
+            response = session.request(
+                step.method, url, headers=headers, data=body, timeout=TIMEOUT_SECONDS
+            )
+            self.requests_sent += 1
+            statuses[str(response.status_code)] = statuses.get(str(response.status_code), 0) + 1
+        assert response is not None
+        summary = summarise_response(response)
+        if step.repeat > 1:
+            summary = {"statuses": statuses, "last": summary}
+        return Exchange(describe_request(step), summary, step.rule or scenario.rule)
+
+
+class ThrottledSession(requests.Session):
+    """Sends only safe methods, once each (no 429 retry): for the rate-limited server."""
+
+    def __init__(self, guard: GuardedSession) -> None:
+        """Check every request with `guard`'s rules before sending it."""
+        super().__init__()
+        self.guard = guard
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
+        """Refuse anything but a safe method; send the rest unretried."""
+        method = str(request.method or "GET").upper()
+        if method not in SAFE_METHODS:
+            raise UnsafeRequestRefusedError(f"{method} is never sent to the throttled server")
+        self.guard.check_allowed(method, str(request.url))
+        return super().send(request, **kwargs)
+
+
+@contextmanager
+def live_executor(
+    target: ParityTarget,
+    ledger_path: Path,
+    *,
+    max_creates: int,
+    requests_per_minute: int | None,
+) -> Iterator[Executor]:
+    """Yield an executor whose requests go through `GuardedSession` (writes only its own).
+
+    Experiments an earlier run recorded in the ledger but could not delete (it was killed)
+    are deleted first; then the run starts a ledger of its own.
+    """
+    guard_target = Target(target.base_url, target.projects["main"])
+    api_key = target.keys["all"]
+    projects = [target.projects[role] for role in ("main", "other") if role in target.projects]
+    earlier = Ledger.load(ledger_path)
+    if earlier.live_ids():
+        leftovers = GuardedSession(guard_target, earlier, max_creates=0, pacer=Pacer(None))
+        failed = delete_created(leftovers, api_key, target.base_url, projects)
+        if failed:
+            raise RuntimeError(f"could not delete experiments an earlier run created: {failed}")
+    ledger = Ledger(ledger_path)
+    session = GuardedSession(
+        guard_target, ledger, max_creates=max_creates, pacer=Pacer(requests_per_minute)
+    )
+    sessions: dict[str, requests.Session] = {"default": session}
+    if target.throttled_base_url is not None:
+        throttled_guard = GuardedSession(
+            Target(target.throttled_base_url, target.projects["main"]),
+            Ledger(ledger_path.with_name(ledger_path.stem + "-throttled.json")),
+            max_creates=0,
+            pacer=Pacer(None),
+        )
+        sessions["throttled"] = ThrottledSession(throttled_guard)
+
+    def cleanup() -> None:
+        failed = delete_created(session, api_key, target.base_url, projects)
+        if failed:
+            raise RuntimeError(f"could not delete experiments this run created: {failed}")
+
+    executor = Executor(target, sessions, after_scenario=cleanup)
+    try:
+        yield executor
+    finally:
+        # Ctrl-C or a crash between scenarios: delete whatever is still alive.
+        cleanup()
+        ledger.save()
+
+
+@contextmanager
+def plain_executor(target: ParityTarget) -> Iterator[Executor]:
+    """Yield an executor with plain sessions, for a mock reset before every scenario."""
+    with requests.Session() as default, requests.Session() as throttled:
+        yield Executor(target, {"default": default, "throttled": throttled})
+
+
+def delete_created(
+    session: GuardedSession, api_key: str, base_url: str, projects: list[str]
+) -> list[int]:
+    """Delete every experiment the run created and has not deleted, in whichever project holds it.
+
+    Returns the ids that could not be deleted. An id every project answers 404 for is gone.
+    """
+    headers = {"Authorization": f"Bearer {api_key}"}
+    failed: list[int] = []
+    for experiment_id in session.ledger.live_ids():
+        statuses = []
+        for project in projects:
+            url = f"{base_url}/api/projects/{project}/web_experiments/{experiment_id}/"
+            try:
+                statuses.append(session.delete(url, headers=headers, timeout=TIMEOUT_SECONDS))
+            except requests.RequestException:
+                break
+            if statuses[-1].status_code in (204, 404):
+                if statuses[-1].status_code == 204:
+                    break
+                continue
+            break
+        codes = [response.status_code for response in statuses]
+        if 204 in codes or (len(codes) == len(projects) and set(codes) == {404}):
+            session.ledger.created[experiment_id].deleted = True
+            session.ledger.save()
+        else:
+            failed.append(experiment_id)
+    return failed

@@ -1,0 +1,174 @@
+"""Named transformers: turn a target's raw exchanges into stable JSON that any target shares.
+
+Each transformer has a name (kept in the snapshot, so a reader knows what was replaced) and
+works on the whole list of a scenario's exchanges, so numbering is per scenario and stable.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+from parity.targets import ParityTarget
+
+_FLAG_SUFFIX: Final = re.compile(r"(web-experiment-feature-)[0-9a-f]{10}\b")
+_ISO_DATETIME: Final = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
+_THROTTLE_WAIT: Final = re.compile(r"Expected available in \d+ seconds?\.")
+_EXPERIMENT_IN_URL: Final = re.compile(r"(/web_experiments/)(\d+)(?=[/?]|$)")
+# A server-made timestamp is one close to the run; those a request sets are far in the past.
+RECENT: Final = timedelta(days=2)
+
+
+@dataclass(frozen=True)
+class Transformer:
+    """A named normaliser of a scenario's exchanges (JSON values, changed in place)."""
+
+    name: str
+    description: str
+    apply: Callable[[list[dict[str, Any]], ParityTarget], None]
+
+
+def _walk_strings(value: Any, change: Callable[[str], str]) -> Any:
+    if isinstance(value, str):
+        return change(value)
+    if isinstance(value, list):
+        return [_walk_strings(item, change) for item in value]
+    if isinstance(value, dict):
+        return {key: _walk_strings(item, change) for key, item in value.items()}
+    return value
+
+
+def _responses(exchanges: list[dict[str, Any]]) -> Iterable[dict[str, Any]]:
+    for exchange in exchanges:
+        response = exchange["response"]
+        if "last" in response:
+            yield response["last"]
+        else:
+            yield response
+
+
+def _map_response_strings(exchanges: list[dict[str, Any]], change: Callable[[str], str]) -> None:
+    for response in _responses(exchanges):
+        response["headers"] = _walk_strings(response["headers"], change)
+        response["body"] = _walk_strings(response["body"], change)
+
+
+def replace_hosts(exchanges: list[dict[str, Any]], target: ParityTarget) -> None:
+    """Replace the target's host:port after any scheme (`http://h:p` → `http://<host>`)."""
+    netlocs = [
+        urlsplit(base).netloc for base in (target.base_url, target.throttled_base_url) if base
+    ]
+
+    def change(text: str) -> str:
+        for netloc in netlocs:
+            text = text.replace(f"://{netloc}", "://<host>")
+        return text
+
+    _map_response_strings(exchanges, change)
+
+
+def replace_project_ids(exchanges: list[dict[str, Any]], target: ParityTarget) -> None:
+    """Replace project ids in URLs and details by `<project.role>`."""
+    by_id = {value: role for role, value in target.projects.items()}
+    url_pattern = re.compile(r"/api/projects/(\d+)/")
+    detail_pattern = re.compile(r"\bID (\d+)\.")
+
+    def change(text: str) -> str:
+        def url(match: re.Match[str]) -> str:
+            role = by_id.get(match.group(1))
+            return match.group(0) if role is None else f"/api/projects/<project.{role}>/"
+
+        def detail(match: re.Match[str]) -> str:
+            role = by_id.get(match.group(1))
+            return match.group(0) if role is None else f"ID <project.{role}>."
+
+        return detail_pattern.sub(detail, url_pattern.sub(url, text))
+
+    _map_response_strings(exchanges, change)
+
+
+def replace_experiment_ids(exchanges: list[dict[str, Any]], _target: ParityTarget) -> None:
+    """Replace experiment ids by `<id:N>`, numbered by first appearance, also inside URLs."""
+    numbers: dict[int, str] = {}
+
+    def placeholder(value: int) -> str:
+        return numbers.setdefault(value, f"<id:{len(numbers) + 1}>")
+
+    def visit(value: Any) -> Any:
+        if isinstance(value, dict):
+            out = {}
+            for key, item in value.items():
+                if key == "id" and isinstance(item, int) and not isinstance(item, bool):
+                    out[key] = placeholder(item)
+                else:
+                    out[key] = visit(item)
+            return out
+        if isinstance(value, list):
+            return [visit(item) for item in value]
+        if isinstance(value, str):
+            return _EXPERIMENT_IN_URL.sub(
+                lambda m: m.group(1) + placeholder(int(m.group(2))), value
+            )
+        return value
+
+    for response in _responses(exchanges):
+        response["body"] = visit(response["body"])
+
+
+def replace_flag_key_suffixes(exchanges: list[dict[str, Any]], _target: ParityTarget) -> None:
+    """Replace the 10 random hex characters ending a web experiment's flag key by `<suffix>`."""
+    _map_response_strings(exchanges, lambda text: _FLAG_SUFFIX.sub(r"\1<suffix>", text))
+
+
+def replace_recent_timestamps(exchanges: list[dict[str, Any]], _target: ParityTarget) -> None:
+    """Replace timestamps the server made (within 2 days of now) by `<now>`; keep ones sent."""
+    now = datetime.now(UTC)
+
+    def change(text: str) -> str:
+        if not _ISO_DATETIME.match(text):
+            return text
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        return "<now>" if abs(now - moment) < RECENT else text
+
+    _map_response_strings(exchanges, change)
+
+
+def replace_throttle_waits(exchanges: list[dict[str, Any]], _target: ParityTarget) -> None:
+    """Replace the wait of a 429 (`Expected available in 37 seconds.`, `Retry-After`) by `<n>`."""
+    _map_response_strings(
+        exchanges, lambda text: _THROTTLE_WAIT.sub("Expected available in <n> seconds.", text)
+    )
+    for response in _responses(exchanges):
+        if "retry-after" in response["headers"]:
+            response["headers"]["retry-after"] = "<n>"
+
+
+TRANSFORMERS: Final = (
+    Transformer("host", "scheme://host:port of the target → <host>", replace_hosts),
+    Transformer(
+        "project_ids", "project ids in URLs and details → <project.role>", replace_project_ids
+    ),
+    Transformer(
+        "experiment_ids", "experiment ids, numbered per scenario → <id:N>", replace_experiment_ids
+    ),
+    Transformer("flag_key_suffix", "random flag key suffix → <suffix>", replace_flag_key_suffixes),
+    Transformer("timestamps", "timestamps made by the server → <now>", replace_recent_timestamps),
+    Transformer("throttle_wait", "seconds to wait in a 429 detail → <n>", replace_throttle_waits),
+)
+
+
+def normalise(
+    exchanges: list[dict[str, Any]],
+    target: ParityTarget,
+    transformers: Iterable[Transformer] = TRANSFORMERS,
+) -> list[dict[str, Any]]:
+    """Apply the transformers, in order, to a copy of the exchanges."""
+    result = copy.deepcopy(exchanges)
+    for transformer in transformers:
+        transformer.apply(result, target)
+    return result
