@@ -101,7 +101,8 @@ def render_matrix(
     others = [check for check in recorded if check not in named]
     groups = {**check_groups, **({"other": others} if others else {})}
     prefix, labels = column_labels(columns)
-    widths = [max(len(label), len(FAILED)) for label in labels]
+    cell_width = max(len(cell) for cell in (PASSED, FAILED, DEFECT, KNOWN, EXCLUDED, NOT_RUN))
+    widths = [max(len(label), cell_width) for label in labels]
     name_width = 2 + max((len(check) for checks in groups.values() for check in checks), default=0)
 
     def row(name: str, cells: Sequence[str]) -> str:

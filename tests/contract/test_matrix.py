@@ -33,12 +33,12 @@ def test_matrix_marks_failed_passed_excluded_and_never_run_cells() -> None:
     )
     assert lines == [
         *LEGEND,
-        "things_*              list  create  partial_update",
+        "things_*              list   create  partial_update",
         "built-in",
-        "  not_a_server_error  ok    FAIL    ok",
-        "  unsupported_method  off   off     -",
+        "  not_a_server_error  ok     FAIL    ok",
+        "  unsupported_method  off    off     -",
         "own",
-        "  links_ok            ok    -       -",
+        "  links_ok            ok     -       -",
     ]
 
 
