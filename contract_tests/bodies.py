@@ -13,7 +13,7 @@ from contract_tests.reference import (
 )
 from contract_tests.runtime import CANONICAL_VARIANTS
 
-# Short enough that prefix + name never pushes the flag key past 400 characters (§3).
+# Short enough that prefix + name never pushes the flag key past 319 characters (§3).
 NAME_KEEP = 80
 FALLBACK_CREATED_AT = "2025-01-15T10:30:00.123456Z"
 SAFE_TEXT = "Safe replacement text"
