@@ -235,5 +235,5 @@ def test_installed_conformance_suite_passes_against_its_own_mock(
         full_install / "posthog-contract", "--max-examples", "3", env=quiet_env(), cwd=tmp_path
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
-    assert result.stdout.rstrip().endswith("PASSED")
+    assert result.stdout.rstrip().endswith("PASSED (exit 0)")
     assert (tmp_path / "reports" / "contract-junit.xml").is_file()
