@@ -299,7 +299,7 @@ def _resend_with_key(response: Response, key: str) -> tuple[int, Any]:
 
 @schemathesis.check
 def scope_enforced(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
-    """A read-only key writes nothing but reads; a key with no experiment scope reads nothing (§9)."""
+    """A read-only key cannot write but reads; a key without experiment scopes cannot read (§9)."""
     state = runtime.current()
     settings = state.settings
     method = case.method.upper()
