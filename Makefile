@@ -15,8 +15,13 @@ PYTEST_ARGS ?=
 CONTRACT_ARGS ?=
 # The live contract target reads these from the environment or from `make contract-live VAR=value`.
 export POSTHOG_HOST POSTHOG_PROJECT_ID POSTHOG_PERSONAL_API_KEY POSTHOG_READ_ONLY_API_KEY
+# The parity targets also read these (docs/parity.md): keys and projects by role.
+export PARITY_READ_KEY PARITY_WRITE_KEY PARITY_OTHER_PROJECT_KEY PARITY_FLAG_READ_KEY \
+	PARITY_LEGACY_KEY PARITY_THROTTLE_KEY PARITY_OTHER_PROJECT_ID PARITY_FOREIGN_PROJECT_ID \
+	PARITY_THROTTLED_HOST PARITY_RECORDED_AGAINST
+PARITY_ARGS ?=
 
-.PHONY: help install generate check-generated lint format typecheck test check clean mock mock-reset bench-mock bench-sdk bench contract contract-live
+.PHONY: help install generate check-generated lint format typecheck test check clean mock mock-reset bench-mock bench-sdk bench contract contract-live parity-record parity-live
 
 help: ## Show every target with its description
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -62,6 +67,12 @@ contract: $(VENV_STAMP) ## Conformance suite against a fresh embedded mock (repo
 
 contract-live: $(VENV_STAMP) ## Conformance suite against POSTHOG_HOST, touching only what it creates
 	$(BIN)/python -m contract_tests --live $(CONTRACT_ARGS)
+
+parity-record: $(VENV_STAMP) ## Record parity snapshots on POSTHOG_HOST (an empty project; docs/parity.md)
+	$(BIN)/python -m parity record $(PARITY_ARGS)
+
+parity-live: $(VENV_STAMP) ## Diff POSTHOG_HOST against a fresh mock over the parity corpus, live-safe
+	$(BIN)/python -m parity live $(PARITY_ARGS)
 
 check: lint typecheck check-generated test contract ## Everything CI runs (the README's test command)
 

@@ -52,9 +52,14 @@ def flag_key_problem(name: str, key: str) -> str | None:
 
 
 def normalised_variants(variants: dict[str, Any]) -> dict[str, Any]:
-    """Variants as responses represent them: `rollout_percentage` first, then the rest (§4)."""
+    """Variants as responses represent them: `rollout_percentage` first, then the rest (§4).
+
+    A variant named "" is stored but never shown (§11, recorded in parity/snapshots).
+    """
     result: dict[str, Any] = {}
     for variant_name, variant in variants.items():
+        if not variant_name:
+            continue
         rest = {k: v for k, v in variant.items() if k != "rollout_percentage"}
         result[variant_name] = {"rollout_percentage": variant.get("rollout_percentage"), **rest}
     return result

@@ -36,8 +36,8 @@ scopes = ["experiment:read"]
 current_project = {MOCK_PROJECT_ID}
 
 [[keys]]
-value = "{MOCK_NO_SCOPE_KEY}"
-scopes = []
+value = "{MOCK_NO_SCOPE_KEY}"  # no experiment scope (a key with none at all is a legacy key)
+scopes = ["feature_flag:read"]
 current_project = {MOCK_PROJECT_ID}
 """
 

@@ -36,15 +36,25 @@ def _parser() -> argparse.ArgumentParser:
     ):
         command = sub.add_parser(name, help=text)
         command.add_argument("scenarios", nargs="*", help="only these scenarios (default all)")
-        command.add_argument("--max-creates", type=int, default=DEFAULT_MAX_CREATES,
-                             help=f"experiments the run may create (default "
-                             f"{DEFAULT_MAX_CREATES})")
-        command.add_argument("--requests-per-minute", type=int,
-                             default=DEFAULT_REQUESTS_PER_MINUTE,
-                             help="pace requests to the live server (0: unpaced; default "
-                             f"{DEFAULT_REQUESTS_PER_MINUTE})")
-    sub.choices["record"].add_argument("--output", type=Path, default=SNAPSHOT_DIR,
-                                       help="snapshot folder (default parity/snapshots)")
+        command.add_argument(
+            "--max-creates",
+            type=int,
+            default=DEFAULT_MAX_CREATES,
+            help=f"experiments the run may create (default {DEFAULT_MAX_CREATES})",
+        )
+        command.add_argument(
+            "--requests-per-minute",
+            type=int,
+            default=DEFAULT_REQUESTS_PER_MINUTE,
+            help="pace requests to the live server (0: unpaced; default "
+            f"{DEFAULT_REQUESTS_PER_MINUTE})",
+        )
+    sub.choices["record"].add_argument(
+        "--output",
+        type=Path,
+        default=SNAPSHOT_DIR,
+        help="snapshot folder (default parity/snapshots)",
+    )
     sub.choices["record"].add_argument(
         "--recorded-against",
         default=os.environ.get(RECORDED_AGAINST_VARIABLE, ""),
@@ -61,7 +71,7 @@ def _select(names: Sequence[str]) -> list[Scenario]:
 
 
 def experiments_in_main_project(target: ParityTarget) -> int:
-    """How many experiments the target's main project holds (one read request)."""
+    """Count the experiments of the target's main project (one read request)."""
     url = f"{target.base_url}/api/projects/{target.projects['main']}/web_experiments/?limit=1"
     response = requests.get(
         url, headers={"Authorization": f"Bearer {target.keys['all']}"}, timeout=30
@@ -77,23 +87,33 @@ def _normalised(run: ScenarioRun, target: ParityTarget) -> list[dict[str, Any]]:
 
 def record(args: argparse.Namespace, target: ParityTarget) -> int:
     """Record snapshots of the selected scenarios."""
+    scenarios = _select(args.scenarios)
     if not args.recorded_against:
-        print(f"error: say what the server is: --recorded-against or {RECORDED_AGAINST_VARIABLE}",
-              file=sys.stderr)
+        print(
+            f"error: say what the server is: --recorded-against or {RECORDED_AGAINST_VARIABLE}",
+            file=sys.stderr,
+        )
         return 2
     held = experiments_in_main_project(target)
     if held:
-        print(f"error: recording needs an empty project; project {target.projects['main']} "
-              f"holds {held} experiment(s) (seed one with parity/seed_oracle.py)", file=sys.stderr)
+        print(
+            f"error: recording needs an empty project; project {target.projects['main']} "
+            f"holds {held} experiment(s) (seed one with parity/seed_oracle.py)",
+            file=sys.stderr,
+        )
         return 2
     recorded_against = {
         "server": args.recorded_against,
         "date": datetime.datetime.now(datetime.UTC).date().isoformat(),
     }
     failures = 0
-    with live_executor(target, LEDGER, max_creates=args.max_creates,
-                       requests_per_minute=args.requests_per_minute or None) as executor:
-        for scenario in _select(args.scenarios):
+    with live_executor(
+        target,
+        LEDGER,
+        max_creates=args.max_creates,
+        requests_per_minute=args.requests_per_minute or None,
+    ) as executor:
+        for scenario in scenarios:
             run = executor.run(scenario)
             if run.not_run or run.error:
                 failures += 1
@@ -101,15 +121,19 @@ def record(args: argparse.Namespace, target: ParityTarget) -> int:
                 continue
             snapshot = build_snapshot(scenario, _normalised(run, target), recorded_against)
             path = write_snapshot(snapshot, args.output)
-            stale = [o for o in snapshot["overrides"]
-                     if o["recorded"] == o["expected"]
-                     and o["recorded_absent"] == o["expected_absent"]]
+            stale = [
+                o
+                for o in snapshot["overrides"]
+                if o["recorded"] == o["expected"] and o["recorded_absent"] == o["expected_absent"]
+            ]
             note = f" ({len(snapshot['overrides'])} override(s))" if snapshot["overrides"] else ""
             print(f"recorded {scenario.name}: {len(run.exchanges)} step(s){note} -> {path}")
             for entry in stale:
                 failures += 1
-                print(f"  STALE override step {entry['step']} {entry['path']}: the server "
-                      "already answers the overriding value; remove the override")
+                print(
+                    f"  STALE override step {entry['step']} {entry['path']}: the server "
+                    "already answers the overriding value; remove the override"
+                )
     print(f"{executor.requests_sent} requests sent; {failures} failure(s)")
     return 1 if failures else 0
 
@@ -122,44 +146,74 @@ def _print_comparison(result: ScenarioComparison) -> None:
         return
     print(f"\n## {result.scenario} ({result.area})")
     by_rule: dict[tuple[int, str], list[str]] = {}
+    overridden: dict[tuple[int, str, str], list[str]] = {}
     for finding in result.findings:
-        text = finding.difference.describe("live", "mock")
-        if finding.override is not None:
-            text += f"\n    known override: {finding.override.reason}"
-        by_rule.setdefault((finding.step, finding.rule), []).append(text)
+        key = (finding.step, finding.rule)
+        by_rule.setdefault(key, [])
+        if finding.override is None:
+            by_rule[key].append(finding.difference.describe("live", "mock"))
+        else:
+            where = (finding.step, finding.rule, finding.override.reason)
+            overridden.setdefault(where, []).append(finding.difference.path)
     for (step, rule), texts in by_rule.items():
         print(f"- step {step}: {rule}")
         for text in texts:
-            print("  " + text.replace("\n", "\n  "))
+            print("  DIFFERENCE " + text.replace("\n", "\n  "))
+        for (o_step, o_rule, reason), paths in overridden.items():
+            if (o_step, o_rule) == (step, rule):
+                print(f"  known override ({', '.join(paths)}): {reason}")
 
 
 def live(args: argparse.Namespace, target: ParityTarget) -> int:
     """Run the selected scenarios on the live target and a fresh mock; print the differences."""
+    scenarios = _select(args.scenarios)
     held = experiments_in_main_project(target)
     results: list[ScenarioComparison] = []
     with (
-        live_executor(target, LEDGER, max_creates=args.max_creates,
-                      requests_per_minute=args.requests_per_minute or None) as live_run,
+        live_executor(
+            target,
+            LEDGER,
+            max_creates=args.max_creates,
+            requests_per_minute=args.requests_per_minute or None,
+        ) as live_run,
         mock_target() as mock,
         plain_executor(mock) as mock_run,
     ):
-        for scenario in _select(args.scenarios):
-            results.append(_side_by_side(scenario, target, live_run, mock, mock_run, held))
+        for scenario in scenarios:
+            results.append(
+                _side_by_side(
+                    scenario,
+                    target=target,
+                    live_run=live_run,
+                    mock=mock,
+                    mock_run=mock_run,
+                    held=held,
+                )
+            )
             _print_comparison(results[-1])
     differences = sum(len(r.differences) for r in results)
-    overridden = sum(len(r.overridden) for r in results)
+    overridden = len(
+        {
+            (r.scenario, f.step, f.override.reason)
+            for r in results
+            for f in r.overridden
+            if f.override
+        }
+    )
     not_run = [r for r in results if r.not_run]
     failed = {r.scenario for r in results if r.differences}
     print(
         f"\n{len(results)} scenarios, {live_run.requests_sent} live requests, "
         f"{mock_run.requests_sent} mock requests: {differences} difference(s) in "
-        f"{len(failed)} scenario(s), {overridden} known override(s), {len(not_run)} not run"
+        f"{len(failed)} scenario(s), {overridden} known override(s) (listed above, with "
+        f"reasons), {len(not_run)} not run"
     )
     return 1 if differences else 0
 
 
 def _side_by_side(
     scenario: Scenario,
+    *,
     target: ParityTarget,
     live_run: Executor,
     mock: ParityTarget,
@@ -168,20 +222,24 @@ def _side_by_side(
 ) -> ScenarioComparison:
     if scenario.empty_project and held:
         return ScenarioComparison(
-            scenario.name, scenario.area,
+            scenario.name,
+            scenario.area,
             not_run=f"needs an empty project; project {target.projects['main']} holds {held} "
             "experiment(s) this run did not create",
         )
     live_result = live_run.run(scenario)
     if live_result.not_run or live_result.error:
-        return ScenarioComparison(scenario.name, scenario.area,
-                                  not_run=live_result.not_run or live_result.error)
+        return ScenarioComparison(
+            scenario.name, scenario.area, not_run=live_result.not_run or live_result.error
+        )
     mock_result = mock_run.run(scenario)
     if mock_result.error:
-        return ScenarioComparison(scenario.name, scenario.area,
-                                  not_run=f"mock: {mock_result.error}")
-    return compare_runs(live_result, _normalised(live_result, target),
-                        _normalised(mock_result, mock))
+        return ScenarioComparison(
+            scenario.name, scenario.area, not_run=f"mock: {mock_result.error}"
+        )
+    return compare_runs(
+        live_result, _normalised(live_result, target), _normalised(mock_result, mock)
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -46,9 +46,7 @@ class ScenarioComparison:
         return [f for f in self.findings if f.override is not None]
 
 
-def _explained(
-    override: Override, sub_path: str, other_exchange: dict[str, Any]
-) -> bool:
+def _explained(override: Override, sub_path: str, other_exchange: dict[str, Any]) -> bool:
     covers = sub_path == override.path or sub_path.startswith(override.path + ".")
     if not covers:
         return False
@@ -80,8 +78,12 @@ def compare_runs(
                     override = candidate
                     break
         result.findings.append(
-            Finding(scenario.name, step, rule, Difference(f"steps{difference.path}",
-                                                           difference.expected,
-                                                           difference.actual), override)
+            Finding(
+                scenario.name,
+                step,
+                rule,
+                Difference(f"steps{difference.path}", difference.expected, difference.actual),
+                override,
+            )
         )
     return result

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
+from urllib.parse import urlsplit
 
 import requests
 
@@ -34,6 +35,7 @@ HEADERS_THAT_MATTER: Final = (
     "access-control-allow-credentials",
     "access-control-allow-methods",
     "access-control-allow-headers",
+    "access-control-max-age",
 )
 MAX_TEXT_BODY: Final = 2000
 TIMEOUT_SECONDS: Final = 60.0
@@ -48,7 +50,7 @@ class Exchange:
     rule: str = ""
 
     def as_json(self) -> dict[str, Any]:
-        """The exchange as a JSON object."""
+        """Return the exchange as a JSON object."""
         return {"rule": self.rule, "request": self.request, "response": self.response}
 
 
@@ -63,7 +65,7 @@ class ScenarioRun:
 
 
 def missing_roles(scenario: Scenario, target: ParityTarget) -> list[str]:
-    """Roles (keys, projects, servers) the scenario uses that the target does not configure."""
+    """List roles (keys, projects, servers) the scenario uses that the target does not configure."""
     keys, projects = target.all_keys(), target.all_projects()
     missing: set[str] = set()
     if target.base_for(scenario.server) is None:
@@ -86,7 +88,7 @@ def missing_roles(scenario: Scenario, target: ParityTarget) -> list[str]:
 
 
 def summarise_response(response: requests.Response) -> dict[str, Any]:
-    """Status, the headers that matter, and the body as JSON (or text when it is not JSON)."""
+    """Keep the status, the headers that matter and the body (JSON, else text)."""
     headers = {
         name: response.headers[name] for name in HEADERS_THAT_MATTER if name in response.headers
     }
@@ -101,16 +103,14 @@ def summarise_response(response: requests.Response) -> dict[str, Any]:
 
 
 def describe_request(step: Step) -> dict[str, Any]:
-    """The request in template form: identical on every target, so snapshots stay stable."""
+    """Describe the request in template form: the same on every target, so stable."""
     described: dict[str, Any] = {"method": step.method, "path": step.path, "key": step.key}
     if step.headers:
         described["headers"] = dict(step.headers)
     if step.json is not NO_JSON:
         described["json"] = step.json
     if step.data is not None:
-        described["data"] = (
-            step.data if isinstance(step.data, str) else {"$bytes": len(step.data)}
-        )
+        described["data"] = step.data if isinstance(step.data, str) else {"$bytes": len(step.data)}
     if step.content_type is not None:
         described["content_type"] = step.content_type
     if step.repeat > 1:
@@ -143,7 +143,12 @@ class Executor:
             return run
         for url in self.target.reset_urls:
             requests.post(url, timeout=TIMEOUT_SECONDS).raise_for_status()
-        context = Context(self.target.all_projects(), self.target.all_keys())
+        base = self.target.base_for(scenario.server) or ""
+        context = Context(
+            self.target.all_projects(),
+            self.target.all_keys(),
+            server={"netloc": urlsplit(base).netloc},
+        )
         try:
             for index, step in enumerate(scenario.steps):
                 exchange = self._send(scenario, step, context)
@@ -220,7 +225,7 @@ def live_executor(
     max_creates: int,
     requests_per_minute: int | None,
 ) -> Iterator[Executor]:
-    """An executor whose requests go through `GuardedSession`: only what it creates is written."""
+    """Yield an executor whose requests go through `GuardedSession` (writes only its own)."""
     ledger = Ledger(ledger_path)
     guard_target = Target(target.base_url, target.projects["main"])
     session = GuardedSession(
@@ -254,7 +259,7 @@ def live_executor(
 
 @contextmanager
 def plain_executor(target: ParityTarget) -> Iterator[Executor]:
-    """An executor with plain sessions, for a mock that is reset before every scenario."""
+    """Yield an executor with plain sessions, for a mock reset before every scenario."""
     with requests.Session() as default, requests.Session() as throttled:
         yield Executor(target, {"default": default, "throttled": throttled})
 

@@ -8,7 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-# A placeholder is `{name.attribute}`: `project.<role>`, `key.<role>`, `host`, or `<step>.<field>`.
+# A placeholder is `{name.attribute}`: `project.<role>`, `key.<role>`, `server.netloc`, or
+# `<step>.<field>` (a field of an earlier step's JSON response).
 _PLACEHOLDER: Final = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z0-9_]+)\}")
 NO_JSON: Final[Any] = object()
 
@@ -78,6 +79,7 @@ class Context:
 
     projects: Mapping[str, str]
     keys: Mapping[str, str]
+    server: Mapping[str, str] = field(default_factory=dict)
     results: dict[str, Any] = field(default_factory=dict)
 
     def lookup(self, name: str, attribute: str) -> str:
@@ -86,6 +88,8 @@ class Context:
             table: Mapping[str, Any] = self.projects
         elif name == "key":
             table = self.keys
+        elif name == "server":
+            table = self.server
         elif name in self.results and isinstance(self.results[name], Mapping):
             table = self.results[name]
         else:
@@ -111,5 +115,5 @@ class Context:
 
 
 def placeholders(template: str) -> list[tuple[str, str]]:
-    """The `(name, attribute)` pairs a template refers to."""
+    """List the `(name, attribute)` pairs a template refers to."""
     return [(m.group(1), m.group(2)) for m in _PLACEHOLDER.finditer(template)]

@@ -11,7 +11,9 @@ from typing import Any, Final
 
 from parity.model import Override, Step
 
-WWW_AUTHENTICATE: Final = 'Bearer resource_metadata="<host>/.well-known/oauth-protected-resource"'
+WWW_AUTHENTICATE: Final = (
+    'Bearer resource_metadata="http://<host>/.well-known/oauth-protected-resource"'
+)
 NEWER_401_REASON: Final = (
     "§11 newer than the oracle: current PostHog sends WWW-Authenticate with its protected-resource "
     "metadata URL on every 401; the recorded server (August 2025) sent none"
@@ -43,7 +45,7 @@ RULES: Final[tuple[Rule, ...]] = (_www_authenticate_on_401, _unsupported_detail)
 
 
 def overrides_for(step: Step, response: dict[str, Any]) -> list[Override]:
-    """The step's own overrides, then those the general rules find in its recorded response."""
+    """Return the step's own overrides, then those the general rules find in its response."""
     found = list(step.overrides)
     for rule in RULES:
         found.extend(rule(step, response))

@@ -1,16 +1,19 @@
-# Seeds what the parity corpus needs on a PostHog you administer. Idempotent.
-# Run inside PostHog's source folder with its environment loaded:
-#   python manage.py shell < parity/seed_oracle.py
-# It creates (or reuses) an organization of its own, with one user whose current project is the
-# dedicated, empty recording project, a second project of that organization, and personal API
-# keys with fixed raw values, one per role of parity/roles.py. It prints the environment
-# variables `make parity-record` / `make parity-live` read.
+"""Seed what the parity corpus needs on a PostHog you administer (idempotent).
+
+Run it inside PostHog's source folder with PostHog's environment loaded:
+    python manage.py shell < parity/seed_oracle.py
+It creates (or reuses) an organization of its own with one user whose current project is the
+dedicated, empty recording project, a second project of that organization, and personal API
+keys with fixed raw values, one per key role of parity/targets.py. It prints the environment
+variables `make parity-record` and `make parity-live` read.
+"""
+
 from posthog.models import PersonalAPIKey, Team, User
 from posthog.models.personal_api_key import hash_key_value
 from posthog.models.utils import mask_key_value
 
 EMAIL = "parity@example.com"
-PASSWORD = "parity-password-123"
+PASSWORD = "parity-password-123"  # noqa: S105 - a local test server's seed user
 
 user = User.objects.filter(email=EMAIL).first()
 if user is None:
@@ -27,7 +30,9 @@ else:
 
 other = Team.objects.filter(organization=org, name="Parity Project Other").first()
 if other is None:
-    other = Team.objects.create_with_data(initiating_user=user, organization=org, name="Parity Project Other")
+    other = Team.objects.create_with_data(
+        initiating_user=user, organization=org, name="Parity Project Other"
+    )
 if user.current_team_id != main.id:
     user.current_team = main
     user.current_organization = org
@@ -39,10 +44,30 @@ foreign = Team.objects.exclude(organization=org).order_by("id").first()
 KEYS = [
     # (env var, raw value, scopes, scoped_teams)
     ("POSTHOG_PERSONAL_API_KEY", "phx_parity_all_scopes_key_00000000000000000000000", ["*"], None),
-    ("PARITY_READ_KEY", "phx_parity_experiment_read_key_000000000000000000", ["experiment:read"], None),
-    ("PARITY_WRITE_KEY", "phx_parity_experiment_write_key_00000000000000000", ["experiment:write"], None),
-    ("PARITY_OTHER_PROJECT_KEY", "phx_parity_other_project_only_key_00000000000000", ["*"], [other.id]),
-    ("PARITY_FLAG_READ_KEY", "phx_parity_feature_flag_read_key_0000000000000000", ["feature_flag:read"], None),
+    (
+        "PARITY_READ_KEY",
+        "phx_parity_experiment_read_key_000000000000000000",
+        ["experiment:read"],
+        None,
+    ),
+    (
+        "PARITY_WRITE_KEY",
+        "phx_parity_experiment_write_key_00000000000000000",
+        ["experiment:write"],
+        None,
+    ),
+    (
+        "PARITY_OTHER_PROJECT_KEY",
+        "phx_parity_other_project_only_key_00000000000000",
+        ["*"],
+        [other.id],
+    ),
+    (
+        "PARITY_FLAG_READ_KEY",
+        "phx_parity_feature_flag_read_key_0000000000000000",
+        ["feature_flag:read"],
+        None,
+    ),
     ("PARITY_LEGACY_KEY", "phx_parity_legacy_no_scopes_key_00000000000000000", None, None),
     ("PARITY_THROTTLE_KEY", "phx_parity_throttle_key_0000000000000000000000000", ["*"], None),
 ]

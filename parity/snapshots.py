@@ -18,12 +18,12 @@ FORMAT_VERSION: Final = 1
 
 
 def snapshot_path(scenario_name: str, directory: Path = SNAPSHOT_DIR) -> Path:
-    """Where a scenario's snapshot lives."""
+    """Return where a scenario's snapshot lives."""
     return directory / f"{scenario_name}.json"
 
 
 def get_path(document: Any, path: str) -> Any:
-    """The value at a dotted path (`response.body.detail`), or MISSING."""
+    """Return the value at a dotted path (`response.body.detail`), or MISSING."""
     node = document
     for part in path.split("."):
         if not isinstance(node, dict) or part not in node:
@@ -45,7 +45,7 @@ def set_path(document: Any, path: str, value: Any, *, remove: bool = False) -> N
 
 
 def override_entries(scenario: Scenario, exchanges: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The overrides of a scenario's steps as snapshot entries, with the recorded values."""
+    """Build the overrides of a scenario's steps as snapshot entries, with the recorded values."""
     entries: list[dict[str, Any]] = []
     for index, (step, exchange) in enumerate(zip(scenario.steps, exchanges, strict=False)):
         for override in overrides_for(step, exchange["response"]):
@@ -65,8 +65,8 @@ def override_entries(scenario: Scenario, exchanges: list[dict[str, Any]]) -> lis
 
 
 def expected_exchanges(snapshot: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The recorded exchanges with the snapshot's overrides applied: what the mock must answer."""
-    exchanges = copy.deepcopy(snapshot["exchanges"])
+    """Apply the snapshot's overrides to its recorded exchanges: what the mock must answer."""
+    exchanges: list[dict[str, Any]] = copy.deepcopy(snapshot["exchanges"])
     for entry in snapshot["overrides"]:
         set_path(
             exchanges[entry["step"]],
@@ -80,7 +80,7 @@ def expected_exchanges(snapshot: Mapping[str, Any]) -> list[dict[str, Any]]:
 def build_snapshot(
     scenario: Scenario, exchanges: list[dict[str, Any]], recorded_against: Mapping[str, str]
 ) -> dict[str, Any]:
-    """The snapshot document of one recorded scenario."""
+    """Build the snapshot document of one recorded scenario."""
     from parity.transformers import TRANSFORMERS  # noqa: PLC0415 (avoids an import cycle)
 
     return {
@@ -123,7 +123,7 @@ class Comparison:
     differences: list[Difference]
 
     def report(self, scenario: str) -> str:
-        """A readable, path-level report: the first difference, then the others."""
+        """Describe the differences path by path, the first one first."""
         if not self.differences:
             return f"{scenario}: matches its snapshot"
         lines = [f"{scenario}: {len(self.differences)} difference(s) from the snapshot"]
@@ -137,11 +137,9 @@ def compare_with_snapshot(
     """Diff normalised exchanges against a snapshot with its overrides applied."""
     expected = expected_exchanges(snapshot)
     differences = diff_values(expected, exchanges)
-    return Comparison(
-        [Difference("steps" + d.path, d.expected, d.actual) for d in differences]
-    )
+    return Comparison([Difference("steps" + d.path, d.expected, d.actual) for d in differences])
 
 
 def steps_override(override: Override) -> str:
-    """A one-line description of an override."""
+    """Describe an override in one line."""
     return f"{override.path} → {override.value!r}: {override.reason}"

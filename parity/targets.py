@@ -42,6 +42,9 @@ MOCK_KEYS: Final = {
     "throttle": ("phx_mock_parity_throttle", '["*"]', None),
 }
 MOCK_PROJECTS: Final = {"main": 1, "other": 2, "foreign": 3}
+# The recorded server takes JSON bodies of any size (DRF streams them past Django's
+# DATA_UPLOAD_MAX_MEMORY_SIZE); the mock's own default limit is 1 MiB, so it is raised here.
+MOCK_MAX_BODY_BYTES: Final = 64 * 1024 * 1024
 
 
 class TargetConfigError(ValueError):
@@ -61,27 +64,25 @@ class ParityTarget:
     reset_urls: tuple[str, ...] = ()
 
     def base_for(self, server: str) -> str | None:
-        """The base URL of the `default` or `throttled` server (None: not configured)."""
+        """Return the base URL of the `default` or `throttled` server (None: not configured)."""
         return self.base_url if server == "default" else self.throttled_base_url
 
     def all_keys(self) -> dict[str, str]:
-        """Configured keys plus the fixed ones."""
+        """Return the configured keys plus the fixed ones."""
         return {**FIXED_KEYS, **self.keys}
 
     def all_projects(self) -> dict[str, str]:
-        """Configured projects plus the fixed ones."""
+        """Return the configured projects plus the fixed ones."""
         return {**FIXED_PROJECTS, **self.projects}
 
 
 def from_environment(environ: Mapping[str, str], *, name: str = "live") -> ParityTarget:
-    """A live PostHog named by POSTHOG_HOST, POSTHOG_PROJECT_ID, POSTHOG_PERSONAL_API_KEY, ..."""
+    """Describe the live PostHog named by POSTHOG_HOST, POSTHOG_PROJECT_ID, ... (see docs)."""
     required = [HOST_VARIABLE, KEY_VARIABLES["all"], PROJECT_VARIABLES["main"]]
     missing = [var for var in required if not environ.get(var, "").strip()]
     if missing:
         raise TargetConfigError("needs " + ", ".join(missing) + " (nothing was sent)")
-    keys = {
-        role: environ[var].strip() for role, var in KEY_VARIABLES.items() if environ.get(var)
-    }
+    keys = {role: environ[var].strip() for role, var in KEY_VARIABLES.items() if environ.get(var)}
     projects = {
         role: environ[var].strip()
         for role, var in PROJECT_VARIABLES.items()
@@ -102,8 +103,13 @@ def from_environment(environ: Mapping[str, str], *, name: str = "live") -> Parit
 
 
 def mock_config_toml(*, rate_limit: bool) -> str:
-    """The mock configuration that mirrors the recording setup role for role."""
-    lines = ["[server]", f"rate_limit = {'true' if rate_limit else 'false'}", ""]
+    """Render the mock configuration that mirrors the recording setup role for role."""
+    lines = [
+        "[server]",
+        f"rate_limit = {'true' if rate_limit else 'false'}",
+        f"max_body_bytes = {MOCK_MAX_BODY_BYTES}",
+        "",
+    ]
     for role, project_id in MOCK_PROJECTS.items():
         lines += ["[[projects]]", f"id = {project_id}"]
         if role == "foreign":
@@ -113,8 +119,8 @@ def mock_config_toml(*, rate_limit: bool) -> str:
         lines += ["[[keys]]", f'value = "{value}"', f"scopes = {scopes}"]
         if limited is not None:
             lines.append(f"projects = [{MOCK_PROJECTS[limited]}]")
-        else:
-            lines.append(f"current_project = {MOCK_PROJECTS['main']}")
+        # Every key belongs to one user whose current project is the main one, as when recording.
+        lines.append(f"current_project = {MOCK_PROJECTS['main']}")
         lines.append("")
     return "\n".join(lines)
 

@@ -12,10 +12,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
+from urllib.parse import urlsplit
 
 from parity.targets import ParityTarget
 
-_FLAG_SUFFIX: Final = re.compile(r"(-web-experiment-feature-)[0-9a-f]{10}\b")
+_FLAG_SUFFIX: Final = re.compile(r"(web-experiment-feature-)[0-9a-f]{10}\b")
 _ISO_DATETIME: Final = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
 _THROTTLE_WAIT: Final = re.compile(r"Expected available in \d+ seconds?\.")
 _EXPERIMENT_IN_URL: Final = re.compile(r"(/web_experiments/)(\d+)(?=[/?]|$)")
@@ -51,21 +52,21 @@ def _responses(exchanges: list[dict[str, Any]]) -> Iterable[dict[str, Any]]:
             yield response
 
 
-def _map_response_strings(
-    exchanges: list[dict[str, Any]], change: Callable[[str], str]
-) -> None:
+def _map_response_strings(exchanges: list[dict[str, Any]], change: Callable[[str], str]) -> None:
     for response in _responses(exchanges):
         response["headers"] = _walk_strings(response["headers"], change)
         response["body"] = _walk_strings(response["body"], change)
 
 
 def replace_hosts(exchanges: list[dict[str, Any]], target: ParityTarget) -> None:
-    """Replace the target's scheme://host:port in every string by `<host>`."""
-    bases = [base for base in (target.base_url, target.throttled_base_url) if base]
+    """Replace the target's host:port after any scheme (`http://h:p` → `http://<host>`)."""
+    netlocs = [
+        urlsplit(base).netloc for base in (target.base_url, target.throttled_base_url) if base
+    ]
 
     def change(text: str) -> str:
-        for base in bases:
-            text = text.replace(base, "<host>")
+        for netloc in netlocs:
+            text = text.replace(f"://{netloc}", "://<host>")
         return text
 
     _map_response_strings(exchanges, change)
@@ -92,7 +93,7 @@ def replace_project_ids(exchanges: list[dict[str, Any]], target: ParityTarget) -
 
 
 def replace_experiment_ids(exchanges: list[dict[str, Any]], _target: ParityTarget) -> None:
-    """Number experiment ids by first appearance: `"id": 812` → `"<id:1>"`, also inside URLs."""
+    """Replace experiment ids by `<id:N>`, numbered by first appearance, also inside URLs."""
     numbers: dict[int, str] = {}
 
     def placeholder(value: int) -> str:
@@ -138,22 +139,25 @@ def replace_recent_timestamps(exchanges: list[dict[str, Any]], _target: ParityTa
 
 
 def replace_throttle_waits(exchanges: list[dict[str, Any]], _target: ParityTarget) -> None:
-    """Replace the wait in a 429 detail (`Expected available in 37 seconds.`) by `<n>`."""
+    """Replace the wait of a 429 (`Expected available in 37 seconds.`, `Retry-After`) by `<n>`."""
     _map_response_strings(
         exchanges, lambda text: _THROTTLE_WAIT.sub("Expected available in <n> seconds.", text)
     )
+    for response in _responses(exchanges):
+        if "retry-after" in response["headers"]:
+            response["headers"]["retry-after"] = "<n>"
 
 
 TRANSFORMERS: Final = (
     Transformer("host", "scheme://host:port of the target → <host>", replace_hosts),
-    Transformer("project_ids", "project ids in URLs and details → <project.role>",
-                replace_project_ids),
-    Transformer("experiment_ids", "experiment ids, numbered per scenario → <id:N>",
-                replace_experiment_ids),
-    Transformer("flag_key_suffix", "random flag key suffix → <suffix>",
-                replace_flag_key_suffixes),
-    Transformer("timestamps", "timestamps made by the server → <now>",
-                replace_recent_timestamps),
+    Transformer(
+        "project_ids", "project ids in URLs and details → <project.role>", replace_project_ids
+    ),
+    Transformer(
+        "experiment_ids", "experiment ids, numbered per scenario → <id:N>", replace_experiment_ids
+    ),
+    Transformer("flag_key_suffix", "random flag key suffix → <suffix>", replace_flag_key_suffixes),
+    Transformer("timestamps", "timestamps made by the server → <now>", replace_recent_timestamps),
     Transformer("throttle_wait", "seconds to wait in a 429 detail → <n>", replace_throttle_waits),
 )
 

@@ -21,8 +21,18 @@ from parity.corpus import (
 from parity.model import Scenario
 
 MODULES: Final = (
-    auth, scopes, validation, variants, update, delete, pagination, routes, content, malformed,
-    body_size, throttling,
+    auth,
+    scopes,
+    validation,
+    variants,
+    update,
+    delete,
+    pagination,
+    routes,
+    content,
+    malformed,
+    body_size,
+    throttling,
 )
 
 

@@ -23,12 +23,12 @@ REASON_NEWER_CHECK: Final = (
 
 
 def detail_path(ref: str = "create", project: str = "main") -> str:
-    """The path of the experiment an earlier step (`ref`) returned."""
+    """Return the path of the experiment an earlier step (`ref`) created."""
     return f"/api/projects/{{project.{project}}}/web_experiments/{{{ref}.id}}/"
 
 
 def std_variants() -> dict[str, Any]:
-    """The reference's STD variants: a control and a test variant with transforms."""
+    """Return the reference's STD variants: a control and a test variant with transforms."""
     selector = "#page > #body > .header h1"
     return {
         "control": {
@@ -43,12 +43,12 @@ def std_variants() -> dict[str, Any]:
 
 
 def control_only() -> dict[str, Any]:
-    """The smallest valid variants."""
+    """Return the smallest valid variants."""
     return {"control": {"rollout_percentage": 100}}
 
 
 def std_body(name: str = "Zero to Web Experiment") -> dict[str, Any]:
-    """A valid create body."""
+    """Return a valid create body."""
     return {"name": name, "variants": std_variants()}
 
 
@@ -66,9 +66,7 @@ def create(
     return Step("POST", path, key=key, json=body, name=step, rule=rule or "create: 201")
 
 
-def post(
-    body: Any, *, rule: str, key: str | None = "all", path: str = P, **kwargs: Any
-) -> Step:
+def post(body: Any, *, rule: str, key: str | None = "all", path: str = P, **kwargs: Any) -> Step:
     """POST a JSON body to a project's list (the main project's by default)."""
     return Step("POST", path, key=key, json=body, rule=rule, **kwargs)
 
@@ -87,7 +85,7 @@ def fixed(
     attr: str | None = None,
     type_: str = "validation_error",
 ) -> tuple[Override, ...]:
-    """Overrides replacing the recorded status and body by PostHog's current error."""
+    """Build overrides replacing the recorded status and body by PostHog's current error."""
     body = {"type": type_, "code": code, "detail": detail, "attr": attr}
     return (
         Override("response.status", status, reason),

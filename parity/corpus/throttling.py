@@ -8,12 +8,17 @@ from parity.model import Scenario, Step
 AREA = "throttling"
 
 SCENARIOS = (
-    Scenario("throttle_burst_limit", AREA,
-             "the 481st request within a minute: 429 with the wait in the detail only",
-             (Step("GET", P, key="throttle", repeat=480, rule="480 requests pass"),
-              get(P, key="throttle", rule="481st: 429"),
-              get(P + "1/", key="throttle", rule="every route counts"),
-              get(P, key="all", rule="other keys are not throttled"),
-              get(P, key="unknown", rule="unknown keys: 401, never 429")),
-             server="throttled"),
+    Scenario(
+        "throttle_burst_limit",
+        AREA,
+        "the 481st request within a minute: 429 with the wait in the detail only",
+        (
+            Step("GET", P, key="throttle", repeat=480, rule="480 requests pass"),
+            get(P, key="throttle", rule="481st: 429"),
+            get(P + "1/", key="throttle", rule="every route counts"),
+            get(P, key="all", rule="other keys are not throttled"),
+            get(P, key="unknown", rule="unknown keys: 401, never 429"),
+        ),
+        server="throttled",
+    ),
 )

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from pathlib import Path
+from typing import Final
 
 from starlette.datastructures import Headers
 from starlette.types import Receive, Scope, Send
 
 from posthog_mock.body import BodyStream
 from posthog_mock.config import MockConfig
-from posthog_mock.errors import APIError, endpoint_not_found, payload_too_large, server_error
+from posthog_mock.errors import (
+    APIError,
+    endpoint_not_found,
+    not_acceptable,
+    payload_too_large,
+    server_error,
+)
 from posthog_mock.errors import validation_error as _validation_error
 from posthog_mock.request import MockRequest
 from posthog_mock.responses import Response, error_response
@@ -20,6 +28,19 @@ from posthog_mock.throttling import RateLimiter
 from posthog_mock.urls import resolve
 
 logger = logging.getLogger("posthog_mock")
+
+# PostHog's catch-all view for unknown paths under /api/ answers with every method in `Allow`.
+UNKNOWN_API_ROUTE_ALLOW: Final = b"OPTIONS, PUT, PATCH, DELETE, GET, HEAD, POST"
+# django-cors-headers as PostHog configures it (CORS_ORIGIN_ALLOW_ALL, its header list).
+CORS_ALLOW_HEADERS: Final = (
+    b"accept, accept-encoding, authorization, content-type, dnt, origin, user-agent, "
+    b"x-csrftoken, x-requested-with, traceparent, request-id, request-context, "
+    b"x-amzn-trace-id, x-cloud-trace-context, Sentry-Trace, Baggage, x-highlight-request, "
+    b"x-datadome-clientid, x-posthog-token, x-b3-sampled, x-b3-spanid, x-b3-traceid, "
+    b"x-b3-parentspanid, b3"
+)
+CORS_ALLOW_METHODS: Final = b"DELETE, GET, OPTIONS, PATCH, POST, PUT"
+CORS_MAX_AGE: Final = b"86400"
 
 
 class MockApp:
@@ -97,14 +118,30 @@ class MockApp:
         await response.send(send, head=head)
 
     async def _dispatch(self, state: MockState, request: MockRequest) -> Response:
+        api = request.path.startswith("/api/")
+        if not api:
+            return await self._route(state, request, api=False)
+        if request.method == "OPTIONS" and "access-control-request-method" in request.headers:
+            # A CORS preflight is answered by the middleware before any view runs.
+            preflight = Response(200, content_type=b"text/html; charset=utf-8")
+            return _with_cors(preflight, request, preflight=True)
+        return _with_cors(await self._route(state, request, api=True), request)
+
+    async def _route(self, state: MockState, request: MockRequest, *, api: bool) -> Response:
         resolved = resolve(request.path)
         if resolved is None:
-            return error_response(endpoint_not_found())
+            extra = ((b"allow", UNKNOWN_API_ROUTE_ALLOW),) if api else ()
+            if api and not accepts_json(request.headers.get("accept")):
+                return error_response(not_acceptable(), extra)
+            return error_response(endpoint_not_found(), extra)
         route, params = resolved
         extra = ((b"allow", route.allow),) if route.allow is not None else ()
         try:
+            if api and not accepts_json(request.headers.get("accept")):
+                raise not_acceptable()
             return await route.handler(state, request, params)
         except APIError as error:
+            extra = (*extra, *error.headers)
             if error.status == 401:
                 extra = (*extra, (b"www-authenticate", _www_authenticate(request)))
             return error_response(error, extra)
@@ -114,6 +151,33 @@ class MockApp:
         except Exception:
             logger.exception("unhandled error on %s %s", request.method, request.path)
             return error_response(server_error(), extra)
+
+
+def accepts_json(accept: str | None) -> bool:
+    """DRF's content negotiation with one JSON renderer: 406 unless a range matches JSON.
+
+    Precedence and `q` values do not matter with a single renderer; a missing header is `*/*`.
+    """
+    if accept is None:
+        return True
+    for media_range in accept.split(","):
+        main, _, sub = media_range.split(";", 1)[0].strip().lower().partition("/")
+        if main == "*" or (main == "application" and sub.strip() in ("*", "json")):
+            return True
+    return False
+
+
+def _with_cors(response: Response, request: MockRequest, *, preflight: bool = False) -> Response:
+    if "origin" not in request.headers:
+        return response
+    headers = [(b"access-control-allow-origin", b"*")]
+    if preflight:
+        headers += [
+            (b"access-control-allow-headers", CORS_ALLOW_HEADERS),
+            (b"access-control-allow-methods", CORS_ALLOW_METHODS),
+            (b"access-control-max-age", CORS_MAX_AGE),
+        ]
+    return dataclasses.replace(response, headers=(*response.headers, *headers))
 
 
 def _www_authenticate(request: MockRequest) -> bytes:

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 from typing import Final
+from urllib.parse import urlsplit
 
 from posthog_mock.config import KeyConfig, MockConfig
 from posthog_mock.errors import (
+    NO_TEMPORARY_TOKEN,
     authentication_failed,
+    authentication_failed_detail,
+    method_not_allowed,
     not_authenticated,
     not_found,
     permission_denied,
@@ -36,8 +40,22 @@ def find_key(request: MockRequest) -> tuple[object, str] | None:
     return None
 
 
+def check_temporary_token(request: MockRequest) -> None:
+    """PostHog's first authenticator: a foreign `Origin` needs a `temporary_token` (401).
+
+    The mock knows no user tokens, so any `temporary_token` is one of no user.
+    """
+    origin = request.headers.get("origin")
+    token = request.query_params.get("temporary_token")
+    if origin and not token and urlsplit(origin).netloc not in urlsplit(request.base_url).netloc:
+        raise authentication_failed_detail(NO_TEMPORARY_TOKEN)
+    if token:
+        raise authentication_failed_detail("User doesn't exist")
+
+
 def authenticate(config: MockConfig, request: MockRequest) -> KeyConfig:
     """Return the configured key the request carries, or raise 401."""
+    check_temporary_token(request)
     found = find_key(request)
     if found is None:
         raise not_authenticated()
@@ -72,19 +90,27 @@ def authorize(
     project_id: str,
     scope: str | None,
 ) -> int:
-    """Run every check before the handler; return the project id. `scope` None: unsupported."""
+    """Run every check before the handler, in PostHog's order; return the project id.
+
+    `scope` None means the method is not an action of the route: 403 for scoped keys before
+    anything else is looked at, DRF's 405 after every check for legacy keys (§9, §11).
+    The body is parsed right after authentication, so a malformed body beats every 403/404.
+    """
     key = authenticate(config, request)
+    if scope is None and not key.is_legacy:
+        raise permission_denied("This action does not support personal API key access")
+    request.parsed_body()
     project = resolve_project(config, key, project_id)
     if not key.allows_project(project):
         raise permission_denied(
             f"API key does not have access to the requested project: ID {project}."
         )
-    if scope is None:
-        raise permission_denied("This action does not support personal API key access")
-    if not key.has_scope(scope):
+    if scope is not None and not key.has_scope(scope):
         raise permission_denied(f"API key missing required scope '{scope}'")
     project_config = config.project(project)
     if project_config is not None and not project_config.accessible:
         raise permission_denied("You don't have access to the project.")
     limiter.check(key.value)
+    if scope is None:
+        raise method_not_allowed(request.method)
     return project

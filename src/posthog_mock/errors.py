@@ -20,14 +20,17 @@ class APIError(Exception):
         code: str,
         detail: str,
         attr: str | None = None,
+        *,
+        headers: tuple[tuple[bytes, bytes], ...] = (),
     ) -> None:
-        """Keep the envelope fields and the HTTP status."""
+        """Keep the envelope fields, the HTTP status and any extra response headers."""
         super().__init__(detail)
         self.status = status
         self.type = type_
         self.code = code
         self.detail = detail
         self.attr = attr
+        self.headers = headers
 
     def body(self) -> bytes:
         """Render the envelope as compact JSON, keys in PostHog's order."""
@@ -76,6 +79,26 @@ def authentication_failed(source: str) -> APIError:
     )
 
 
+NO_TEMPORARY_TOKEN: Final = (
+    "No temporary_token set."  # noqa: S105 - an error message, not a secret
+    " That means you're either trying to access this API from a different "
+    "site, or it means your proxy isn't sending the correct headers. See "
+    "https://posthog.com/docs/deployment/running-behind-proxy for more information."
+)
+
+
+def authentication_failed_detail(detail: str) -> APIError:
+    """401 `authentication_failed` with a detail of its own (temporary token checks, §9)."""
+    return APIError(401, "authentication_error", "authentication_failed", detail)
+
+
+def not_acceptable() -> APIError:
+    """406: no renderer satisfies the `Accept` header (DRF content negotiation)."""
+    return APIError(
+        406, "invalid_request", "not_acceptable", "Could not satisfy the request Accept header."
+    )
+
+
 def permission_denied(detail: str) -> APIError:
     """403 `permission_denied` with the given detail."""
     return APIError(403, "authentication_error", "permission_denied", detail)
@@ -114,12 +137,14 @@ def unsupported_media_type(content_type: str) -> APIError:
 
 
 def throttled(wait_seconds: int | None) -> APIError:
-    """429 in DRF's wording; the wait appears only in the detail (no Retry-After)."""
+    """429 in DRF's wording, the wait in the detail and in `Retry-After` (as PostHog sends it)."""
     detail = "Request was throttled."
+    headers: tuple[tuple[bytes, bytes], ...] = ()
     if wait_seconds is not None:
         unit = "second" if wait_seconds == 1 else "seconds"
         detail = f"{detail} Expected available in {wait_seconds} {unit}."
-    return APIError(429, "throttled_error", "throttled", detail)
+        headers = ((b"retry-after", str(wait_seconds).encode()),)
+    return APIError(429, "throttled_error", "throttled", detail, headers=headers)
 
 
 def server_error() -> APIError:

@@ -13,6 +13,13 @@ from posthog_mock.errors import APIError, validation_error
 
 FLAG_KEY_MAX_LENGTH: Final = 400
 FLAG_KEY_INFIX: Final = "-web-experiment-feature-"
+# PostHog creates a usage dashboard for every new flag; one of its insights is described as
+# "<prefix><key>" in a 400-character column, so a key over 319 characters makes PostHog answer
+# 500 (the flag is not created). The mock answers 400 on the key instead.
+USAGE_INSIGHT_DESCRIPTION_PREFIX: Final = (
+    "Shows the number of unique user calls made on feature flag per variant with key: "
+)
+USABLE_FLAG_KEY_LENGTH: Final = FLAG_KEY_MAX_LENGTH - len(USAGE_INSIGHT_DESCRIPTION_PREFIX)
 
 _NOT_SLUG_CHARS = re.compile(r"[^\w\s-]")
 _DASH_OR_SPACE_RUNS = re.compile(r"[-\s]+")
@@ -40,6 +47,12 @@ def check_flag_key_length(key: str) -> None:
     if len(key) > FLAG_KEY_MAX_LENGTH:
         raise validation_error(
             f"Ensure this field has no more than {FLAG_KEY_MAX_LENGTH} characters.",
+            code="max_length",
+            attr="key",
+        )
+    if len(key) > USABLE_FLAG_KEY_LENGTH:
+        raise validation_error(
+            f"Ensure this field has no more than {USABLE_FLAG_KEY_LENGTH} characters.",
             code="max_length",
             attr="key",
         )

@@ -54,7 +54,7 @@ async def experiment_collection(
     if action == "create":
         return create_experiment(state, request, project_id)
     if action == "metadata":
-        return metadata(COLLECTION_ALLOW_METHODS)
+        return metadata("Web Experiment List", COLLECTION_ALLOW_METHODS)
     return list_experiments(state, request, project_id)
 
 
@@ -65,7 +65,7 @@ async def experiment_detail(
     action, scope = DETAIL_ACTIONS.get(request.method, (None, None))
     project_id = authorize(state.config, state.limiter, request, params["project_id"], scope)
     if action == "metadata":
-        return metadata(DETAIL_ALLOW_METHODS)
+        return metadata("Web Experiment Instance", DETAIL_ALLOW_METHODS)
     experiment_id = parse_experiment_id(params["experiment_id"])
     if action == "destroy":
         if not state.store.delete(project_id, experiment_id):
@@ -146,12 +146,12 @@ def _checked_split(data: ExperimentInput) -> list[dict[str, object]]:
     return split
 
 
-def metadata(allow: str) -> Response:
-    """Answer OPTIONS with a reduced version of DRF's metadata."""
+def metadata(name: str, allow: str) -> Response:
+    """Answer OPTIONS with a reduced version of DRF's metadata (`name`: the view's name)."""
     return json_response(
         200,
         {
-            "name": "Web Experiments",
+            "name": name,
             "description": "",
             "renders": ["application/json"],
             "parses": [

@@ -23,18 +23,42 @@ def storage_timestamp(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def rebuild_variants(stored: Any, split: list[dict[str, Any]] | None) -> Any:
-    """Variants in split order, each `rollout_percentage` first and then its other stored keys."""
+def _unchanged(value: Any) -> Any:
+    return value
+
+
+def jsonb_order(value: Any) -> Any:
+    """Order object keys the way Postgres `jsonb` stores them: shorter first, then bytewise."""
+    if isinstance(value, dict):
+        ordered = sorted(value.items(), key=lambda item: (len(item[0].encode()), item[0].encode()))
+        return {key: jsonb_order(item) for key, item in ordered}
+    if isinstance(value, list):
+        return [jsonb_order(item) for item in value]
+    return value
+
+
+def rebuild_variants(
+    stored: Any, split: list[dict[str, Any]] | None, *, as_stored: bool = True
+) -> Any:
+    """Variants in split order, `rollout_percentage` first, then the variant's other keys.
+
+    Read back from the database (`as_stored`), objects come in `jsonb` key order; the answer
+    to the write itself keeps the request's order. A variant named "" is stored but never
+    shown: PostHog's rebuild skips falsy keys (§4, §11).
+    """
+    order = jsonb_order if as_stored else _unchanged
     if split is None:
         return stored
     source = stored if isinstance(stored, dict) else {}
     rebuilt: dict[str, Any] = {}
     for entry in split:
+        if not entry["key"]:
+            continue
         variant = source.get(entry["key"])
         extra = variant.items() if isinstance(variant, dict) else ()
         rebuilt[entry["key"]] = {
             "rollout_percentage": entry["rollout_percentage"],
-            **{k: v for k, v in extra if k != "rollout_percentage"},
+            **order({k: v for k, v in extra if k != "rollout_percentage"}),
         }
     return rebuilt
 
@@ -47,14 +71,15 @@ def render_experiment(
     feature_flag_key: str,
     variants: Any,
     split: list[dict[str, Any]] | None,
+    as_stored: bool = True,
 ) -> str:
-    """Render the experiment's JSON in PostHog's field order."""
+    """Render the experiment's JSON in PostHog's field order (`as_stored`: as read back)."""
     return to_json(
         {
             "id": experiment_id,
             "name": name,
             "created_at": format_created_at(created_at),
             "feature_flag_key": feature_flag_key,
-            "variants": rebuild_variants(variants, split),
+            "variants": rebuild_variants(variants, split, as_stored=as_stored),
         }
     )

@@ -114,13 +114,11 @@ def _encoding(params: dict[str, str]) -> str:
     return "utf-8"
 
 
-def _strict_constant(value: str) -> Any:
-    raise ValueError(f"Out of range float values are not JSON compliant: {value!r}")
-
-
 def _parse_json(body: bytes, encoding: str) -> Any:
     try:
-        return json.loads(body.decode(encoding), parse_constant=_strict_constant)
+        # Like Python's json (and so DRF): NaN, Infinity and 1e400 parse as floats; the
+        # variants field refuses them later ("Value must be valid JSON.").
+        return json.loads(body.decode(encoding))
     except ValueError as exc:
         raise parse_error(f"JSON parse error - {exc}") from None
     except RecursionError:
@@ -131,6 +129,8 @@ def _parse_json(body: bytes, encoding: str) -> Any:
 def _parse_multipart(content_type: str, body: bytes, encoding: str) -> dict[str, Any]:
     _, params = _split_media_type(content_type)
     if not params.get("boundary"):
+        # PostHog answers Django's HTML "Bad Request (400)" page here; the mock keeps the JSON
+        # envelope every 4xx of openapi.yaml has (fidelity table, parity `content_multipart`).
         raise parse_error("Multipart form parse error - Invalid boundary in multipart: None")
     head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode("latin-1", "replace")
     message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)

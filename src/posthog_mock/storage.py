@@ -223,18 +223,19 @@ class ExperimentStore:
             raise ExperimentIdTaken(str(experiment_id)) from None
         new_id = cursor.lastrowid
         assert new_id is not None
-        representation = render_experiment(
-            new_id,
-            name=name,
-            created_at=created_at,
-            feature_flag_key=flag_key,
-            variants=variants,
-            split=split,
-        )
+        fields = {
+            "name": name,
+            "created_at": created_at,
+            "feature_flag_key": flag_key,
+            "variants": variants,
+            "split": split,
+        }
         conn.execute(
-            "UPDATE experiments SET representation = ? WHERE id = ?", (representation, new_id)
+            "UPDATE experiments SET representation = ? WHERE id = ?",
+            (render_experiment(new_id, **fields), new_id),
         )
-        return representation
+        # The answer to the write is built from the request's data, not read back (§4).
+        return render_experiment(new_id, **fields, as_stored=False)
 
     def get(self, project_id: int, experiment_id: int) -> str | None:
         """One web experiment of the project as JSON (soft-deleted ones included)."""
@@ -289,14 +290,14 @@ class ExperimentStore:
             old_name, old_created, flag_id, flag_key = row
             new_name = old_name if name is None else name
             new_created = datetime.fromisoformat(old_created) if created_at is None else created_at
-            representation = render_experiment(
-                experiment_id,
-                name=new_name,
-                created_at=new_created,
-                feature_flag_key=flag_key,
-                variants=variants,
-                split=split,
-            )
+            fields = {
+                "name": new_name,
+                "created_at": new_created,
+                "feature_flag_key": flag_key,
+                "variants": variants,
+                "split": split,
+            }
+            representation = render_experiment(experiment_id, **fields)
             conn.execute(
                 "UPDATE feature_flags SET filters = ? WHERE id = ?",
                 (to_json(_flag_filters(split)), flag_id),
@@ -312,7 +313,7 @@ class ExperimentStore:
                     experiment_id,
                 ),
             )
-            return representation
+            return render_experiment(experiment_id, **fields, as_stored=False)
 
     def delete(self, project_id: int, experiment_id: int) -> bool:
         """Hard-delete a web experiment, keeping its flag; False when there was none."""

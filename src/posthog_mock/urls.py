@@ -19,7 +19,8 @@ class Route:
     allow: bytes | None = None
 
 
-# DRF's default lookup regex is `[^/.]+`; the trailing slash is optional on every route.
+# PostHog's project segment is `[^/.]+`; the experiment segment takes anything but `/` (so
+# `1.5` reaches the view and is "Not found."). The trailing slash is optional on every route.
 ROUTES: Final = (
     Route(
         re.compile(r"/api/projects/(?P<project_id>[^/.]+)/web_experiments/?"),
@@ -28,7 +29,7 @@ ROUTES: Final = (
     ),
     Route(
         re.compile(
-            r"/api/projects/(?P<project_id>[^/.]+)/web_experiments/(?P<experiment_id>[^/.]+)/?"
+            r"/api/projects/(?P<project_id>[^/.]+)/web_experiments/(?P<experiment_id>[^/]+)/?"
         ),
         handlers.experiment_detail,
         handlers.DETAIL_ALLOW_METHODS.encode(),

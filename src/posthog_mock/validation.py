@@ -55,7 +55,7 @@ def validate_experiment(body: RequestBody, *, partial: bool) -> ExperimentInput:
     """Validate a create (POST), replace (PUT) or partial update (PATCH) body."""
     data = body.data
     if data is None:
-        raise validation_error("This field may not be null.", code="null")
+        raise validation_error("No data provided", code="null")
     if not isinstance(data, dict):
         raise validation_error(
             f"Invalid data. Expected a dictionary, but got {type(data).__name__}."
@@ -166,7 +166,23 @@ def _validate_variants_field(value: Any, *, partial: bool, is_form: bool) -> Any
             raise validation_error("Value must be valid JSON.", attr="variants") from None
     if value is None:
         raise validation_error("This field may not be null.", code="null", attr="variants")
+    if _has_non_finite(value):
+        # DRF's JSONField dumps the value with allow_nan=False (NaN, Infinity, 1e400).
+        raise validation_error("Value must be valid JSON.", attr="variants")
     return value
+
+
+def _has_non_finite(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            return True
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def validate_variant_rules(variants: Any) -> dict[str, Any]:
@@ -251,10 +267,6 @@ def check_storable(variants: dict[str, Any]) -> None:
             surrogate = _first_surrogate(item)
             if surrogate is not None:
                 raise _surrogate_error(surrogate, "variants")
-        elif isinstance(item, float) and not math.isfinite(item):
-            raise validation_error(
-                "Out of range float values are not JSON compliant.", attr="variants"
-            )
 
 
 def _first_surrogate(text: str) -> str | None:

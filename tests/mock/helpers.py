@@ -35,6 +35,10 @@ value = "phx_none"
 scopes = []
 
 [[keys]]
+value = "phx_flag_read"
+scopes = ["feature_flag:read"]
+
+[[keys]]
 value = "phx_only_two"
 scopes = ["*"]
 projects = [2]

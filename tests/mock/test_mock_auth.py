@@ -185,8 +185,10 @@ def test_unknown_project_returns_404_project_not_found(
         pytest.param("phx_read", "POST", 403, MISSING_WRITE, id="read-key-cannot-write"),
         pytest.param("phx_write", "GET", 200, None, id="write-implies-read"),
         pytest.param("phx_write", "POST", 201, None, id="write-key-writes"),
-        pytest.param("phx_none", "GET", 403, MISSING_READ, id="no-scopes-cannot-read"),
-        pytest.param("phx_none", "POST", 403, MISSING_WRITE, id="no-scopes-cannot-write"),
+        pytest.param("phx_flag_read", "GET", 403, MISSING_READ, id="other-scopes-cannot-read"),
+        pytest.param("phx_flag_read", "POST", 403, MISSING_WRITE, id="other-scopes-cannot-write"),
+        pytest.param("phx_none", "GET", 200, None, id="legacy-no-scopes-reads"),
+        pytest.param("phx_none", "POST", 201, None, id="legacy-no-scopes-writes"),
         pytest.param("phx_all", "POST", 201, None, id="star-grants-everything"),
     ],
 )
@@ -308,7 +310,7 @@ def test_experiment_of_other_project_returns_404(multi_client: httpx.Client) -> 
             id="404-project-before-403-scope",
         ),
         pytest.param(
-            "phx_none",
+            "phx_flag_read",
             "/api/projects/3/web_experiments/",
             "GET",
             403,
@@ -331,9 +333,25 @@ def test_experiment_of_other_project_returns_404(multi_client: httpx.Client) -> 
             err(
                 "authentication_error",
                 "permission_denied",
-                "API key does not have access to the requested project: ID 1.",
+                "This action does not support personal API key access",
             ),
-            id="project-limit-before-unsupported-method",
+            id="unsupported-method-before-project-limit",
+        ),
+        pytest.param(
+            "phx_none",
+            "/api/projects/999/web_experiments/",
+            "PUT",
+            404,
+            PROJECT_NOT_FOUND,
+            id="legacy-key-project-before-405",
+        ),
+        pytest.param(
+            "phx_none",
+            "/api/projects/1/web_experiments/",
+            "PUT",
+            405,
+            err("invalid_request", "method_not_allowed", 'Method "PUT" not allowed.'),
+            id="legacy-key-unsupported-method-405",
         ),
         pytest.param(
             "phx_write",
@@ -341,7 +359,7 @@ def test_experiment_of_other_project_returns_404(multi_client: httpx.Client) -> 
             "PATCH",
             404,
             err("invalid_request", "not_found", "Not found."),
-            id="404-object-before-400-body",
+            id="404-object-before-400-validation",
         ),
     ],
 )
@@ -357,6 +375,33 @@ def test_checks_run_in_posthog_order(
 
     assert response.status_code == expected_status
     assert response.json() == expected
+
+
+@pytest.mark.parametrize(
+    ("key", "path", "method"),
+    [
+        pytest.param("phx_read", "/api/projects/1/web_experiments/", "POST", id="before-scope"),
+        pytest.param("phx_all", "/api/projects/999/web_experiments/", "POST", id="before-project"),
+        pytest.param("phx_all", "/api/projects/1/web_experiments/999/", "PATCH", id="before-404"),
+        pytest.param("phx_all", "/api/projects/1/web_experiments/", "GET", id="on-get"),
+    ],
+)
+def test_with_valid_key_malformed_body_returns_400_before_other_checks(
+    multi_client: httpx.Client, key: str, path: str, method: str
+) -> None:
+    response = multi_client.request(
+        method,
+        path,
+        content=b'{"a":',
+        headers={**bearer(key), "Content-Type": "application/json"},
+    )
+
+    assert response.status_code == 400
+    assert response.json() == err(
+        "invalid_request",
+        "parse_error",
+        "JSON parse error - Expecting value: line 1 column 6 (char 5)",
+    )
 
 
 def test_without_header_body_is_parsed_before_authentication(anon: httpx.Client) -> None:

@@ -361,7 +361,8 @@ def test_options_returns_metadata_with_allow_header(client: httpx.Client) -> Non
 
     assert response.status_code == 200
     assert response.headers["allow"] == "GET, POST, HEAD, OPTIONS"
-    assert response.json()["name"] == "Web Experiments"
+    assert response.json()["name"] == "Web Experiment List"
+    assert client.options(P + "1/").json()["name"] == "Web Experiment Instance"
 
 
 def test_form_encoded_create_parses_variants_as_json(client: httpx.Client) -> None:

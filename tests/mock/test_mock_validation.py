@@ -283,8 +283,8 @@ SPLIT_CASES = [
     ),
     pytest.param(
         two({"rollout_percentage": 1e400}, {"rollout_percentage": 50}),
-        invalid("multivariate.variants[0].rollout_percentage must be finite, got inf", "filters"),
-        id="infinite",
+        invalid("Value must be valid JSON.", "variants"),
+        id="infinite-refused-by-the-json-field-first",
     ),
     pytest.param(
         two({"rollout_percentage": 150}, {"rollout_percentage": -50}),
@@ -422,11 +422,24 @@ def test_name_whose_flag_key_exceeds_400_returns_400_attr_key(client: httpx.Clie
     )
 
 
-def test_name_whose_flag_key_is_exactly_400_returns_201(client: httpx.Client) -> None:
+def test_name_whose_flag_key_exceeds_319_returns_400_attr_key(client: httpx.Client) -> None:
+    # PostHog answers 500 here: its usage dashboard cannot describe a longer key.
     response = client.post(P, json={"name": "a" * 366, "variants": CONTROL_100})
 
+    assert response.status_code == 400
+    assert response.json() == err(
+        "validation_error",
+        "max_length",
+        "Ensure this field has no more than 319 characters.",
+        "key",
+    )
+
+
+def test_name_whose_flag_key_is_exactly_319_returns_201(client: httpx.Client) -> None:
+    response = client.post(P, json={"name": "a" * 285, "variants": CONTROL_100})
+
     assert response.status_code == 201
-    assert len(response.json()["feature_flag_key"]) == 400
+    assert len(response.json()["feature_flag_key"]) == 319
 
 
 def test_flag_key_check_runs_before_split_check(client: httpx.Client) -> None:
@@ -530,9 +543,7 @@ def test_failed_update_changes_nothing(client: httpx.Client) -> None:
         pytest.param(
             b"5", invalid("Invalid data. Expected a dictionary, but got int."), id="number"
         ),
-        pytest.param(
-            b"null", err("validation_error", "null", "This field may not be null."), id="null"
-        ),
+        pytest.param(b"null", err("validation_error", "null", "No data provided"), id="null"),
         pytest.param(
             b"{",
             err(
@@ -553,13 +564,9 @@ def test_failed_update_changes_nothing(client: httpx.Client) -> None:
             id="not-json",
         ),
         pytest.param(
-            b'{"name": NaN}',
-            err(
-                "invalid_request",
-                "parse_error",
-                "JSON parse error - Out of range float values are not JSON compliant: 'NaN'",
-            ),
-            id="nan",
+            b'{"name": "x", "variants": NaN}',
+            invalid("Value must be valid JSON.", "variants"),
+            id="nan-parses-and-the-json-field-refuses-it",
         ),
         pytest.param(
             b"\xff\xfe",
@@ -649,8 +656,8 @@ def test_chunked_body_over_max_body_bytes_returns_413(client: httpx.Client) -> N
         ),
         pytest.param(
             {"control": {"rollout_percentage": 100, "big": 1e400}},
-            invalid("Out of range float values are not JSON compliant.", "variants"),
-            id="infinity-posthog-500",
+            invalid("Value must be valid JSON.", "variants"),
+            id="infinity",
         ),
     ],
 )

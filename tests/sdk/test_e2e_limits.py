@@ -94,7 +94,8 @@ async def test_throttled_call_waits_the_seconds_in_posthogs_detail(
         with pytest.raises(RateLimitError) as caught:
             await call(client, "list_page", limit=1)
     error = caught.value
-    assert error.response.headers.get("Retry-After") is None
+    # PostHog sends the wait twice: in Retry-After and in the detail (recorded, parity/).
+    assert float(error.response.headers["Retry-After"]) == error.retry_after
     assert (error.status_code, error.type, error.code, error.attr) == (
         429,
         "throttled_error",

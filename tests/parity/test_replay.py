@@ -1,0 +1,37 @@
+"""Every parity scenario against a fresh mock, compared with the snapshot recorded on PostHog."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from parity.corpus import SCENARIOS
+from parity.executor import Executor, plain_executor
+from parity.model import Scenario
+from parity.snapshots import SNAPSHOT_DIR, compare_with_snapshot, load_snapshot
+from parity.targets import ParityTarget, mock_target
+from parity.transformers import normalise
+
+
+@pytest.fixture(scope="module")
+def mock() -> Iterator[tuple[ParityTarget, Executor]]:
+    with mock_target() as target, plain_executor(target) as executor:
+        yield target, executor
+
+
+def test_every_scenario_has_a_snapshot_and_every_snapshot_a_scenario() -> None:
+    recorded = sorted(path.stem for path in SNAPSHOT_DIR.glob("*.json"))
+    assert recorded == sorted(s.name for s in SCENARIOS)
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.name for s in SCENARIOS])
+def test_mock_matches_snapshot(scenario: Scenario, mock: tuple[ParityTarget, Executor]) -> None:
+    target, executor = mock
+    snapshot = load_snapshot(scenario.name)
+    run = executor.run(scenario)
+    assert run.error is None
+    assert run.not_run is None
+    exchanges = normalise([e.as_json() for e in run.exchanges], target)
+    comparison = compare_with_snapshot(snapshot, exchanges)
+    assert not comparison.differences, comparison.report(scenario.name)
