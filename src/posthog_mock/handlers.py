@@ -43,6 +43,19 @@ DETAIL_ACTIONS: Final = {
 }
 
 Handler = Callable[[MockState, MockRequest, dict[str, str]], Awaitable[Response]]
+# The only format suffix PostHog renders (DRF's content negotiation by URL suffix).
+RENDERED_FORMATS: Final = frozenset({"json"})
+
+
+def with_format_suffix(handler: Handler) -> Handler:
+    """Serve a `.<format>` suffix: "Not found." before any check unless the format renders."""
+
+    async def suffixed(state: MockState, request: MockRequest, params: dict[str, str]) -> Response:
+        if params["format"] not in RENDERED_FORMATS:
+            raise not_found()
+        return await handler(state, request, {k: v for k, v in params.items() if k != "format"})
+
+    return suffixed
 
 
 async def experiment_collection(
