@@ -78,7 +78,8 @@ class _Handler(BaseHTTPRequestHandler):
             outcome = self.server.lockstep.exchange(request)
         response = outcome.reference
         if response is None:
-            payload = f'{{"not_sent": {outcome.refused!r}}}'.encode()
+            reason = outcome.refused or f"reference: {outcome.reference_error}"
+            payload = json.dumps({"not_sent": reason}).encode()
             self.send_response(NOT_SENT_STATUS)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(payload)))
@@ -87,8 +88,11 @@ class _Handler(BaseHTTPRequestHandler):
             return
         self.send_response(response.status_code)
         for name, value in response.headers.items():
-            if name.lower() not in HOP_BY_HOP and name.lower() not in ("content-encoding",
-                                                                       "date", "server"):
+            if name.lower() not in HOP_BY_HOP and name.lower() not in (
+                "content-encoding",
+                "date",
+                "server",
+            ):
                 self.send_header(name, value)
         self.send_header("Content-Length", str(len(response.content)))
         self.end_headers()
@@ -159,8 +163,10 @@ def run_schemathesis(
 
 STD_VARIANTS: Final = {
     "control": {"rollout_percentage": 70, "transforms": []},
-    "test": {"rollout_percentage": 30,
-             "transforms": [{"selector": "#page h1", "text": "Up, UP and Away!", "html": ""}]},
+    "test": {
+        "rollout_percentage": 30,
+        "transforms": [{"selector": "#page h1", "text": "Up, UP and Away!", "html": ""}],
+    },
 }
 
 
@@ -189,16 +195,20 @@ def prepare(lockstep: Lockstep) -> None:
     key = ref.keys["all"]
     for name in ("parity fuzz tombstone", "parity fuzz pool"):
         outcome = lockstep.exchange(
-            json_request("POST", collection, key, {"name": name, "variants": STD_VARIANTS},
-                         origin="setup")
+            json_request(
+                "POST", collection, key, {"name": name, "variants": STD_VARIANTS}, origin="setup"
+            )
         )
         if outcome.reference is None or outcome.reference.status_code != 201:
-            raise FuzzError(f"setup: creating {name!r} failed on the reference: "
-                            f"{outcome.refused or outcome.reference.status_code}")
+            raise FuzzError(
+                f"setup: creating {name!r} failed on the reference: "
+                f"{outcome.refused or outcome.reference.status_code}"
+            )
         if name.endswith("tombstone"):
             created = outcome.reference.json()["id"]
-            lockstep.exchange(json_request("DELETE", f"{collection}{created}/", key,
-                                           origin="setup"))
+            lockstep.exchange(
+                json_request("DELETE", f"{collection}{created}/", key, origin="setup")
+            )
 
 
 class FuzzError(RuntimeError):
@@ -211,6 +221,7 @@ class Tally:
 
     requests: int = 0
     refused: int = 0
+    out_of_scope: int = 0
     by_origin: dict[str, int] = field(default_factory=dict)
     kinds: dict[str, list[Finding]] = field(default_factory=dict)
     overridden: dict[str, list[Finding]] = field(default_factory=dict)
@@ -241,6 +252,9 @@ def tally(lockstep: Lockstep) -> Tally:
         if outcome.refused:
             result.refused += 1
             continue
+        if outcome.out_of_scope:
+            result.out_of_scope += 1
+            continue
         result.requests += 1
         for finding in outcome.findings:
             if finding.override is None:
@@ -258,9 +272,13 @@ def render(result: Tally, *, reference: str, other: str, command: str) -> str:
     for kind, findings in sorted(result.kinds.items()):
         requests_count = len({f.index for f in findings})
         first = findings[0]
-        lines += [f"## {kind} ({requests_count} request(s))", "",
-                  f"- request #{first.index}: `{json.dumps(first.request.describe())}`",
-                  "  " + first.difference.describe(reference, other).replace("\n", "\n  "), ""]
+        lines += [
+            f"## {kind} ({requests_count} request(s))",
+            "",
+            f"- request #{first.index}: `{json.dumps(first.request.describe())}`",
+            "  " + first.difference.describe(reference, other).replace("\n", "\n  "),
+            "",
+        ]
     if result.overridden:
         lines += ["## Known overrides", ""]
         for reason, findings in sorted(result.overridden.items()):
@@ -269,7 +287,7 @@ def render(result: Tally, *, reference: str, other: str, command: str) -> str:
         lines.append("")
     lines.append(
         f"{result.requests} requests sent in lockstep, {result.refused} not sent (guard or "
-        f"budget): {result.differences} difference(s) of {len(result.kinds)} kind(s) in "
+        f"budget), {result.out_of_scope} outside the API sent to the reference only: {result.differences} difference(s) of {len(result.kinds)} kind(s) in "
         f"{result.differing_requests} request(s); {result.overridden_requests} request(s) "
         f"differ only by {len(result.overridden)} listed override(s)"
     )
@@ -289,19 +307,39 @@ def _parser() -> argparse.ArgumentParser:
         description="Differential fuzzing of POSTHOG_HOST (or a fresh mock) against a fresh "
         "mock: schemathesis traffic and mutations in lockstep; prints every difference.",
     )
-    parser.add_argument("--against-mock", action="store_true",
-                        help="use a fresh mock as the reference instead of POSTHOG_HOST")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED,
-                        help=f"schemathesis and mutation seed (default {DEFAULT_SEED})")
-    parser.add_argument("--max-examples", type=int, default=DEFAULT_MAX_EXAMPLES,
-                        help=f"examples per operation and phase (default {DEFAULT_MAX_EXAMPLES})")
-    parser.add_argument("--max-creates", type=int, default=DEFAULT_MAX_CREATES,
-                        help=f"experiments the run may create (default {DEFAULT_MAX_CREATES})")
-    parser.add_argument("--requests-per-minute", type=int, default=DEFAULT_REQUESTS_PER_MINUTE,
-                        help="pace requests to a live reference (0: unpaced; default "
-                        f"{DEFAULT_REQUESTS_PER_MINUTE})")
-    parser.add_argument("--no-mutations", action="store_true",
-                        help="send only schemathesis' traffic")
+    parser.add_argument(
+        "--against-mock",
+        action="store_true",
+        help="use a fresh mock as the reference instead of POSTHOG_HOST",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=DEFAULT_SEED,
+        help=f"schemathesis and mutation seed (default {DEFAULT_SEED})",
+    )
+    parser.add_argument(
+        "--max-examples",
+        type=int,
+        default=DEFAULT_MAX_EXAMPLES,
+        help=f"examples per operation and phase (default {DEFAULT_MAX_EXAMPLES})",
+    )
+    parser.add_argument(
+        "--max-creates",
+        type=int,
+        default=DEFAULT_MAX_CREATES,
+        help=f"experiments the run may create (default {DEFAULT_MAX_CREATES})",
+    )
+    parser.add_argument(
+        "--requests-per-minute",
+        type=int,
+        default=DEFAULT_REQUESTS_PER_MINUTE,
+        help="pace requests to a live reference (0: unpaced; default "
+        f"{DEFAULT_REQUESTS_PER_MINUTE})",
+    )
+    parser.add_argument(
+        "--no-mutations", action="store_true", help="send only schemathesis' traffic"
+    )
     parser.add_argument("--output", type=Path, help="also write the report to this file")
     return parser
 
@@ -313,8 +351,12 @@ def _reference(args: argparse.Namespace) -> Iterator[tuple[ParityTarget, request
             yield target, session
         return
     target = from_environment(os.environ)
-    with live_executor(target, LEDGER, max_creates=args.max_creates,
-                       requests_per_minute=args.requests_per_minute or None) as executor:
+    with live_executor(
+        target,
+        LEDGER,
+        max_creates=args.max_creates,
+        requests_per_minute=args.requests_per_minute or None,
+    ) as executor:
         yield target, executor.sessions["default"]
 
 
@@ -345,8 +387,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             prepare(lockstep)
             with forwarder(lockstep) as server:
-                run_schemathesis(server.base_url, reference.keys["all"], seed=args.seed,
-                                 max_examples=args.max_examples)
+                run_schemathesis(
+                    server.base_url,
+                    reference.keys["all"],
+                    seed=args.seed,
+                    max_examples=args.max_examples,
+                )
             if not args.no_mutations:
                 for request in mutations(reference, lockstep, seed=args.seed):
                     lockstep.exchange(request)
@@ -360,8 +406,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\ninterrupted: experiments this run created were deleted", file=sys.stderr)
         return 130
     result = tally(lockstep)
-    text = render(result, reference="mock" if args.against_mock else "live", other="mock",
-                  command=command_line(args))
+    text = render(
+        result,
+        reference="mock" if args.against_mock else "live",
+        other="mock",
+        command=command_line(args),
+    )
     print(text, end="")
     if args.output is not None:
         args.output.parent.mkdir(parents=True, exist_ok=True)
