@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
-from parity.corpus._helpers import P, create, get
-from parity.model import Scenario, Step
+from parity.corpus._helpers import REASON_500_STORAGE, P, create, get
+from parity.model import Override, Scenario, Step
 
 AREA = "fuzz_found"
 FOREIGN = "/api/projects/{project.foreign}/web_experiments/"
+LIMIT_ERROR = {
+    "type": "validation_error",
+    "code": "invalid_input",
+    "detail": "Ensure this value is less than or equal to 9223372036854775807.",
+    "attr": "limit",
+}
 
 SCENARIOS = (
     Scenario(
@@ -27,5 +33,21 @@ SCENARIOS = (
             get(P + "1.5.json/", rule="two dots match no route"),
         ),
         needs=("foreign",),
+    ),
+    Scenario(
+        "format_query_parameter",
+        AREA,
+        "`?format=` other than json is 'Not found.' before authentication; the suffix wins",
+        (
+            create(),
+            get(P + "?format=json", rule="json: the list"),
+            get(P + "?format=xyz", rule="unknown format: not found"),
+            Step("GET", P + "?format=api", key=None, rule="not found before authentication"),
+            get(P + "?format=JSON", rule="formats are lower case"),
+            get(P + "?format=", rule="an empty format asks for nothing"),
+            get(P + "?format=api&format=json", rule="the last value counts"),
+            get(P + "{create.id}/?format=csv", rule="on an experiment too"),
+            get(P + "{create.id}.json/?format=xyz", rule="the suffix wins over the parameter"),
+        ),
     ),
 )

@@ -43,25 +43,25 @@ DETAIL_ACTIONS: Final = {
 }
 
 Handler = Callable[[MockState, MockRequest, dict[str, str]], Awaitable[Response]]
-# The only format suffix PostHog renders (DRF's content negotiation by URL suffix).
+# The only format PostHog renders (DRF's content negotiation by URL suffix or `?format=`).
 RENDERED_FORMATS: Final = frozenset({"json"})
 
 
-def with_format_suffix(handler: Handler) -> Handler:
-    """Serve a `.<format>` suffix: "Not found." before any check unless the format renders."""
+def negotiate_format(request: MockRequest, params: dict[str, str]) -> None:
+    """Raise "Not found." for a requested format PostHog cannot render, before any other check.
 
-    async def suffixed(state: MockState, request: MockRequest, params: dict[str, str]) -> Response:
-        if params["format"] not in RENDERED_FORMATS:
-            raise not_found()
-        return await handler(state, request, {k: v for k, v in params.items() if k != "format"})
-
-    return suffixed
+    The URL suffix wins over `?format=` (its last value); an empty format asks for nothing.
+    """
+    requested = params.get("format") or request.query_params.get("format")
+    if requested and requested not in RENDERED_FORMATS:
+        raise not_found()
 
 
 async def experiment_collection(
     state: MockState, request: MockRequest, params: dict[str, str]
 ) -> Response:
     """`P`: list (GET/HEAD), create (POST) and metadata (OPTIONS)."""
+    negotiate_format(request, params)
     action, scope = COLLECTION_ACTIONS.get(request.method, (None, None))
     project_id = authorize(state.config, state.limiter, request, params["project_id"], scope)
     if action == "create":
@@ -75,6 +75,7 @@ async def experiment_detail(
     state: MockState, request: MockRequest, params: dict[str, str]
 ) -> Response:
     """`P{id}/`: retrieve, update, partial update, destroy and metadata."""
+    negotiate_format(request, params)
     action, scope = DETAIL_ACTIONS.get(request.method, (None, None))
     project_id = authorize(state.config, state.limiter, request, params["project_id"], scope)
     if action == "metadata":

@@ -28,7 +28,7 @@ ROUTES: Final = (
         re.compile(
             r"/api/projects/(?P<project_id>[^/.]+)/web_experiments\.(?P<format>[a-z0-9]+)/?"
         ),
-        handlers.with_format_suffix(handlers.experiment_collection),
+        handlers.experiment_collection,
         handlers.COLLECTION_ALLOW_METHODS.encode(),
     ),
     Route(
@@ -36,7 +36,7 @@ ROUTES: Final = (
             r"/api/projects/(?P<project_id>[^/.]+)/web_experiments/"
             r"(?P<experiment_id>[^/.]+)\.(?P<format>[a-z0-9]+)/?"
         ),
-        handlers.with_format_suffix(handlers.experiment_detail),
+        handlers.experiment_detail,
         handlers.DETAIL_ALLOW_METHODS.encode(),
     ),
     Route(
