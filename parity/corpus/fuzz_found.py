@@ -50,4 +50,15 @@ SCENARIOS = (
             get(P + "{create.id}.json/?format=xyz", rule="the suffix wins over the parameter"),
         ),
     ),
+    Scenario(
+        "options_with_origin_gets_preflight_headers",
+        AREA,
+        "every OPTIONS with an Origin gets the CORS preflight headers, whatever it answers",
+        (
+            Step("OPTIONS", P, key=None, headers={"Origin": "https://app.example.com"}),
+            Step("OPTIONS", P, headers={"Origin": "null"}),
+            Step("OPTIONS", P, key="read", headers={"Origin": "https://app.example.com"}),
+            Step("GET", P, key=None, headers={"Origin": "https://app.example.com"}),
+        ),
+    ),
 )

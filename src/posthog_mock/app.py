@@ -125,7 +125,9 @@ class MockApp:
             # A CORS preflight is answered by the middleware before any view runs.
             preflight = Response(200, content_type=b"text/html; charset=utf-8")
             return _with_cors(preflight, request, preflight=True)
-        return _with_cors(await self._route(state, request, api=True), request)
+        # django-cors-headers adds the preflight headers to every OPTIONS answer with an Origin.
+        response = await self._route(state, request, api=True)
+        return _with_cors(response, request, preflight=request.method == "OPTIONS")
 
     async def _route(self, state: MockState, request: MockRequest, *, api: bool) -> Response:
         resolved = resolve(request.path)
