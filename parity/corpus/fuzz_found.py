@@ -61,4 +61,25 @@ SCENARIOS = (
             Step("GET", P, key=None, headers={"Origin": "https://app.example.com"}),
         ),
     ),
+    Scenario(
+        "list_limit_beyond_bigint",
+        AREA,
+        "a limit beyond 64 bits: PostHog 500 once a page is fetched (Postgres), the mock 400",
+        (
+            get(P + "?limit=99999999999999999999", rule="empty project: no page is fetched"),
+            create(),
+            Step(
+                "GET",
+                P + "?limit=99999999999999999999",
+                rule="a page is fetched: PostHog 500",
+                overrides=(
+                    Override("response.status", 400, REASON_500_STORAGE),
+                    Override("response.body", LIMIT_ERROR, REASON_500_STORAGE),
+                ),
+            ),
+            get(P + "?limit=9223372036854775807", rule="the largest bigint is a limit"),
+            get(P + "?limit=99999999999999999999&offset=5", rule="offset past the end: no page"),
+        ),
+        empty_project=True,
+    ),
 )
