@@ -48,7 +48,7 @@ class _Handler(BaseHTTPRequestHandler):
             return self._forward
         raise AttributeError(name)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (stdlib signature)
+    def log_message(self, format: str, *args: Any) -> None:
         """Stay quiet: the report says what was sent."""
 
     def _read_body(self) -> bytes:
@@ -173,7 +173,7 @@ STD_VARIANTS: Final = {
 def json_request(
     method: str, target: str, key: str | None, body: Any = None, *, origin: str
 ) -> RawRequest:
-    """A request with a JSON body (None: no body) and `Authorization: Bearer <key>`."""
+    """Build a request with a JSON body (None: no body) and `Authorization: Bearer <key>`."""
     headers: list[tuple[str, str]] = []
     if key is not None:
         headers.append(("Authorization", f"Bearer {key}"))
@@ -200,10 +200,10 @@ def prepare(lockstep: Lockstep) -> None:
             )
         )
         if outcome.reference is None or outcome.reference.status_code != 201:
-            raise FuzzError(
-                f"setup: creating {name!r} failed on the reference: "
-                f"{outcome.refused or outcome.reference.status_code}"
-            )
+            answer = outcome.refused or outcome.reference_error
+            if outcome.reference is not None:
+                answer = str(outcome.reference.status_code)
+            raise FuzzError(f"setup: creating {name!r} failed on the reference: {answer}")
         if name.endswith("tombstone"):
             created = outcome.reference.json()["id"]
             lockstep.exchange(
@@ -265,7 +265,7 @@ def tally(lockstep: Lockstep) -> Tally:
 
 
 def render(result: Tally, *, reference: str, other: str, command: str) -> str:
-    """The report: differences grouped by kind with a first example each, then overrides."""
+    """Write the report: differences by kind with a first example each, then overrides."""
     lines = [f"# Differential fuzz: {reference} vs {other}", "", f"Command: `{command}`", ""]
     origins = ", ".join(f"{name} {count}" for name, count in sorted(result.by_origin.items()))
     lines += [f"Requests by origin: {origins}.", ""]
@@ -287,7 +287,8 @@ def render(result: Tally, *, reference: str, other: str, command: str) -> str:
         lines.append("")
     lines.append(
         f"{result.requests} requests sent in lockstep, {result.refused} not sent (guard or "
-        f"budget), {result.out_of_scope} outside the API sent to the reference only: {result.differences} difference(s) of {len(result.kinds)} kind(s) in "
+        f"budget), {result.out_of_scope} outside the API sent to the reference only: "
+        f"{result.differences} difference(s) of {len(result.kinds)} kind(s) in "
         f"{result.differing_requests} request(s); {result.overridden_requests} request(s) "
         f"differ only by {len(result.overridden)} listed override(s)"
     )
@@ -361,7 +362,7 @@ def _reference(args: argparse.Namespace) -> Iterator[tuple[ParityTarget, request
 
 
 def command_line(args: argparse.Namespace) -> str:
-    """The command that repeats a run."""
+    """Return the command that repeats a run."""
     parts = ["python -m parity.fuzz"]
     if args.against_mock:
         parts.append("--against-mock")

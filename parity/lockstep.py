@@ -19,9 +19,9 @@ from urllib.parse import quote, unquote
 
 import requests
 
-from contract_tests.guard import GuardedSession, UnsafeRequestRefusedError
-from parity.executor import summarise_response
+from contract_tests.guard import UnsafeRequestRefusedError
 from parity.diff import MISSING, Difference, diff_values
+from parity.executor import summarise_response
 from parity.model import Override, Step
 from parity.overrides import overrides_for
 from parity.snapshots import get_path
@@ -82,7 +82,7 @@ class RawRequest:
         return self.target.split("?", 1)[0]
 
     def describe(self) -> dict[str, Any]:
-        """The request as JSON, as a report shows it."""
+        """Describe the request as JSON, as a report shows it."""
         described: dict[str, Any] = {"method": self.method, "target": self.target}
         headers = [[k, v] for k, v in self.headers if k.lower() not in UNREPORTED_HEADERS]
         if headers:
@@ -108,7 +108,7 @@ class IdMap:
         self.pairs.append((reference_id, other_id))
 
     def other_for(self, reference_id: int) -> int | None:
-        """The other server's id of a reference id (None: not paired)."""
+        """Return the other server's id of a reference id (None: not paired)."""
         return next((other for ref, other in self.pairs if ref == reference_id), None)
 
     def label(self, value: int, *, reference: bool) -> str:
@@ -170,14 +170,14 @@ def _parse_int(segment: str) -> int | None:
 
 
 def _replace_number(segment: str, value: int) -> str:
-    """The segment with its number replaced, keeping signs, spaces and encoding around it."""
+    """Replace the segment's number, keeping signs, spaces and encoding around it."""
     decoded = unquote(segment)
     replaced = _DIGITS.sub(str(value), decoded, count=1)
     return replaced if decoded == segment else quote(replaced, safe="")
 
 
 def route_of(request: RawRequest) -> str:
-    """The request's route with the project and id as placeholders (for grouping)."""
+    """Return the request's route with project and id as placeholders (for grouping)."""
     match = _ROUTE.match(request.path)
     if match is None:
         return request.path
@@ -316,7 +316,7 @@ class Lockstep:
         return _with_target(request, path + query)
 
     def translate(self, request: RawRequest) -> RawRequest:
-        """The request in the other server's terms: projects, keys and experiment ids mapped."""
+        """Rewrite the request in the other server's terms: projects, keys, experiment ids."""
         path = request.path
         match = _ROUTE.match(path)
         if match is not None:
@@ -374,7 +374,7 @@ class Lockstep:
         *,
         reference: bool,
     ) -> dict[str, Any]:
-        """The exchange normalised by the parity transformers, ids as their pair's number.
+        """Normalise the exchange with the parity transformers, ids as their pair's number.
 
         A request that got no answer (connection reset, timeout) has the error as its status.
         """
@@ -428,8 +428,26 @@ class Lockstep:
         return findings
 
     def _reconcile(self, request: RawRequest, outcome: Outcome) -> None:
-        """After an explained difference in what was created, delete the unpaired object."""
-        if outcome.reference is None or outcome.other is None or request.method.upper() != "POST":
+        """After an explained difference in what was written, make both servers agree again.
+
+        An object only one server created is deleted there; an object only one server updated
+        is deleted on both, so later requests on it compare like for like (404 on both).
+        """
+        if outcome.reference is None or outcome.other is None:
+            return
+        method = request.method.upper()
+        if method in ("PUT", "PATCH"):
+            updated = [200 <= r.status_code < 300 for r in (outcome.reference, outcome.other)]
+            match = _ROUTE.match(request.path)
+            value = None if match is None else _parse_int(match.group("id") or "")
+            if updated[0] != updated[1] and value is not None:
+                other_id = self.ids.other_for(value)
+                self._delete(self.sides.reference_session, self.sides.reference, request, value)
+                self.deleted.add(value)
+                if other_id is not None:
+                    self._delete(self.sides.other_session, self.sides.other, request, other_id)
+            return
+        if method != "POST":
             return
         ref_id = _created_id(outcome.reference)
         other_id = _created_id(outcome.other)
@@ -475,13 +493,13 @@ def _has_huge_integer(body: bytes) -> bool:
 
 
 def _error_text(exc: requests.RequestException) -> str:
-    """The kind of failure, without addresses or ports that change from run to run."""
+    """Name the kind of failure, without addresses or ports that change between runs."""
     reason = exc.__context__ or exc
     return f"{type(exc).__name__} ({type(reason).__name__})"
 
 
 def _role_map(reference: Mapping[str, str], other: Mapping[str, str]) -> dict[str, str]:
-    """reference value → other value for every role both have, longest values first."""
+    """Map reference value → other value for every role both have, longest first."""
     pairs = {reference[role]: other[role] for role in reference if role in other}
     return dict(sorted(pairs.items(), key=lambda item: -len(item[0])))
 

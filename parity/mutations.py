@@ -211,6 +211,7 @@ class _Builder:
         target: str,
         body: Any,
         origin: str,
+        *,
         headers: tuple[tuple[str, str], ...] = (),
         key: str | None = "all",
     ) -> RawRequest:
@@ -219,8 +220,8 @@ class _Builder:
             target,
             json.dumps(body).encode(),
             origin,
-            (("Content-Type", "application/json"), *headers),
-            key,
+            headers=(("Content-Type", "application/json"), *headers),
+            key=key,
         )
 
     def raw(
@@ -229,6 +230,7 @@ class _Builder:
         target: str,
         body: bytes,
         origin: str,
+        *,
         headers: tuple[tuple[str, str], ...] = (),
         key: str | None = "all",
     ) -> RawRequest:
@@ -262,24 +264,35 @@ def mutations(reference: ParityTarget, lockstep: Lockstep, *, seed: int) -> Iter
         )
         yield b.json("GET", b.collection(), None, "list after created_at")
     for body in BODIES:
-        yield b.raw("POST", b.collection(), body, "body", (("Content-Type", "application/json"),))
-        yield b.raw("PATCH", b.item(), body, "body", (("Content-Type", "application/json"),))
+        yield b.raw(
+            "POST", b.collection(), body, "body", headers=(("Content-Type", "application/json"),)
+        )
+        yield b.raw(
+            "PATCH", b.item(), body, "body", headers=(("Content-Type", "application/json"),)
+        )
     for content_type in CONTENT_TYPES:
         headers = () if content_type is None else (("Content-Type", content_type),)
-        yield b.raw("POST", b.collection(), json.dumps(VALID).encode(), "content type", headers)
-        yield b.raw("PATCH", b.item(), b"name=Form&variants=x", "content type", headers)
-    for headers in HEADER_SETS:
-        yield b.raw("GET", b.collection(), b"", "headers", headers)
-        yield b.raw("GET", b.item(), b"", "headers", headers)
-        yield b.raw("OPTIONS", b.collection(), b"", "headers", headers)
-        yield b.json("POST", b.collection(), VALID, "headers", headers)
+        yield b.raw(
+            "POST", b.collection(), json.dumps(VALID).encode(), "content type", headers=headers
+        )
+        yield b.raw("PATCH", b.item(), b"name=Form&variants=x", "content type", headers=headers)
+    for odd_headers in HEADER_SETS:
+        yield b.raw("GET", b.collection(), b"", "headers", headers=odd_headers)
+        yield b.raw("GET", b.item(), b"", "headers", headers=odd_headers)
+        yield b.raw("OPTIONS", b.collection(), b"", "headers", headers=odd_headers)
+        yield b.json("POST", b.collection(), VALID, "headers", headers=odd_headers)
     for form in AUTH_FORMS:
         value = form.format(key=reference.keys["all"])
         yield b.raw(
-            "GET", b.collection(), b"", "authorization", (("Authorization", value),), key=None
+            "GET",
+            b.collection(),
+            b"",
+            "authorization",
+            headers=(("Authorization", value),),
+            key=None,
         )
         yield b.json(
-            "PATCH", b.item(), VALID, "authorization", (("Authorization", value),), key=None
+            "PATCH", b.item(), VALID, "authorization", headers=(("Authorization", value),), key=None
         )
     yield b.raw(
         "GET",

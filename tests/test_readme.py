@@ -26,7 +26,7 @@ FENCE = re.compile(r"^```(?P<lang>[a-z]*)\n(?P<code>.*?)^```$", re.DOTALL | re.M
 # (`make --dry-run`); the tests of each feature run the real thing.
 DRY_RUN_TARGETS = {
     "check", "contract", "contract-live", "lint", "generate", "check-generated",
-    "mock", "bench-mock", "bench-sdk", "parity-record", "parity-live",
+    "mock", "bench-mock", "bench-sdk", "parity-record", "parity-live", "parity-fuzz",
 }  # fmt: skip
 
 

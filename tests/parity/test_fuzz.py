@@ -168,13 +168,11 @@ def test_lockstep_reports_every_path_where_an_altered_mock_differs(tmp_path: Pat
         if f.override is None
     }
     assert differences["response.status"] == (403, 201)
-    assert differences["response.body.detail"] == (
-        "API key missing required scope 'experiment:write'",
-        "<absent>",
-    ) or differences["response.body.detail"][0] == (
+    assert differences["response.body.detail"][0] == (
         "API key missing required scope 'experiment:write'"
     )
-    assert lockstep.ids.other_only and not lockstep.ids.pairs
+    assert lockstep.ids.other_only
+    assert not lockstep.ids.pairs
 
 
 def test_override_rule_explains_a_difference_and_the_report_lists_its_reason(
@@ -208,7 +206,8 @@ def test_override_rule_explains_a_difference_and_the_report_lists_its_reason(
             headers={"Authorization": f"Bearer {altered.keys['all']}"},
             timeout=10,
         ).json()
-    assert outcome.findings and all(f.override is not None for f in outcome.findings)
+    assert outcome.findings
+    assert all(f.override is not None for f in outcome.findings)
     assert listed["count"] == 0, "an explained extra create is deleted again on its server"
     report = render(tally(lockstep), reference="real", other="altered", command="test")
     assert f"- 1 request(s): {reason}" in report
