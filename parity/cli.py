@@ -5,16 +5,24 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from types import FrameType
 from typing import Any, Final
 
 import requests
 
 from parity.compare import ScenarioComparison, compare_runs
 from parity.corpus import BY_NAME, SCENARIOS
-from parity.executor import Executor, ScenarioRun, live_executor, plain_executor
+from parity.executor import (
+    INTERRUPTION,
+    Executor,
+    ScenarioRun,
+    live_executor,
+    plain_executor,
+)
 from parity.model import Scenario
 from parity.snapshots import SNAPSHOT_DIR, build_snapshot, write_snapshot
 from parity.targets import ParityTarget, TargetConfigError, from_environment, mock_target
@@ -242,6 +250,10 @@ def _side_by_side(
     )
 
 
+def _interrupt(_signum: int, _frame: FrameType | None) -> None:
+    INTERRUPTION.request()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `python -m parity`."""
     args = _parser().parse_args(argv)
@@ -255,8 +267,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TargetConfigError as exc:
         print(f"error: parity {args.command} {exc}", file=sys.stderr)
         return 2
+    # Ctrl-C and SIGTERM both end a run through its cleanup, also when it was started in the
+    # background (where SIGINT is inherited as ignored).
+    previous = (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM))
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         return record(args, target) if args.command == "record" else live(args, target)
     except KeyboardInterrupt:
         print("\ninterrupted: experiments this run created were deleted", file=sys.stderr)
         return 130
+    finally:
+        signal.signal(signal.SIGINT, previous[0])
+        signal.signal(signal.SIGTERM, previous[1])

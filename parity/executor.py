@@ -41,6 +41,32 @@ MAX_TEXT_BODY: Final = 2000
 TIMEOUT_SECONDS: Final = 60.0
 
 
+class Interruption:
+    """A stop request (Ctrl-C, SIGTERM): honoured between requests, never in the middle of one.
+
+    Stopping mid-request could leave an experiment the server created but the ledger never saw;
+    so the first signal only asks, and the run stops (and cleans up) before its next request.
+    """
+
+    def __init__(self) -> None:
+        """Start with no stop requested."""
+        self.requested = False
+
+    def request(self) -> None:
+        """Ask the run to stop; a second request stops it at once."""
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+
+    def check(self) -> None:
+        """Raise KeyboardInterrupt if a stop was requested."""
+        if self.requested:
+            raise KeyboardInterrupt
+
+
+INTERRUPTION: Final = Interruption()
+
+
 @dataclass
 class Exchange:
     """One step as sent (in template form, so it is the same on every target) and answered."""
@@ -188,6 +214,7 @@ class Executor:
         statuses: dict[str, int] = {}
         response: requests.Response | None = None
         for _ in range(step.repeat):
+            INTERRUPTION.check()
             response = session.request(
                 step.method, url, headers=headers, data=body, timeout=TIMEOUT_SECONDS
             )
@@ -225,9 +252,21 @@ def live_executor(
     max_creates: int,
     requests_per_minute: int | None,
 ) -> Iterator[Executor]:
-    """Yield an executor whose requests go through `GuardedSession` (writes only its own)."""
-    ledger = Ledger(ledger_path)
+    """Yield an executor whose requests go through `GuardedSession` (writes only its own).
+
+    Experiments an earlier run recorded in the ledger but could not delete (it was killed)
+    are deleted first; then the run starts a ledger of its own.
+    """
     guard_target = Target(target.base_url, target.projects["main"])
+    api_key = target.keys["all"]
+    projects = [target.projects[role] for role in ("main", "other") if role in target.projects]
+    earlier = Ledger.load(ledger_path)
+    if earlier.live_ids():
+        leftovers = GuardedSession(guard_target, earlier, max_creates=0, pacer=Pacer(None))
+        failed = delete_created(leftovers, api_key, target.base_url, projects)
+        if failed:
+            raise RuntimeError(f"could not delete experiments an earlier run created: {failed}")
+    ledger = Ledger(ledger_path)
     session = GuardedSession(
         guard_target, ledger, max_creates=max_creates, pacer=Pacer(requests_per_minute)
     )
@@ -240,8 +279,6 @@ def live_executor(
             pacer=Pacer(None),
         )
         sessions["throttled"] = ThrottledSession(throttled_guard)
-    api_key = target.keys["all"]
-    projects = [target.projects[role] for role in ("main", "other") if role in target.projects]
 
     def cleanup() -> None:
         failed = delete_created(session, api_key, target.base_url, projects)

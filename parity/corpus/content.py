@@ -63,6 +63,28 @@ SCENARIOS = (
         ),
     ),
     Scenario(
+        "content_form_personal_api_key",
+        AREA,
+        "a form body may carry personal_api_key",
+        (
+            post_raw(
+                # Templates inside the body: built by hand so the braces stay unescaped.
+                "personal_api_key={key.all}&"
+                + urlencode({"name": "Form key", "variants": CONTROL_JSON}),
+                "application/x-www-form-urlencoded",
+                "201",
+                key=None,
+            ),
+            post_raw(
+                "personal_api_key={key.unknown}&name=x",
+                "application/x-www-form-urlencoded",
+                "401 body",
+                key=None,
+            ),
+            get(P, headers={"X-HTTP-Method-Override": "DELETE"}, rule="method overrides ignored"),
+        ),
+    ),
+    Scenario(
         "content_multipart",
         AREA,
         "multipart bodies",
@@ -158,6 +180,21 @@ SCENARIOS = (
         (
             get(P, key=None, headers={"Accept": "application/xml"}),
             Step("POST", P, json={}, headers={"Accept": "text/html"}),
+        ),
+    ),
+    Scenario(
+        "accept_format_query",
+        AREA,
+        "DRF's ?format= override: only json, case-sensitive, the last value counts",
+        (
+            get(P + "?format=json"),
+            get(P + "?format=api"),
+            get(P + "?format=JSON"),
+            get(P + "?format=xml&format=json"),
+            get(P + "?format="),
+            get(P + "?format=xml", key=None),
+            get("/api/projects/{project.main}/web_experimentz/?format=xml"),
+            get(P + "?format=json", headers={"Accept": "application/xml"}),
         ),
     ),
     Scenario(

@@ -32,6 +32,13 @@ def one(name: str, rule: str, body: Any, overrides: tuple[Override, ...] = ()) -
 
 
 V = std_variants()
+KEY_OVER_DASHBOARD_LIMIT = fixed(
+    400,
+    "Ensure this field has no more than 319 characters.",
+    code="max_length",
+    attr="key",
+    reason=REASON_DASHBOARD,
+)
 NOT_DICT = "Experiment variants should be a dictionary of keys -> transforms"
 
 SCENARIOS = (
@@ -66,13 +73,7 @@ SCENARIOS = (
             post(
                 {"name": "n" * 366, "variants": control_only()},
                 rule="366 chars: a 400-character key, too long for the usage dashboard",
-                overrides=fixed(
-                    400,
-                    "Ensure this field has no more than 319 characters.",
-                    code="max_length",
-                    attr="key",
-                    reason=REASON_DASHBOARD,
-                ),
+                overrides=KEY_OVER_DASHBOARD_LIMIT,
             ),
             post({"name": "n" * 367, "variants": control_only()}, rule="367: key too long"),
             post({"name": "n" * 401, "variants": control_only()}, rule="401: max_length"),
@@ -87,13 +88,7 @@ SCENARIOS = (
             post(
                 {"name": "d" * 286, "variants": control_only()},
                 rule="key of 320",
-                overrides=fixed(
-                    400,
-                    "Ensure this field has no more than 319 characters.",
-                    code="max_length",
-                    attr="key",
-                    reason=REASON_DASHBOARD,
-                ),
+                overrides=KEY_OVER_DASHBOARD_LIMIT,
             ),
             post(
                 {"name": " ".join(["word"] * 57), "variants": control_only()},
@@ -102,13 +97,7 @@ SCENARIOS = (
             post(
                 {"name": "é" * 300, "variants": control_only()},
                 rule="accents become ASCII: a key of 334",
-                overrides=fixed(
-                    400,
-                    "Ensure this field has no more than 319 characters.",
-                    code="max_length",
-                    attr="key",
-                    reason=REASON_DASHBOARD,
-                ),
+                overrides=KEY_OVER_DASHBOARD_LIMIT,
             ),
         ),
     ),

@@ -16,6 +16,7 @@ from posthog_mock.errors import (
     APIError,
     endpoint_not_found,
     not_acceptable,
+    not_found,
     payload_too_large,
     server_error,
 )
@@ -133,14 +134,17 @@ class MockApp:
         resolved = resolve(request.path)
         if resolved is None:
             extra = ((b"allow", UNKNOWN_API_ROUTE_ALLOW),) if api else ()
-            if api and not accepts_json(request.headers.get("accept")):
-                return error_response(not_acceptable(), extra)
+            try:
+                if api:
+                    negotiate(request)
+            except APIError as error:
+                return error_response(error, extra)
             return error_response(endpoint_not_found(), extra)
         route, params = resolved
         extra = ((b"allow", route.allow),) if route.allow is not None else ()
         try:
-            if api and not accepts_json(request.headers.get("accept")):
-                raise not_acceptable()
+            if api:
+                negotiate(request)
             return await route.handler(state, request, params)
         except APIError as error:
             extra = (*extra, *error.headers)
@@ -153,6 +157,19 @@ class MockApp:
         except Exception:
             logger.exception("unhandled error on %s %s", request.method, request.path)
             return error_response(server_error(), extra)
+
+
+def negotiate(request: MockRequest) -> None:
+    """DRF's content negotiation, the first check of every view (§9 order, recorded).
+
+    `?format=` other than `json` (the last value counts, case-sensitive) is 404 `Not found.`;
+    an `Accept` header JSON cannot satisfy is 406.
+    """
+    requested = request.query_params.get("format")
+    if requested and requested != "json":
+        raise not_found()
+    if not accepts_json(request.headers.get("accept")):
+        raise not_acceptable()
 
 
 def accepts_json(accept: str | None) -> bool:

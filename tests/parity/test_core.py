@@ -10,7 +10,7 @@ from parity.cli import main
 from parity.compare import compare_runs
 from parity.corpus import SCENARIOS
 from parity.diff import MISSING, Difference, diff_values
-from parity.executor import ScenarioRun, missing_roles
+from parity.executor import Interruption, ScenarioRun, missing_roles
 from parity.model import Context, Override, Scenario, Step, TemplateError
 from parity.snapshots import build_snapshot, compare_with_snapshot, expected_exchanges
 from parity.targets import ParityTarget, TargetConfigError, from_environment, mock_config_toml
@@ -231,3 +231,15 @@ def test_record_of_an_unknown_scenario_exits_with_its_name(
 
     with pytest.raises(SystemExit, match="unknown scenario"):
         main(["live", "no_such_scenario"])
+
+
+def test_interruption_stops_before_the_next_request_and_a_second_one_at_once() -> None:
+    interruption = Interruption()
+    interruption.check()
+
+    interruption.request()
+
+    with pytest.raises(KeyboardInterrupt):
+        interruption.check()
+    with pytest.raises(KeyboardInterrupt):
+        interruption.request()

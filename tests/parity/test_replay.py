@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import pytest
 
 from parity.corpus import SCENARIOS
-from parity.executor import Executor, plain_executor
+from parity.executor import Executor, describe_request, plain_executor
 from parity.model import Scenario
-from parity.snapshots import SNAPSHOT_DIR, compare_with_snapshot, load_snapshot
+from parity.snapshots import SNAPSHOT_DIR, compare_with_snapshot, dump_snapshot, load_snapshot
 from parity.targets import ParityTarget, mock_target
 from parity.transformers import normalise
 
@@ -35,3 +35,21 @@ def test_mock_matches_snapshot(scenario: Scenario, mock: tuple[ParityTarget, Exe
     exchanges = normalise([e.as_json() for e in run.exchanges], target)
     comparison = compare_with_snapshot(snapshot, exchanges)
     assert not comparison.differences, comparison.report(scenario.name)
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.name for s in SCENARIOS])
+def test_snapshot_is_stable_bytes_and_names_what_it_was_recorded_against(
+    scenario: Scenario,
+) -> None:
+    path = SNAPSHOT_DIR / f"{scenario.name}.json"
+    snapshot = load_snapshot(scenario.name)
+
+    assert dump_snapshot(snapshot) == path.read_text(encoding="utf-8")
+    assert snapshot["recorded_against"]["server"].startswith(
+        "PostHog 29dbf9d2d99362379373a38a4c3b917760c993bc"
+    )
+    assert [o["reason"] for o in snapshot["overrides"] if not o["reason"]] == []
+    # Recorded from the corpus as it is: a changed step needs `make parity-record` again.
+    assert [e["request"] for e in snapshot["exchanges"]] == [
+        describe_request(step) for step in scenario.steps
+    ]
