@@ -44,25 +44,12 @@ DETAIL_ACTIONS: Final = {
 }
 
 Handler = Callable[[MockState, MockRequest, dict[str, str]], Awaitable[Response]]
-# The only format PostHog renders (DRF's content negotiation by URL suffix or `?format=`).
-RENDERED_FORMATS: Final = frozenset({"json"})
-
-
-def negotiate_format(request: MockRequest, params: dict[str, str]) -> None:
-    """Raise "Not found." for a requested format PostHog cannot render, before any other check.
-
-    The URL suffix wins over `?format=` (its last value); an empty format asks for nothing.
-    """
-    requested = params.get("format") or request.query_params.get("format")
-    if requested and requested not in RENDERED_FORMATS:
-        raise not_found()
 
 
 async def experiment_collection(
     state: MockState, request: MockRequest, params: dict[str, str]
 ) -> Response:
     """`P`: list (GET/HEAD), create (POST) and metadata (OPTIONS)."""
-    negotiate_format(request, params)
     action, scope = COLLECTION_ACTIONS.get(request.method, (None, None))
     project_id = authorize(state.config, state.limiter, request, params["project_id"], scope)
     if action == "create":
@@ -76,7 +63,6 @@ async def experiment_detail(
     state: MockState, request: MockRequest, params: dict[str, str]
 ) -> Response:
     """`P{id}/`: retrieve, update, partial update, destroy and metadata."""
-    negotiate_format(request, params)
     action, scope = DETAIL_ACTIONS.get(request.method, (None, None))
     project_id = authorize(state.config, state.limiter, request, params["project_id"], scope)
     if action == "metadata":
