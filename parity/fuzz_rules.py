@@ -20,6 +20,15 @@ from parity.model import Override
 COLLECTION_ALLOW: Final = "GET, POST, HEAD, OPTIONS"
 DETAIL_ALLOW: Final = "GET, PUT, PATCH, DELETE, HEAD, OPTIONS"
 REJECTION_TYPES: Final = frozenset({"validation_error", "invalid_request"})
+OLD_SPLIT_DETAIL: Final = (
+    "Invalid variant definitions: Variant rollout percentages must sum to 100."
+)
+NOT_AN_OBJECT: Final = "should be a dictionary"
+REASON_TRANSFORM_OBJECT: Final = (
+    "§11 newer than the oracle: current PostHog answers 400 to a transform that is not an "
+    "object, control's included (its script-injection check reads every transform); the "
+    "recorded server never looked at control's transforms and answered 201"
+)
 
 
 def _header(request: RawRequest, name: str) -> str | None:
@@ -48,33 +57,51 @@ def posthog_server_error(
 
 
 def _newer_rejection(document: Any) -> str | None:
-    """Return the detail fragment current PostHog's newer checks (§11) give a body, or None."""
+    """Return the detail fragment current PostHog's newer checks (§11) give a body, or None.
+
+    In the mock's order: every transform must be an object and safe (the script-injection
+    check reads control's transforms too), then each percentage must be a finite number
+    within 0..100.
+    """
     variants = document.get("variants") if isinstance(document, dict) else None
     if not isinstance(variants, dict):
         return None
     for variant in variants.values():
-        if not isinstance(variant, dict):
-            continue
-        transforms = variant.get("transforms")
+        transforms = variant.get("transforms") if isinstance(variant, dict) else None
         for transform in transforms if isinstance(transforms, list) else []:
+            if not isinstance(transform, dict):
+                return NOT_AN_OBJECT
             for field in ("text", "html"):
-                value = transform.get(field) if isinstance(transform, dict) else None
+                value = transform.get(field)
                 found = unsafe_content(value) if isinstance(value, str) else None
                 if found is not None:
                     return found
-        percentage = variant.get("rollout_percentage")
-        if isinstance(percentage, bool) or not isinstance(percentage, int | float):
+    for variant in variants.values():
+        percentage = variant.get("rollout_percentage") if isinstance(variant, dict) else None
+        if percentage is None:
             continue
-        if not math.isfinite(percentage) or not 0 <= percentage <= 100:
-            return "must be"
+        if isinstance(percentage, bool) or not isinstance(percentage, int | float):
+            return "must be a number"
+        if not math.isfinite(percentage):
+            return "must be finite"
+        if not 0 <= percentage <= 100:
+            return "must be between 0 and 100"
     return None
 
 
 def newer_checks(
     request: RawRequest, reference: dict[str, Any], other: dict[str, Any]
 ) -> list[Override]:
-    """Explain the old server accepting unsafe content or a split outside 0..100 (§11)."""
-    if reference["response"]["status"] not in (200, 201) or not _is_rejection(other["response"]):
+    """Explain a body the old server accepted, or failed only on the sum, rejected by §11 checks."""
+    response = reference["response"]
+    body = response["body"]
+    accepted = response["status"] in (200, 201)
+    summed = (
+        response["status"] == 400
+        and isinstance(body, dict)
+        and body.get("detail") == (OLD_SPLIT_DETAIL)
+    )
+    if not (accepted or summed) or not _is_rejection(other["response"]):
         return []
     try:
         document = json.loads(request.body)
@@ -83,7 +110,8 @@ def newer_checks(
     expected = _newer_rejection(document)
     if expected is None or expected not in str(other["response"]["body"]["detail"]):
         return []
-    return [Override("response", other["response"], REASON_NEWER_CHECK)]
+    reason = REASON_TRANSFORM_OBJECT if expected == NOT_AN_OBJECT else REASON_NEWER_CHECK
+    return [Override("response", other["response"], reason)]
 
 
 def multipart_without_boundary(
