@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import requests
 
+from parity import fuzz_rules
 from parity.fuzz import forwarder, json_request, prepare, render, run_schemathesis, tally
 from parity.lockstep import IdMap, Lockstep, RawRequest, Sides
 from parity.model import Override
@@ -273,3 +274,78 @@ def test_fuzz_run_against_an_altered_mock_reports_its_differences(tmp_path: Path
     report = render(result, reference="real", other="altered", command="test")
     assert "[403/201] response.status (1 request(s))" in report
     assert json.dumps("mutation:key read") in report
+
+
+def _exchange(status: int, body: Any) -> dict[str, Any]:
+    return {"response": {"status": status, "headers": {}, "body": body}}
+
+
+ENVELOPE_BOOL = {
+    "type": "validation_error",
+    "code": "invalid_input",
+    "detail": "multivariate.variants[0].rollout_percentage must be a number, got bool",
+    "attr": "filters",
+}
+
+
+@pytest.mark.parametrize(
+    ("reference", "explained"),
+    [
+        pytest.param(_exchange(201, {"id": 1}), True, id="old server accepted"),
+        pytest.param(
+            _exchange(
+                400,
+                {
+                    "type": "validation_error",
+                    "code": "invalid_input",
+                    "detail": fuzz_rules.OLD_SPLIT_DETAIL,
+                    "attr": "filters",
+                },
+            ),
+            True,
+            id="old server failed only on the sum",
+        ),
+        pytest.param(
+            _exchange(
+                400,
+                {
+                    "type": "validation_error",
+                    "code": "blank",
+                    "detail": "This field may not be blank.",
+                    "attr": "name",
+                },
+            ),
+            False,
+            id="old server failed earlier",
+        ),
+    ],
+)
+def test_newer_checks_rule_explains_only_what_the_newer_split_check_changes(
+    reference: dict[str, Any], explained: bool
+) -> None:
+    request = json_request(
+        "POST",
+        "/api/projects/1/web_experiments/",
+        "k",
+        {"name": "x", "variants": {"control": {"rollout_percentage": True}}},
+        origin="test",
+    )
+    found = fuzz_rules.newer_checks(request, reference, _exchange(400, ENVELOPE_BOOL))
+    assert bool(found) is explained
+    if explained:
+        assert found[0].reason == fuzz_rules.REASON_NEWER_CHECK
+
+
+def test_server_error_rule_explains_a_400_envelope_but_never_a_success() -> None:
+    request = json_request("GET", "/api/projects/1/web_experiments/", "k", origin="test")
+    failed = _exchange(
+        500,
+        {
+            "type": "server_error",
+            "code": "error",
+            "detail": "A server error occurred.",
+            "attr": None,
+        },
+    )
+    assert fuzz_rules.posthog_server_error(request, failed, _exchange(400, ENVELOPE_BOOL))
+    assert not fuzz_rules.posthog_server_error(request, failed, _exchange(200, {"count": 0}))
