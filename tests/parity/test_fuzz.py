@@ -12,6 +12,7 @@ import pytest
 import requests
 
 from parity import fuzz_rules
+from parity.corpus._helpers import REASON_NEWER_CHECK
 from parity.fuzz import forwarder, json_request, prepare, render, run_schemathesis, tally
 from parity.lockstep import IdMap, Lockstep, RawRequest, Sides
 from parity.model import Override
@@ -333,7 +334,7 @@ def test_newer_checks_rule_explains_only_what_the_newer_split_check_changes(
     found = fuzz_rules.newer_checks(request, reference, _exchange(400, ENVELOPE_BOOL))
     assert bool(found) is explained
     if explained:
-        assert found[0].reason == fuzz_rules.REASON_NEWER_CHECK
+        assert found[0].reason == REASON_NEWER_CHECK
 
 
 def test_server_error_rule_explains_a_400_envelope_but_never_a_success() -> None:
