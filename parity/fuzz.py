@@ -11,8 +11,10 @@ projects, methods, content types) follow through the same `Lockstep`.
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
+import re
 import sys
 import threading
 from collections.abc import Iterator, Sequence
@@ -33,6 +35,7 @@ from parity.mutations import mutations
 from parity.targets import ParityTarget, TargetConfigError, from_environment, mock_target
 
 PHASES: Final = ("examples", "coverage", "fuzzing", "stateful")
+_URL: Final = re.compile(r"https?://\S+")
 # Answer to a request the forwarder did not send (guard or budget); never a server's answer.
 NOT_SENT_STATUS: Final = 599
 
@@ -221,6 +224,7 @@ class Tally:
 
     requests: int = 0
     refused: int = 0
+    not_sent: dict[str, int] = field(default_factory=dict)
     out_of_scope: int = 0
     by_origin: dict[str, int] = field(default_factory=dict)
     kinds: dict[str, list[Finding]] = field(default_factory=dict)
@@ -251,6 +255,8 @@ def tally(lockstep: Lockstep) -> Tally:
         result.by_origin[origin] = result.by_origin.get(origin, 0) + 1
         if outcome.refused:
             result.refused += 1
+            reason = _URL.sub("<url>", outcome.refused)
+            result.not_sent[reason] = result.not_sent.get(reason, 0) + 1
             continue
         if outcome.out_of_scope:
             result.out_of_scope += 1
@@ -279,6 +285,10 @@ def render(result: Tally, *, reference: str, other: str, command: str) -> str:
             "  " + first.difference.describe(reference, other).replace("\n", "\n  "),
             "",
         ]
+    if result.not_sent:
+        lines += ["## Not sent", ""]
+        lines += [f"- {count}: {reason}" for reason, count in sorted(result.not_sent.items())]
+        lines.append("")
     if result.overridden:
         lines += ["## Known overrides", ""]
         for reason, findings in sorted(result.overridden.items()):
@@ -413,6 +423,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         other="mock",
         command=command_line(args),
     )
+    when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    title, rest = text.split("\n", 1)
+    main_project = reference.projects["main"]
+    text = f"{title}\n\nRun {when}: {reference.base_url} (project {main_project}) "
+    text += f"against a fresh mock.\n{rest}"
     print(text, end="")
     if args.output is not None:
         args.output.parent.mkdir(parents=True, exist_ok=True)
