@@ -304,9 +304,11 @@ class Lockstep:
             write = request.method.upper() in WRITE_METHODS
             owned = self.ids.reference_ids()
             if value not in owned and (write or value < UNREACHABLE_ID):
-                candidates = [i for i in owned if i not in self.deleted] if write else owned
+                live = [i for i in owned if i not in self.deleted]
+                # Writes go to a live experiment while one exists, else to a deleted one (404).
+                candidates = (live or owned) if write else owned
                 if candidates:
-                    chosen = _pick(candidates or owned, raw_id)
+                    chosen = _pick(candidates, raw_id)
                     replacements.append((match.span("id"), _replace_number(raw_id, chosen)))
         if not replacements:
             return request
