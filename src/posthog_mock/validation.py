@@ -257,11 +257,6 @@ def check_storable(variants: dict[str, Any]) -> None:
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
-        elif isinstance(item, int) and not -(2**63) <= item < 2**63:
-            # PostHog stores it, then cannot render it: 500 on this and every later read.
-            raise validation_error(
-                "Integer exceeds 64-bit range.", code="invalid_input", attr="variants"
-            )
         elif isinstance(item, str):
             if "\x00" in item:
                 raise validation_error(

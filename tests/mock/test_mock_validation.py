@@ -692,17 +692,3 @@ def test_error_quoting_a_lone_surrogate_variant_name_is_valid_json(client: httpx
     assert response.json() == invalid(
         "Experiment variant '\ud800' does not have any rollout percentage"
     )
-
-
-def test_integer_beyond_64_bits_in_variants_returns_400(client: httpx.Client) -> None:
-    content = (
-        b'{"name": "big", "variants": {"control": {"rollout_percentage": 100,'
-        b' "q": [457494693495369312438845440]}}}'
-    )
-
-    response = client.post(P, content=content, headers={"Content-Type": "application/json"})
-
-    assert response.status_code == 400
-    assert response.json() == err(
-        "validation_error", "invalid_input", "Integer exceeds 64-bit range.", "variants"
-    )
