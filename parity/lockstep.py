@@ -263,6 +263,10 @@ class Lockstep:
 
     def _send(self, session: requests.Session, base: str, request: RawRequest) -> requests.Response:
         headers: dict[str, str | None] = {name: None for name in session.headers}
+        if request.method.upper() == "HEAD":
+            # A WSGI server alone may send the body anyway: never reuse the connection (as the
+            # parity executor does).
+            headers["Connection"] = "close"
         for name, value in request.headers:
             if name.lower() in HOP_BY_HOP:
                 continue
@@ -309,7 +313,11 @@ class Lockstep:
                 candidates = (live or owned) if write else owned
                 if candidates:
                     chosen = _pick(candidates, raw_id)
-                    replacements.append((match.span("id"), _replace_number(raw_id, chosen)))
+                    rewritten = _replace_number(raw_id, chosen)
+                    if _parse_int(rewritten) != chosen:
+                        # A sign would address another id ("-12" is not 12): use the id as is.
+                        rewritten = str(chosen)
+                    replacements.append((match.span("id"), rewritten))
         if not replacements:
             return request
         for (start, end), text in sorted(replacements, reverse=True):

@@ -228,6 +228,8 @@ def test_steer_aims_unowned_ids_at_owned_ones_in_the_same_form_and_translate_map
         lockstep.ids = IdMap(pairs=[(812, 3)])
         steered = lockstep.steer(RawRequest("PATCH", "/api/projects/77/web_experiments/+0005/"))
         assert steered.target == "/api/projects/1/web_experiments/+812/"
+        negative = lockstep.steer(RawRequest("DELETE", "/api/projects/1/web_experiments/-5/"))
+        assert negative.target == "/api/projects/1/web_experiments/812/"
         huge = RawRequest("GET", "/api/projects/1/web_experiments/99999999999999/?limit=1")
         assert lockstep.steer(huge) == huge
         translated = lockstep.translate(
