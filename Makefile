@@ -20,8 +20,9 @@ export PARITY_READ_KEY PARITY_WRITE_KEY PARITY_OTHER_PROJECT_KEY PARITY_FLAG_REA
 	PARITY_LEGACY_KEY PARITY_THROTTLE_KEY PARITY_OTHER_PROJECT_ID PARITY_FOREIGN_PROJECT_ID \
 	PARITY_THROTTLED_HOST PARITY_RECORDED_AGAINST
 PARITY_ARGS ?=
+PARITY_FUZZ_ARGS ?=
 
-.PHONY: help install generate check-generated sync-client lint format typecheck test test-all test-live check dist clean mock mock-reset bench-mock bench-sdk bench-plugin bench contract contract-live parity-record parity-live
+.PHONY: help install generate check-generated sync-client lint format typecheck test test-all test-live check dist clean mock mock-reset bench-mock bench-sdk bench-plugin bench contract contract-live parity-record parity-live parity-fuzz
 
 help: ## Show every target with its description
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -87,6 +88,9 @@ parity-record: $(VENV_STAMP) ## Record parity snapshots on POSTHOG_HOST (an empt
 
 parity-live: $(VENV_STAMP) ## Diff POSTHOG_HOST against a fresh mock over the parity corpus, live-safe
 	$(BIN)/python -m parity live $(PARITY_ARGS)
+
+parity-fuzz: $(VENV_STAMP) ## Differential fuzz: schemathesis + mutations in lockstep on POSTHOG_HOST and a fresh mock
+	$(BIN)/python -m parity.fuzz $(PARITY_FUZZ_ARGS)
 
 check: lint typecheck check-generated test-all contract ## Everything CI runs (the README's test command)
 

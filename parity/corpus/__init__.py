@@ -9,6 +9,7 @@ from parity.corpus import (
     body_size,
     content,
     delete,
+    fuzz_found,
     malformed,
     pagination,
     routes,
@@ -33,6 +34,7 @@ MODULES: Final = (
     malformed,
     body_size,
     throttling,
+    fuzz_found,
 )
 
 

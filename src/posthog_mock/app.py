@@ -126,7 +126,9 @@ class MockApp:
             # A CORS preflight is answered by the middleware before any view runs.
             preflight = Response(200, content_type=b"text/html; charset=utf-8")
             return _with_cors(preflight, request, preflight=True)
-        return _with_cors(await self._route(state, request, api=True), request)
+        # django-cors-headers adds the preflight headers to every OPTIONS answer with an Origin.
+        response = await self._route(state, request, api=True)
+        return _with_cors(response, request, preflight=request.method == "OPTIONS")
 
     async def _route(self, state: MockState, request: MockRequest, *, api: bool) -> Response:
         resolved = resolve(request.path)
@@ -142,7 +144,7 @@ class MockApp:
         extra = ((b"allow", route.allow),) if route.allow is not None else ()
         try:
             if api:
-                negotiate(request)
+                negotiate(request, params.get("format"))
             return await route.handler(state, request, params)
         except APIError as error:
             extra = (*extra, *error.headers)
@@ -157,13 +159,14 @@ class MockApp:
             return error_response(server_error(), extra)
 
 
-def negotiate(request: MockRequest) -> None:
+def negotiate(request: MockRequest, suffix: str | None = None) -> None:
     """DRF's content negotiation, the first check of every view (§9 order, recorded).
 
-    `?format=` other than `json` (the last value counts, case-sensitive) is 404 `Not found.`;
-    an `Accept` header JSON cannot satisfy is 406.
+    A format other than `json`, from the URL's `.<format>` suffix or else `?format=` (the last
+    value counts, case-sensitive), is 404 `Not found.`; an `Accept` header JSON cannot satisfy
+    is 406.
     """
-    requested = request.query_params.get("format")
+    requested = suffix or request.query_params.get("format")
     if requested and requested != "json":
         raise not_found()
     if not accepts_json(request.headers.get("accept")):

@@ -7,7 +7,7 @@ from typing import Final
 
 from posthog_mock import flags
 from posthog_mock.auth import authorize
-from posthog_mock.errors import not_found
+from posthog_mock.errors import not_found, validation_error
 from posthog_mock.pagination import next_link, parse_limit, parse_offset, previous_link
 from posthog_mock.representation import to_json
 from posthog_mock.request import MockRequest
@@ -19,6 +19,7 @@ from posthog_mock.validation import ExperimentInput, check_storable, validate_ex
 READ: Final = "experiment:read"
 WRITE: Final = "experiment:write"
 MAX_SQL_ID: Final = 2**63 - 1
+LIMIT_TOO_LARGE: Final = f"Ensure this value is less than or equal to {MAX_SQL_ID}."
 
 # DRF answers every request of a view with the view's methods in `Allow`.
 COLLECTION_ALLOW_METHODS: Final = "GET, POST, HEAD, OPTIONS"
@@ -95,6 +96,10 @@ def list_experiments(state: MockState, request: MockRequest, project_id: int) ->
     limit = parse_limit(request.query_params)
     offset = parse_offset(request.query_params)
     page = state.store.page(project_id, limit, offset)
+    if limit > MAX_SQL_ID and page.count > 0 and offset <= page.count:
+        # PostHog sends the page's LIMIT to Postgres, which refuses it beyond bigint: a 500
+        # there (only when a page is fetched at all), a 400 on the limit here.
+        raise validation_error(LIMIT_TOO_LARGE, attr="limit")
     url = request.absolute_url()
     body = (
         f'{{"count":{page.count},"next":{to_json(next_link(url, limit, offset, page.count))},'

@@ -19,9 +19,26 @@ class Route:
     allow: bytes | None = None
 
 
-# PostHog's project segment is `[^/.]+`; the experiment segment takes anything but `/` (so
-# `1.5` reaches the view and is "Not found."). The trailing slash is optional on every route.
+# PostHog's project and experiment segments are `[^/.]+`; the trailing slash is optional on
+# every route. DRF's format suffixes: `web_experiments.<format>` and `<id>.<format>` with a
+# lowercase `[a-z0-9]+` format are the same views, and any format but `json` is "Not found."
+# before authentication (`1.5` is id 1 in format 5); other dotted paths match no route.
 ROUTES: Final = (
+    Route(
+        re.compile(
+            r"/api/projects/(?P<project_id>[^/.]+)/web_experiments\.(?P<format>[a-z0-9]+)/?"
+        ),
+        handlers.experiment_collection,
+        handlers.COLLECTION_ALLOW_METHODS.encode(),
+    ),
+    Route(
+        re.compile(
+            r"/api/projects/(?P<project_id>[^/.]+)/web_experiments/"
+            r"(?P<experiment_id>[^/.]+)\.(?P<format>[a-z0-9]+)/?"
+        ),
+        handlers.experiment_detail,
+        handlers.DETAIL_ALLOW_METHODS.encode(),
+    ),
     Route(
         re.compile(r"/api/projects/(?P<project_id>[^/.]+)/web_experiments/?"),
         handlers.experiment_collection,
@@ -29,7 +46,7 @@ ROUTES: Final = (
     ),
     Route(
         re.compile(
-            r"/api/projects/(?P<project_id>[^/.]+)/web_experiments/(?P<experiment_id>[^/]+)/?"
+            r"/api/projects/(?P<project_id>[^/.]+)/web_experiments/(?P<experiment_id>[^/.]+)/?"
         ),
         handlers.experiment_detail,
         handlers.DETAIL_ALLOW_METHODS.encode(),

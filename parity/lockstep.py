@@ -1,0 +1,569 @@
+"""Lockstep: one request sent to a reference server and to another, ids mapped, answers diffed.
+
+The request is written in the reference's terms (its project ids, keys and experiment ids); the
+other server gets the same request with each of those replaced by its counterpart: projects and
+keys by role (`ParityTarget`), experiments by the `IdMap` pairing the object each create made on
+either side. Both answers go through the parity transformers, experiment ids become the number
+of their pair, and every differing path is a `Finding`, explained or not by an override.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final
+from urllib.parse import quote, unquote
+
+import requests
+
+from contract_tests.guard import UnsafeRequestRefusedError
+from parity.diff import MISSING, Difference, diff_values
+from parity.executor import summarise_response
+from parity.model import Override, Step
+from parity.overrides import overrides_for
+from parity.snapshots import get_path
+from parity.targets import ParityTarget
+from parity.transformers import TRANSFORMERS, Transformer, normalise
+
+_ROUTE: Final = re.compile(
+    r"^/api/projects/(?P<project>[^/]*)/web_experiments(?:/(?P<id>[^/]+))?(?P<rest>/.*)?$"
+)
+_DIGITS: Final = re.compile(r"\d[\d_]*")
+_EXPERIMENT_IN_URL: Final = re.compile(r"(/web_experiments/)(\d+)(?=[/?]|$)")
+API_PREFIX: Final = "/api/"
+# Headers every schemathesis request carries that say nothing about the case.
+UNREPORTED_HEADERS: Final = frozenset(
+    {"host", "x-schemathesis-testcaseid", "user-agent", "accept-encoding", "connection"}
+)
+WRITE_METHODS: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Ids no server of a run can hold (above any id a development or cloud database has reached):
+# reads of them go to both servers unchanged, so the answer to a huge id is compared too.
+UNREACHABLE_ID: Final = 2**31
+# What the other server gets for an id only the reference holds: an id it does not have either.
+ABSENT_ON_OTHER: Final = 2**31 - 1
+HOP_BY_HOP: Final = frozenset(
+    {
+        "host",
+        "content-length",
+        "connection",
+        "keep-alive",
+        "transfer-encoding",
+        "te",
+        "proxy-connection",
+        "upgrade",
+    }
+)
+TIMEOUT_SECONDS: Final = 60.0
+# PostHog stores a JSON integer beyond 64 bits, then answers 500 to that create and to every
+# later read of the project (its JSON renderer cannot encode it), leaving an experiment the run
+# cannot find to delete: such bodies are never sent to a live server.
+HUGE_INTEGER_REASON: Final = (
+    "not sent to a live server: PostHog stores an integer beyond 64 bits and then answers 500 "
+    "to every read of the project (a PostHog defect; the experiment could not be cleaned up)"
+)
+
+
+@dataclass(frozen=True)
+class RawRequest:
+    """A request as it goes on the wire: method, path with query, headers in order, body."""
+
+    method: str
+    target: str
+    headers: tuple[tuple[str, str], ...] = ()
+    body: bytes = b""
+    origin: str = ""
+
+    @property
+    def path(self) -> str:
+        """The path without the query."""
+        return self.target.split("?", 1)[0]
+
+    def describe(self) -> dict[str, Any]:
+        """Describe the request as JSON, as a report shows it."""
+        described: dict[str, Any] = {"method": self.method, "target": self.target}
+        headers = [[k, v] for k, v in self.headers if k.lower() not in UNREPORTED_HEADERS]
+        if headers:
+            described["headers"] = headers
+        if self.body:
+            text = self.body.decode("utf-8", errors="replace")
+            described["body"] = text if len(text) <= 600 else text[:600] + "…"
+        if self.origin:
+            described["origin"] = self.origin
+        return described
+
+
+@dataclass
+class IdMap:
+    """Experiment ids paired across the two servers: the reference's id ↔ the other's."""
+
+    pairs: list[tuple[int, int]] = field(default_factory=list)
+    reference_only: set[int] = field(default_factory=set)
+    other_only: set[int] = field(default_factory=set)
+
+    def add(self, reference_id: int, other_id: int) -> None:
+        """Pair two ids made by the same request."""
+        self.pairs.append((reference_id, other_id))
+
+    def other_for(self, reference_id: int) -> int | None:
+        """Return the other server's id of a reference id (None: not paired)."""
+        return next((other for ref, other in self.pairs if ref == reference_id), None)
+
+    def label(self, value: int, *, reference: bool) -> str:
+        """`<id:N>` for the N-th pair, `<unpaired id>` for an id the other side lacks."""
+        side = 0 if reference else 1
+        for index, pair in enumerate(self.pairs, start=1):
+            if pair[side] == value:
+                return f"<id:{index}>"
+        return f"<unpaired {'reference' if reference else 'other'} id {value}>"
+
+    def reference_ids(self) -> list[int]:
+        """Every id this run made on the reference, paired or not, in creation order."""
+        return [ref for ref, _ in self.pairs] + sorted(self.reference_only)
+
+
+@dataclass
+class Sides:
+    """The two servers: the reference (live PostHog or a mock) and the other (a fresh mock)."""
+
+    reference: ParityTarget
+    reference_session: requests.Session
+    other: ParityTarget
+    other_session: requests.Session
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One differing path of one request, with the override that explains it (if any)."""
+
+    index: int
+    kind: str
+    request: RawRequest
+    difference: Difference
+    override: Override | None = None
+
+
+@dataclass
+class Outcome:
+    """What one request gave on both servers (None when it was not sent)."""
+
+    request: RawRequest
+    reference: requests.Response | None = None
+    other: requests.Response | None = None
+    findings: list[Finding] = field(default_factory=list)
+    refused: str | None = None
+    out_of_scope: bool = False
+    reference_error: str | None = None
+    other_error: str | None = None
+
+
+OverrideRule = Callable[[RawRequest, dict[str, Any], dict[str, Any]], list[Override]]
+
+
+def _parse_int(segment: str) -> int | None:
+    try:
+        return int(unquote(segment))
+    except ValueError:
+        return None
+
+
+def _replace_number(segment: str, value: int) -> str:
+    """Replace the segment's number, keeping signs, spaces and encoding around it."""
+    decoded = unquote(segment)
+    replaced = _DIGITS.sub(str(value), decoded, count=1)
+    return replaced if decoded == segment else quote(replaced, safe="")
+
+
+def route_of(request: RawRequest) -> str:
+    """Return the request's route with project and id as placeholders (for grouping)."""
+    match = _ROUTE.match(request.path)
+    if match is None:
+        return request.path
+    route = "/api/projects/{project}/web_experiments"
+    if match.group("id") is not None:
+        route += "/{id}"
+    return route + (match.group("rest") or "")
+
+
+class Lockstep:
+    """Sends each request to both servers, keeps the id map, diffs and classifies the answers."""
+
+    def __init__(
+        self,
+        sides: Sides,
+        *,
+        rules: Iterable[OverrideRule] = (),
+        max_creates: int | None = None,
+    ) -> None:
+        """Compare `sides`; `rules` add overrides for generated traffic to the general ones."""
+        self.sides = sides
+        self.ids = IdMap()
+        self.deleted: set[int] = set()
+        self.rules = tuple(rules)
+        self.max_creates = max_creates
+        self.outcomes: list[Outcome] = []
+        self.sent = 0
+        ref, other = sides.reference, sides.other
+        self._project_map = _role_map(ref.all_projects(), other.all_projects())
+        self._key_map = _role_map(ref.all_keys(), other.all_keys())
+
+    # -- requests ---------------------------------------------------------------------------
+
+    def exchange(self, request: RawRequest) -> Outcome:
+        """Steer, send to both servers, pair created ids, compare; the outcome is kept."""
+        request = self.steer(request)
+        outcome = Outcome(request)
+        self.outcomes.append(outcome)
+        refusal = self._refusal(request)
+        if refusal is not None:
+            outcome.refused = refusal
+            return outcome
+        try:
+            outcome.reference = self._send(
+                self.sides.reference_session, self.sides.reference.base_url, request
+            )
+        except UnsafeRequestRefusedError as exc:
+            outcome.refused = str(exc)
+            return outcome
+        except requests.RequestException as exc:
+            outcome.reference_error = _error_text(exc)
+        if not request.path.startswith(API_PREFIX):
+            # Schemathesis' own probes (`/`, `/login`, ...): the mock serves only the API.
+            outcome.out_of_scope = True
+            return outcome
+        translated = self.translate(request)
+        try:
+            outcome.other = self._send(
+                self.sides.other_session, self.sides.other.base_url, translated
+            )
+        except requests.RequestException as exc:
+            outcome.other_error = _error_text(exc)
+        self.sent += 1
+        if outcome.reference is not None and outcome.other is not None:
+            self._track(request, outcome.reference, outcome.other)
+        outcome.findings = self.compare(len(self.outcomes) - 1, request, outcome)
+        return outcome
+
+    def _refusal(self, request: RawRequest) -> str | None:
+        if self.sides.reference.live and _has_huge_integer(request.body):
+            return HUGE_INTEGER_REASON
+        match = _ROUTE.match(request.path)
+        creates = (
+            request.method.upper() == "POST" and match is not None and (match.group("id") is None)
+        )
+        if creates and self.max_creates is not None and self.creates() >= self.max_creates:
+            return f"create budget of {self.max_creates} used"
+        return None
+
+    def creates(self) -> int:
+        """Experiments made on the reference so far (paired or not)."""
+        return len(self.ids.pairs) + len(self.ids.reference_only)
+
+    def _send(self, session: requests.Session, base: str, request: RawRequest) -> requests.Response:
+        headers: dict[str, str | None] = {name: None for name in session.headers}
+        if request.method.upper() == "HEAD":
+            # A WSGI server alone may send the body anyway: never reuse the connection (as the
+            # parity executor does).
+            headers["Connection"] = "close"
+        for name, value in request.headers:
+            if name.lower() in HOP_BY_HOP:
+                continue
+            if name in headers and headers[name] is not None:
+                headers[name] = f"{headers[name]}, {value}"
+            else:
+                headers[name] = value
+        return session.request(
+            request.method,
+            base + request.target,
+            headers=headers,
+            data=request.body or None,
+            timeout=TIMEOUT_SECONDS,
+            allow_redirects=False,
+        )
+
+    # -- ids, projects, keys ----------------------------------------------------------------
+
+    def steer(self, request: RawRequest) -> RawRequest:
+        """Aim a request at what this run owns on the reference, the same on both servers.
+
+        A project id `int()` accepts that is not one of the target's becomes the main project
+        (only configured projects are ever written to); an experiment id `int()` accepts that
+        this run did not create becomes one it did (a live one for writes), keeping the form
+        it was written in (`+0005` becomes `+<id>`). Reads of ids beyond any real one stay.
+        """
+        match = _ROUTE.match(request.path)
+        if match is None:
+            return request
+        path = request.path
+        project = match.group("project")
+        replacements: list[tuple[tuple[int, int], str]] = []
+        known = set(self.sides.reference.all_projects().values())
+        if project not in known and _parse_int(project) is not None:
+            replacements.append((match.span("project"), self.sides.reference.projects["main"]))
+        raw_id = match.group("id")
+        value = None if raw_id is None else _parse_int(raw_id)
+        if raw_id is not None and value is not None:
+            write = request.method.upper() in WRITE_METHODS
+            owned = self.ids.reference_ids()
+            if value not in owned and (write or value < UNREACHABLE_ID):
+                live = [i for i in owned if i not in self.deleted]
+                # Writes go to a live experiment while one exists, else to a deleted one (404).
+                candidates = (live or owned) if write else owned
+                if candidates:
+                    chosen = _pick(candidates, raw_id)
+                    rewritten = _replace_number(raw_id, chosen)
+                    if _parse_int(rewritten) != chosen:
+                        # A sign would address another id ("-12" is not 12): use the id as is.
+                        rewritten = str(chosen)
+                    replacements.append((match.span("id"), rewritten))
+        if not replacements:
+            return request
+        for (start, end), text in sorted(replacements, reverse=True):
+            path = path[:start] + text + path[end:]
+        query = request.target[len(request.path) :]
+        return _with_target(request, path + query)
+
+    def translate(self, request: RawRequest) -> RawRequest:
+        """Rewrite the request in the other server's terms: projects, keys, experiment ids."""
+        path = request.path
+        match = _ROUTE.match(path)
+        if match is not None:
+            raw_id = match.group("id")
+            value = None if raw_id is None else _parse_int(raw_id)
+            if raw_id is not None and value is not None and value < UNREACHABLE_ID:
+                other_id = self.ids.other_for(value)
+                mapped = ABSENT_ON_OTHER if other_id is None else other_id
+                start, end = match.span("id")
+                path = path[:start] + _replace_number(raw_id, mapped) + path[end:]
+            project = match.group("project")
+            if project in self._project_map:
+                start, end = match.span("project")
+                path = path[:start] + self._project_map[project] + path[end:]
+        query = self._keys(request.target[len(request.path) :])
+        headers = tuple((name, self._keys(value)) for name, value in request.headers)
+        body = request.body
+        for ref_key, other_key in self._key_map.items():
+            body = body.replace(ref_key.encode(), other_key.encode())
+        return RawRequest(request.method, path + query, headers, body, request.origin)
+
+    def _keys(self, text: str) -> str:
+        for ref_key, other_key in self._key_map.items():
+            text = text.replace(ref_key, other_key)
+        return text
+
+    def _track(
+        self, request: RawRequest, reference: requests.Response, other: requests.Response
+    ) -> None:
+        match = _ROUTE.match(request.path)
+        if match is None:
+            return
+        method = request.method.upper()
+        if method == "POST" and match.group("id") is None:
+            ref_id = _created_id(reference)
+            other_id = _created_id(other)
+            if ref_id is not None and other_id is not None:
+                self.ids.add(ref_id, other_id)
+            elif ref_id is not None:
+                self.ids.reference_only.add(ref_id)
+            elif other_id is not None:
+                self.ids.other_only.add(other_id)
+        elif method == "DELETE" and reference.status_code == 204:
+            value = _parse_int(match.group("id") or "")
+            if value is not None:
+                self.deleted.add(value)
+
+    # -- comparison -------------------------------------------------------------------------
+
+    def normalised(
+        self,
+        request: RawRequest,
+        response: requests.Response | None,
+        error: str | None = None,
+        *,
+        reference: bool,
+    ) -> dict[str, Any]:
+        """Normalise the exchange with the parity transformers, ids as their pair's number.
+
+        A request that got no answer (connection reset, timeout) has the error as its status.
+        """
+        target = self.sides.reference if reference else self.sides.other
+        summary = (
+            {"status": f"no answer: {error}", "headers": {}, "body": None}
+            if response is None
+            else summarise_response(response)
+        )
+        exchange = {"rule": "", "request": request.describe(), "response": summary}
+        transformers = [
+            self._id_transformer(reference=reference) if t.name == "experiment_ids" else t
+            for t in TRANSFORMERS
+        ]
+        return normalise([exchange], target, transformers)[0]
+
+    def _id_transformer(self, *, reference: bool) -> Transformer:
+        ids = self.ids
+
+        def apply(exchanges: list[dict[str, Any]], _target: ParityTarget) -> None:
+            for exchange in exchanges:
+                exchange["response"]["body"] = _label_ids(
+                    exchange["response"]["body"], lambda v: ids.label(v, reference=reference)
+                )
+
+        return Transformer(
+            "experiment_ids", "experiment ids → <id:N>, N their lockstep pair", apply
+        )
+
+    def compare(self, index: int, request: RawRequest, outcome: Outcome) -> list[Finding]:
+        """Every differing path of the two answers, each with its explaining override or None."""
+        ref = self.normalised(request, outcome.reference, outcome.reference_error, reference=True)
+        other = self.normalised(request, outcome.other, outcome.other_error, reference=False)
+        differences = diff_values(ref["response"], other["response"], "response")
+        if not differences:
+            return []
+        step = Step(request.method, request.path, key=None)
+        candidates = overrides_for(step, ref["response"])
+        for rule in self.rules:
+            candidates.extend(rule(request, ref, other))
+        kind_base = f"{request.method.upper()} {route_of(request)}"
+        statuses = f"{ref['response']['status']}/{other['response']['status']}"
+        findings = []
+        for difference in differences:
+            override = next((c for c in candidates if _explained(c, difference.path, other)), None)
+            kind = f"{kind_base} [{statuses}] {_generic_path(difference.path)}"
+            findings.append(Finding(index, kind, request, difference, override))
+        if any(f.override is None for f in findings):
+            return findings
+        self._reconcile(request, outcome)
+        return findings
+
+    def _reconcile(self, request: RawRequest, outcome: Outcome) -> None:
+        """After an explained difference in what was written, make both servers agree again.
+
+        An object only one server created is deleted there; an object only one server updated
+        is deleted on both, so later requests on it compare like for like (404 on both).
+        """
+        if outcome.reference is None or outcome.other is None:
+            return
+        method = request.method.upper()
+        if method in ("PUT", "PATCH"):
+            updated = [200 <= r.status_code < 300 for r in (outcome.reference, outcome.other)]
+            match = _ROUTE.match(request.path)
+            value = None if match is None else _parse_int(match.group("id") or "")
+            if updated[0] != updated[1] and value is not None:
+                other_id = self.ids.other_for(value)
+                self._delete(self.sides.reference_session, self.sides.reference, request, value)
+                self.deleted.add(value)
+                if other_id is not None:
+                    self._delete(self.sides.other_session, self.sides.other, request, other_id)
+            return
+        if method != "POST":
+            return
+        ref_id = _created_id(outcome.reference)
+        other_id = _created_id(outcome.other)
+        if ref_id is not None and other_id is None:
+            self._delete(self.sides.reference_session, self.sides.reference, request, ref_id)
+            self.deleted.add(ref_id)
+        elif other_id is not None and ref_id is None:
+            self._delete(self.sides.other_session, self.sides.other, request, other_id)
+
+    def _delete(
+        self,
+        session: requests.Session,
+        target: ParityTarget,
+        request: RawRequest,
+        experiment_id: int,
+    ) -> None:
+        match = _ROUTE.match(request.path)
+        assert match is not None
+        prefix = request.path[: match.end("project")]
+        project = match.group("project")
+        if target is self.sides.other and project in self._project_map:
+            prefix = prefix[: match.start("project")] + self._project_map[project]
+        url = f"{target.base_url}{prefix}/web_experiments/{experiment_id}/"
+        headers = {"Authorization": f"Bearer {target.keys['all']}"}
+        session.delete(url, headers=headers, timeout=TIMEOUT_SECONDS)
+
+
+def _has_huge_integer(body: bytes) -> bool:
+    """Whether a JSON body holds an integer outside the signed 64-bit range."""
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return False
+
+    def huge(value: Any) -> bool:
+        if isinstance(value, dict):
+            return any(huge(item) for item in value.values())
+        if isinstance(value, list):
+            return any(huge(item) for item in value)
+        return isinstance(value, int) and not -(2**63) <= value < 2**63
+
+    return huge(document)
+
+
+def _error_text(exc: requests.RequestException) -> str:
+    """Name the kind of failure, without addresses or ports that change between runs."""
+    reason = exc.__context__ or exc
+    return f"{type(exc).__name__} ({type(reason).__name__})"
+
+
+def _role_map(reference: Mapping[str, str], other: Mapping[str, str]) -> dict[str, str]:
+    """Map reference value → other value for every role both have, longest first."""
+    pairs = {reference[role]: other[role] for role in reference if role in other}
+    return dict(sorted(pairs.items(), key=lambda item: -len(item[0])))
+
+
+def _with_target(request: RawRequest, target: str) -> RawRequest:
+    return RawRequest(request.method, target, request.headers, request.body, request.origin)
+
+
+def _pick(ids: list[int], seed_value: str) -> int:
+    digest = hashlib.sha256(seed_value.encode()).digest()
+    return ids[int.from_bytes(digest[:4], "big") % len(ids)]
+
+
+def _created_id(response: requests.Response) -> int | None:
+    if not 200 <= response.status_code < 300:
+        return None
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        return None
+    value = body.get("id") if isinstance(body, dict) else None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    return None
+
+
+def _label_ids(value: Any, label: Callable[[int], str]) -> Any:
+    if isinstance(value, dict):
+        return {
+            key: label(item)
+            if key == "id" and isinstance(item, int) and not isinstance(item, bool)
+            else _label_ids(item, label)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_label_ids(item, label) for item in value]
+    if isinstance(value, str):
+        return _EXPERIMENT_IN_URL.sub(lambda m: m.group(1) + label(int(m.group(2))), value)
+    return value
+
+
+def _explained(override: Override, path: str, other: dict[str, Any]) -> bool:
+    covers = (
+        path == override.path
+        or path.startswith(override.path + ".")
+        or path.startswith(override.path + "[")
+    )
+    if not covers:
+        return False
+    value = get_path(other, override.path)
+    if override.remove:
+        return value is MISSING
+    return bool(value == override.value)
+
+
+def _generic_path(path: str) -> str:
+    return re.sub(r"\[\d+\]", "[*]", path)
