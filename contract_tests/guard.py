@@ -297,7 +297,7 @@ def _sent_name(request: requests.PreparedRequest) -> str | None:
     """The `name` a create request sent, as PostHog would store it (trimmed), or None."""
     try:
         body = json.loads(request.body or b"")
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, RecursionError):  # not JSON, or nested past what Python reads
         return None
     name = body.get("name") if isinstance(body, dict) else None
     if isinstance(name, bool) or not isinstance(name, str | int | float):

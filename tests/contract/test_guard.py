@@ -210,3 +210,11 @@ def test_suspect_create_stays_reported_when_the_list_fails(tmp_path: Path) -> No
     assert delete_leftovers(session, "key") == []
     assert session.ledger.suspect_names == ["odd"]
     assert Ledger.load(session.ledger.path).suspect_names == ["odd"]
+
+
+def test_create_answered_5xx_with_a_body_too_deep_to_parse_is_no_suspect(tmp_path: Path) -> None:
+    session, _, _ = make_session(tmp_path, [(500, {"type": "server_error"})])
+    deep = "[" * 100_000 + "]" * 100_000
+    response = session.post(LIST, data=deep, headers={"Content-Type": "application/json"})
+    assert response.status_code == 500
+    assert session.ledger.suspect_names == []
