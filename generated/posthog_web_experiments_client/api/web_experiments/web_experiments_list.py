@@ -45,6 +45,11 @@ def _parse_response(
 
         return response_200
 
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
     if response.status_code == 401:
         response_401 = Error.from_dict(response.json())
 
@@ -109,9 +114,10 @@ def sync_detailed(
     Args:
         project_id (str): The project's numeric id, or `@current` for the key owner's current
             project.
-        limit (int | Unset): Number of results per page (default 100, no maximum). Zero, negative
-            and non-integer
-            values fall back to 100.
+        limit (int | Unset): Number of results per page (default 100). Zero, negative and non-
+            integer values fall
+            back to 100. A limit beyond 64 bits cannot reach the database: PostHog answers 500 once
+            a page would be fetched (a server defect); the contract answers 400 on `limit`.
         offset (int | Unset): Index of the first result to return (default 0). Negative and non-
             integer values
             fall back to 0.
@@ -154,9 +160,10 @@ def sync(
     Args:
         project_id (str): The project's numeric id, or `@current` for the key owner's current
             project.
-        limit (int | Unset): Number of results per page (default 100, no maximum). Zero, negative
-            and non-integer
-            values fall back to 100.
+        limit (int | Unset): Number of results per page (default 100). Zero, negative and non-
+            integer values fall
+            back to 100. A limit beyond 64 bits cannot reach the database: PostHog answers 500 once
+            a page would be fetched (a server defect); the contract answers 400 on `limit`.
         offset (int | Unset): Index of the first result to return (default 0). Negative and non-
             integer values
             fall back to 0.
@@ -194,9 +201,10 @@ async def asyncio_detailed(
     Args:
         project_id (str): The project's numeric id, or `@current` for the key owner's current
             project.
-        limit (int | Unset): Number of results per page (default 100, no maximum). Zero, negative
-            and non-integer
-            values fall back to 100.
+        limit (int | Unset): Number of results per page (default 100). Zero, negative and non-
+            integer values fall
+            back to 100. A limit beyond 64 bits cannot reach the database: PostHog answers 500 once
+            a page would be fetched (a server defect); the contract answers 400 on `limit`.
         offset (int | Unset): Index of the first result to return (default 0). Negative and non-
             integer values
             fall back to 0.
@@ -237,9 +245,10 @@ async def asyncio(
     Args:
         project_id (str): The project's numeric id, or `@current` for the key owner's current
             project.
-        limit (int | Unset): Number of results per page (default 100, no maximum). Zero, negative
-            and non-integer
-            values fall back to 100.
+        limit (int | Unset): Number of results per page (default 100). Zero, negative and non-
+            integer values fall
+            back to 100. A limit beyond 64 bits cannot reach the database: PostHog answers 500 once
+            a page would be fetched (a server defect); the contract answers 400 on `limit`.
         offset (int | Unset): Index of the first result to return (default 0). Negative and non-
             integer values
             fall back to 0.
