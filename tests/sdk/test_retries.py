@@ -47,7 +47,7 @@ EMPTY_PAGE: dict[str, Any] = {"count": 0, "next": None, "previous": None, "resul
 Operation = tuple[str, tuple[Any, ...], dict[str, Any]]
 RETRIEVE: Operation = ("retrieve", (1,), {})
 CREATE: Operation = ("create", (CREATE_BODY,), {})
-SHORT_TIMEOUT = 0.5  # generous enough for a loaded 2-core machine; LATE stays well past it
+SHORT_TIMEOUT = 0.3  # some headroom for a loaded 2-core machine; LATE stays well past it
 LATE = SHORT_TIMEOUT * 4
 
 
