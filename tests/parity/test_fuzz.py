@@ -33,7 +33,7 @@ def started_mock(
         config = config.replace('scopes = ["experiment:read"]', f"scopes = {read_scopes}")
     path = tmp_path / f"{name}.toml"
     path.write_text(config, encoding="utf-8")
-    with MockServer.start(config_path=path) as server:
+    with MockServer.start(config_path=path, in_process=True) as server:
         yield ParityTarget(
             name=name,
             base_url=str(server.base_url).rstrip("/"),
