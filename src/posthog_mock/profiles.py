@@ -60,7 +60,7 @@ PROFILES: Final[dict[str, Profile]] = {
 
 
 def get_profile(name: str) -> Profile:
-    """The profile called `name`: a version of `PROFILES`, or `<version>+<change>[,<change>]`."""
+    """Return the profile `name`: a version of `PROFILES`, or `<version>+<change>[,<change>]`."""
     if name in PROFILES:
         return PROFILES[name]
     base, plus, extra = name.partition("+")
