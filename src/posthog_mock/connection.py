@@ -55,6 +55,10 @@ def _address(value: object) -> tuple[str, int] | None:
     if not isinstance(value, list | tuple) or len(value) < 2:
         return None
     host, port = value[0], value[1]
-    if not isinstance(host, str) or not isinstance(port, int):
+    if not isinstance(host, str):
         return None
-    return host.removeprefix("::ffff:"), port
+    try:
+        number = int(port)  # Granian gives ports as strings
+    except (TypeError, ValueError):
+        return None
+    return host.removeprefix("::ffff:"), number

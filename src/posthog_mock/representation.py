@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -125,26 +126,26 @@ def render_experiment(
         split = read_back(split)
     rebuilt = rebuild_variants(variants, split, as_stored=as_stored)
     depth = object_depth(rebuilt)
+    if depth >= RETRIEVE_BREAKING_OBJECT_DEPTH:
+        # Never rendered: orjson itself is what aborts PostHog's worker on such objects.
+        dropped = Document("", DROPS_CONNECTION)
+        return Rendered(dropped, dropped)
     nesting = nesting_depth(rebuilt)
-    if nesting + DETAIL_WRAPPING <= ORJSON_MAX_DEPTH and as_stored:
-        rebuilt = read_back(rebuilt)
-    payload = {
-        "id": experiment_id,
-        "name": name,
-        "created_at": format_created_at(created_at),
-        "feature_flag_key": feature_flag_key,
-        "variants": rebuilt,
-    }
-    try:
-        text: str | None = (
-            to_json(payload) if nesting + DETAIL_WRAPPING <= ORJSON_MAX_DEPTH else None
-        )
-    except TypeError:
+    text: str | None = None
+    if nesting + DETAIL_WRAPPING <= ORJSON_MAX_DEPTH:
+        payload = {
+            "id": experiment_id,
+            "name": name,
+            "created_at": format_created_at(created_at),
+            "feature_flag_key": feature_flag_key,
+            "variants": read_back(rebuilt) if as_stored else rebuilt,
+        }
+        with contextlib.suppress(TypeError):
+            text = to_json(payload)
+    detail = _document(text, drops=False)
+    if nesting + LIST_WRAPPING > ORJSON_MAX_DEPTH:
         text = None
-    detail = _document(text, depth >= RETRIEVE_BREAKING_OBJECT_DEPTH)
-    if text is not None and nesting + LIST_WRAPPING > ORJSON_MAX_DEPTH:
-        text = None
-    listed = _document(text, depth >= LIST_BREAKING_OBJECT_DEPTH)
+    listed = _document(text, drops=depth >= LIST_BREAKING_OBJECT_DEPTH)
     return Rendered(detail, listed)
 
 

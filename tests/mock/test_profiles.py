@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from posthog_mock.errors import BAD_REQUEST_PAGE
+from posthog_mock.errors import BAD_REQUEST_PAGE, SERVER_ERROR_PAGE
 from posthog_mock.profiles import CHANGES, CHANGES_BY_ID, PROFILES, get_profile
 from posthog_mock.testing import MockServer
 from tests.mock.helpers import err, invalid
@@ -347,3 +347,127 @@ def test_every_change_names_a_file_of_posthogs_code(change: Any) -> None:
     assert re.fullmatch(r"(posthog|ee|products)(/[a-z0-9_]+)+\.py", path), change.source
     assert where
     assert change.summary
+
+
+def _nested(depth: int) -> Any:
+    value: Any = 1
+    for _ in range(depth):
+        value = {"a": value}
+    return value
+
+
+def _next_id(http: httpx.Client) -> int:
+    """Create and delete a probe experiment: the next create gets the id after it."""
+    probe = http.post(P, json={"name": "probe", "variants": CONTROL}).json()["id"]
+    assert http.delete(f"{P}{probe}/").status_code == 204
+    return int(probe) + 1
+
+
+def _assert_server_error_page(response: httpx.Response) -> None:
+    assert response.status_code == 500
+    assert response.headers["content-type"] == HTML
+    assert "allow" not in response.headers
+    assert response.content == SERVER_ERROR_PAGE
+
+
+@pytest.mark.parametrize("which", ["recorded_client", "client"])
+def test_integer_beyond_64_bits_is_stored_and_breaks_every_read_until_deleted(
+    which: str, request: pytest.FixtureRequest
+) -> None:
+    http: httpx.Client = request.getfixturevalue(which)
+    new_id = _next_id(http)
+    variants = {"control": {"rollout_percentage": 100, "x": 2**64}}
+
+    _assert_server_error_page(http.post(P, json={"name": "big", "variants": variants}))
+    _assert_server_error_page(http.get(f"{P}{new_id}/"))
+    _assert_server_error_page(http.get(P))
+    assert http.delete(f"{P}{new_id}/").status_code == 204
+    assert http.get(P).json()["count"] == 0
+
+
+def test_float_read_back_as_a_big_integer_answers_201_then_breaks_reads(
+    client: httpx.Client,
+) -> None:
+    variants = {"control": {"rollout_percentage": 100, "x": 1e20}}
+
+    created = client.post(P, json={"name": "float", "variants": variants})
+
+    assert created.status_code == 201
+    assert b'"x":1e20' in created.content
+    _assert_server_error_page(client.get(f"{P}{created.json()['id']}/"))
+    _assert_server_error_page(client.get(P))
+
+
+def test_numbers_read_back_through_jsonb_and_render_like_orjson(client: httpx.Client) -> None:
+    content = (
+        b'{"name": "n", "variants": {"control": {"rollout_percentage": 100, "a": 1e-7,'
+        b' "b": 1.5e15, "c": 0.1, "d": -0.0, "e": 1e16, "f": 1.844674407370955e19}}}'
+    )
+
+    created = client.post(P, content=content, headers={"Content-Type": "application/json"})
+    read = client.get(f"{P}{created.json()['id']}/")
+    listed = client.get(P)
+
+    sent = b'"a":1e-7,"b":1500000000000000.0,"c":0.1,"d":-0.0,"e":1e16,"f":1.844674407370955e19'
+    stored = b'"a":1e-7,"b":1500000000000000.0,"c":0.1,"d":0.0,"e":10000000000000000,'
+    assert sent in created.content
+    assert stored + b'"f":18446744073709550000}' in read.content
+    assert stored in listed.content
+
+
+@pytest.mark.parametrize("which", ["recorded_client", "client"])
+def test_objects_nested_134_deep_drop_the_list_connection_but_not_retrieve(
+    which: str, request: pytest.FixtureRequest
+) -> None:
+    http: httpx.Client = request.getfixturevalue(which)
+    # `variants` (1) > `control` (2) > 134 nested objects: 136 deep.
+    variants = {"control": {"rollout_percentage": 100, "x": _nested(134)}}
+
+    created = http.post(P, json={"name": "deep", "variants": variants})
+
+    assert created.status_code == 201
+    assert http.get(f"{P}{created.json()['id']}/").status_code == 200
+    with pytest.raises(httpx.RemoteProtocolError, match="without sending a response"):
+        http.get(P)
+    assert http.delete(f"{P}{created.json()['id']}/").status_code == 204
+    assert http.get(P).json()["count"] == 0
+
+
+def test_objects_nested_144_deep_drop_the_create_answer_and_every_read(
+    client: httpx.Client,
+) -> None:
+    new_id = _next_id(client)
+    variants = {"control": {"rollout_percentage": 100, "x": _nested(150)}}
+
+    with pytest.raises(httpx.RemoteProtocolError, match="without sending a response"):
+        client.post(P, json={"name": "deeper", "variants": variants})
+    with pytest.raises(httpx.RemoteProtocolError, match="without sending a response"):
+        client.get(f"{P}{new_id}/")
+    assert client.delete(f"{P}{new_id}/").status_code == 204
+
+
+@pytest.mark.parametrize(
+    ("value", "what"),
+    [
+        pytest.param(2**64, "an integer outside [-2**63, 2**64-1]", id="integer"),
+        pytest.param(1e20, "an integer outside [-2**63, 2**64-1]", id="float"),
+        pytest.param(_nested(140), "objects nested 134 or more deep", id="nesting"),
+    ],
+)
+def test_strict_mode_refuses_what_breaks_reads(
+    strict_client: httpx.Client, value: Any, what: str
+) -> None:
+    variants = {"control": {"rollout_percentage": 100, "x": value}}
+
+    response = strict_client.post(P, json={"name": "bad", "variants": variants})
+
+    assert response.status_code == 400
+    body = response.json()
+    assert {k: v for k, v in body.items() if k != "detail"} == {
+        "type": "validation_error",
+        "code": "invalid_input",
+        "attr": "variants",
+    }
+    assert body["detail"].startswith("PostHog stores this value at $")
+    assert what in body["detail"]
+    assert strict_client.get(P).json()["count"] == 0
