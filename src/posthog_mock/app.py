@@ -10,6 +10,7 @@ from typing import Final
 from starlette.datastructures import Headers
 from starlette.types import Receive, Scope, Send
 
+from posthog_mock import intercept
 from posthog_mock.body import BodyStream
 from posthog_mock.config import MockConfig
 from posthog_mock.errors import (
@@ -21,6 +22,8 @@ from posthog_mock.errors import (
     server_error,
 )
 from posthog_mock.errors import validation_error as _validation_error
+from posthog_mock.faults import FaultSet
+from posthog_mock.journal import Journal
 from posthog_mock.request import MockRequest
 from posthog_mock.responses import Response, error_response
 from posthog_mock.state import MockState
@@ -57,7 +60,13 @@ class MockApp:
         """Open the store (idempotent); lifespan startup and tests call this."""
         if self.state is None:
             store = ExperimentStore(self.db_path)
-            self.state = MockState(self.config, store, RateLimiter(enabled=self.config.rate_limit))
+            self.state = MockState(
+                self.config,
+                store,
+                RateLimiter(enabled=self.config.rate_limit),
+                FaultSet(self.config.faults),
+                Journal(self.config.journal_size),
+            )
         return self.state
 
     def close(self) -> None:
@@ -115,8 +124,8 @@ class MockApp:
             scheme=scope.get("scheme", "http"),
             server=scope.get("server"),
         )
-        response = await self._dispatch(state, request)
-        await response.send(send, head=head)
+        exchange = intercept.Exchange(scope, receive, send, head)
+        await intercept.answer(state, request, self._dispatch, exchange)
 
     async def _dispatch(self, state: MockState, request: MockRequest) -> Response:
         api = request.path.startswith("/api/")

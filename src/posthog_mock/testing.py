@@ -25,6 +25,7 @@ from typing import IO, Any, Final
 import httpx
 
 from posthog_mock.config import DEFAULT_API_KEY, ConfigError, MockConfig, load_config
+from posthog_mock.verification import ANY, RecordedRequest, check_requested
 
 STARTUP_TIMEOUT: Final = 20.0
 _BUSY_PORT_MARK: Final = "address already in use"
@@ -299,6 +300,71 @@ class MockServer:
         response = self._http.post(f"{self.base_url}/_mock/reset")
         if response.status_code != 204:
             raise MockServerError(f"reset answered {response.status_code}: {response.text}")
+
+    def add_fault(self, kind: str, **options: Any) -> dict[str, Any]:
+        """Install a fault rule (`POST /_mock/faults`); return it as the server lists it.
+
+        `kind` is one of status, throttle, delay, slow_body, reset, empty, truncate, hang;
+        `options` are the rule's other fields (`method`, `route`, `times`, `every`,
+        `probability`, `seed`, `status`, ...), as the mock's README documents them.
+        """
+        response = self._http.post(f"{self.base_url}/_mock/faults", json={"kind": kind, **options})
+        if response.status_code != 201:
+            raise MockServerError(f"fault refused ({response.status_code}): {response.text}")
+        rule: dict[str, Any] = response.json()
+        return rule
+
+    @contextmanager
+    def fault(self, kind: str, **options: Any) -> Iterator[dict[str, Any]]:
+        """Install a fault rule for the duration of the `with` block, then remove it."""
+        rule = self.add_fault(kind, **options)
+        try:
+            yield rule
+        finally:
+            self._http.delete(f"{self.base_url}/_mock/faults/{rule['id']}")
+
+    @property
+    def faults(self) -> list[dict[str, Any]]:
+        """The installed fault rules with their counters (`GET /_mock/faults`)."""
+        rules: list[dict[str, Any]] = self._get("/_mock/faults")["results"]
+        return rules
+
+    def clear_faults(self) -> None:
+        """Remove every fault rule (`DELETE /_mock/faults`)."""
+        self._http.delete(f"{self.base_url}/_mock/faults").raise_for_status()
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """Every request the mock received since the last reset, oldest first (keys masked)."""
+        entries = self._get("/_mock/requests")["results"]
+        return [RecordedRequest.from_json(entry) for entry in entries]
+
+    def clear_requests(self) -> None:
+        """Empty the request journal (`DELETE /_mock/requests`)."""
+        self._http.delete(f"{self.base_url}/_mock/requests").raise_for_status()
+
+    def assert_requested(
+        self,
+        method: str | None = None,
+        path: str | None = None,
+        *,
+        json: Any = ANY,
+        count: int | None = None,
+    ) -> list[RecordedRequest]:
+        """Assert the mock received requests with this method, path (exact or glob) and JSON body.
+
+        With `count`, exactly that many must match, else at least one; the failure message lists
+        every request received. Returns the matching requests.
+        """
+        __tracebackhide__ = True
+        return check_requested(self.requests, method, path, json, count)
+
+    def _get(self, path: str) -> dict[str, Any]:
+        response = self._http.get(f"{self.base_url}{path}")
+        if response.status_code != 200:
+            raise MockServerError(f"GET {path} answered {response.status_code}: {response.text}")
+        data: dict[str, Any] = response.json()
+        return data
 
     def _close_log(self) -> None:
         if self._log is not None:

@@ -1,0 +1,170 @@
+"""The request journal: every request the mock answered, in a bounded ring buffer.
+
+Recording only appends a tuple; masking keys, decoding bodies and filtering happen when someone
+reads the journal (`GET /_mock/requests`), so the request path stays cheap.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any, Final, NamedTuple
+from urllib.parse import parse_qsl, urlencode
+
+from starlette.datastructures import Headers
+
+from posthog_mock.config import DEFAULT_JOURNAL_SIZE
+from posthog_mock.request import MockRequest
+from posthog_mock.verification import path_matches
+
+# A body longer than this is journaled cut to this size (`body_size` is the whole size).
+MAX_JOURNALED_BODY: Final = 64 * 1024
+_KEY_QUERY_PARAMS: Final = frozenset({"personal_api_key", "temporary_token"})
+_KEY_HEADERS: Final = frozenset({"authorization", "x-api-key", "cookie"})
+
+
+class Entry(NamedTuple):
+    """One journaled request as recorded: raw, unmasked, cheap to build."""
+
+    seq: int
+    wall_time: float
+    method: str
+    path: str
+    query_string: bytes
+    headers: Headers
+    body: bytes
+    body_size: int
+    status: int | None
+    duration: float
+    fault: str | None
+
+
+def mask_key(value: str) -> str:
+    """Hide a secret but its prefix and last four characters: `phx_…abcd`."""
+    if len(value) <= 8:
+        return "…"
+    prefix, sep, _ = value.partition("_")
+    shown = prefix + sep if sep and len(prefix) <= 4 else ""
+    return f"{shown}…{value[-4:]}"
+
+
+def mask_header(name: str, value: str) -> str:
+    """Mask the credential in a header value; other headers are returned as they are."""
+    if name not in _KEY_HEADERS:
+        return value
+    scheme, space, credential = value.partition(" ")
+    if space and name == "authorization":
+        return f"{scheme} {mask_key(credential.strip())}"
+    return mask_key(value)
+
+
+class Journal:
+    """The last `capacity` requests, oldest first, and how many older ones were dropped."""
+
+    def __init__(self, capacity: int = DEFAULT_JOURNAL_SIZE) -> None:
+        """Start empty; `capacity` 0 records nothing."""
+        self.capacity = capacity
+        self._entries: deque[Entry] = deque(maxlen=capacity)
+        self._seq = 0
+        self._dropped = 0
+
+    def record(
+        self, request: MockRequest, status: int | None, started: float, fault: str | None
+    ) -> None:
+        """Append one answered request (`started` from `time.perf_counter()`)."""
+        duration = time.perf_counter() - started
+        self._seq += 1
+        if len(self._entries) == self.capacity:
+            self._dropped += 1
+        body = request.body
+        size = len(body)
+        if size > MAX_JOURNALED_BODY:
+            body = body[:MAX_JOURNALED_BODY]
+        entry = Entry(
+            self._seq,
+            time.time(),
+            request.method,
+            request.path,
+            request.query_string,
+            request.headers,
+            body,
+            size,
+            status,
+            duration,
+            fault,
+        )
+        self._entries.append(entry)
+
+    @property
+    def dropped(self) -> int:
+        """How many requests fell out of the buffer since the last clear."""
+        return self._dropped
+
+    @property
+    def total(self) -> int:
+        """How many requests were recorded since the last clear, dropped ones included."""
+        return self._dropped + len(self._entries)
+
+    def clear(self) -> None:
+        """Forget every entry and the dropped count (sequence numbers keep counting up)."""
+        self._entries.clear()
+        self._dropped = 0
+
+    def select(
+        self,
+        *,
+        method: str | None = None,
+        path: str | None = None,
+        status: int | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Entries matching every given filter, oldest first; `limit` keeps the newest ones."""
+        chosen = list(self._matching(method, path, status))
+        if limit is not None:
+            chosen = chosen[-limit:] if limit else []
+        return [render(entry) for entry in chosen]
+
+    def _matching(
+        self, method: str | None, path: str | None, status: int | None
+    ) -> Iterator[Entry]:
+        wanted_method = method.upper() if method is not None else None
+        for entry in self._entries:
+            if wanted_method is not None and entry.method != wanted_method:
+                continue
+            if path is not None and not path_matches(path, entry.path):
+                continue
+            if status is not None and entry.status != status:
+                continue
+            yield entry
+
+
+def render(entry: Entry) -> dict[str, Any]:
+    """One entry as JSON: keys masked, the body as text."""
+    headers: dict[str, str] = {}
+    for raw_name, raw_value in entry.headers.raw:
+        name = raw_name.decode("latin-1").lower()
+        value = mask_header(name, raw_value.decode("latin-1"))
+        headers[name] = f"{headers[name]}, {value}" if name in headers else value
+    return {
+        "id": entry.seq,
+        "time": datetime.fromtimestamp(entry.wall_time, UTC).isoformat().replace("+00:00", "Z"),
+        "method": entry.method,
+        "path": entry.path,
+        "query": _masked_query(entry.query_string),
+        "headers": headers,
+        "body": entry.body.decode("utf-8", "replace"),
+        "body_size": entry.body_size,
+        "status": entry.status,
+        "duration_ms": round(entry.duration * 1000, 3),
+        "fault": entry.fault,
+    }
+
+
+def _masked_query(query_string: bytes) -> str:
+    text = query_string.decode("latin-1")
+    if not any(name in text for name in _KEY_QUERY_PARAMS):
+        return text
+    pairs = parse_qsl(text, keep_blank_values=True)
+    return urlencode([(k, mask_key(v) if k in _KEY_QUERY_PARAMS else v) for k, v in pairs])
