@@ -9,6 +9,7 @@ start; see bench/plugin_start.md). Only the in-process mode imports Starlette an
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
 import signal
 import socket
@@ -45,6 +46,40 @@ def free_port(host: str = "127.0.0.1") -> int:
 # Granian 2.8's embedded server aborts the whole process when a stopped instance is garbage
 # collected before interpreter exit; stopped instances are therefore kept until then.
 _STOPPED_EMBEDDED: list[Any] = []
+# Granian's Rust runtime threads outlive `stop()` by a few milliseconds; one still running when
+# the interpreter finalizes aborts the process ("panic in a function that cannot unwind").
+_RUNTIME_EXIT_TIMEOUT: Final = 5.0
+_TASKS: Final = Path("/proc/self/task")
+
+
+_RUNNING_EMBEDDED: set[_EmbeddedServer] = set()
+
+
+def _stop_running_embedded() -> None:
+    """At interpreter exit, stop servers nobody stopped (a script or notebook that just ends)."""
+    for server in list(_RUNNING_EMBEDDED):
+        server.stop(_RUNTIME_EXIT_TIMEOUT)
+
+
+atexit.register(_stop_running_embedded)
+
+
+def native_threads() -> frozenset[str]:
+    """List the OS thread ids of this process (Linux); empty where they cannot be listed."""
+    try:
+        return frozenset(os.listdir(_TASKS))
+    except OSError:
+        return frozenset()
+
+
+def wait_for_threads_to_exit(threads: frozenset[str], timeout: float) -> bool:
+    """Wait until none of these OS threads runs any more; False if some still do."""
+    deadline = time.monotonic() + timeout
+    while threads & native_threads():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.001)
+    return True
 
 
 class _EmbeddedServer:
@@ -67,8 +102,15 @@ class _EmbeddedServer:
         )
         self._loop = asyncio.new_event_loop()
         self.error: BaseException | None = None
+        self._threads_before = native_threads()
+        self._runtime_threads: frozenset[str] = frozenset()
         self._thread = threading.Thread(target=self._run, name=f"posthog_mock:{port}", daemon=True)
+        _RUNNING_EMBEDDED.add(self)
         self._thread.start()
+
+    def started(self) -> None:
+        """Note the OS threads the server runs on, once it answers, so `stop()` can await them."""
+        self._runtime_threads = native_threads() - self._threads_before
 
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
@@ -88,6 +130,8 @@ class _EmbeddedServer:
         if self._thread.is_alive():
             self._loop.call_soon_threadsafe(self._granian.stop)
             self._thread.join(timeout)
+        wait_for_threads_to_exit(self._runtime_threads, min(timeout, _RUNTIME_EXIT_TIMEOUT))
+        _RUNNING_EMBEDDED.discard(self)
         _STOPPED_EMBEDDED.append(self._granian)
 
 
@@ -239,6 +283,7 @@ class MockServer:
                 )
             try:
                 if self._http.get(f"{self.base_url}/_mock/health").status_code == 200:
+                    embedded.started()
                     return
             except httpx.TransportError:
                 pass
