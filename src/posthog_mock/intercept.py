@@ -76,7 +76,8 @@ async def _apply(
     spec = fault.spec
     kind = spec.kind
     if kind == "delay":
-        await asyncio.sleep(fault.delay())
+        if await _wait_for_disconnect(receive, fault.delay()):
+            return None  # the client gave up first: nothing is answered
         response = await dispatch(state, request)
         await response.send(send, head=head)
         return response.status
