@@ -9,7 +9,7 @@ undeclared field in an object whose schema does not allow extra fields, raises
 
 from __future__ import annotations
 
-import datetime
+import sys
 import types
 import typing
 from functools import cache
@@ -41,7 +41,9 @@ class StrictResponseError(UnexpectedResponseError):
 
 @cache
 def _hints(cls: type) -> dict[str, Any]:
-    return typing.get_type_hints(cls, globalns=vars(models), localns={"datetime": datetime})
+    # The generated modules import nested models only under TYPE_CHECKING: add them.
+    namespace = {**vars(sys.modules[cls.__module__]), **vars(models)}
+    return typing.get_type_hints(cls, globalns=namespace)
 
 
 def check_strict(value: object, response: httpx.Response) -> None:
