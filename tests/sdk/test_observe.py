@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -147,7 +148,10 @@ async def test_async_event_hooks_see_every_attempt(
         return None
 
     mock_server.add_fault("status", status=504, times=1)
-    hooks = {"request": [on_request], "response": [on_response]}
+    hooks: dict[str, list[Callable[..., Any]]] = {
+        "request": [on_request],
+        "response": [on_response],
+    }
     async with AsyncPostHogWebExperiments(
         **mock_options, event_hooks=hooks, sleep=no_sleep
     ) as client:
