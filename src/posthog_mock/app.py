@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import time
 from pathlib import Path
 from typing import Final
 
@@ -124,8 +125,14 @@ class MockApp:
             scheme=scope.get("scheme", "http"),
             server=scope.get("server"),
         )
-        exchange = intercept.Exchange(scope, receive, send, head)
-        await intercept.answer(state, request, self._dispatch, exchange)
+        if state.faults.rules:
+            exchange = intercept.Exchange(scope, receive, send, head)
+            await intercept.answer(state, request, self._dispatch, exchange)
+            return
+        started = time.perf_counter()
+        response = await self._dispatch(state, request)
+        await response.send(send, head=head)
+        state.journal.record(request, response.status, started, None)
 
     async def _dispatch(self, state: MockState, request: MockRequest) -> Response:
         api = request.path.startswith("/api/")

@@ -163,41 +163,38 @@ class FaultSet:
 
     def __init__(self, specs: tuple[FaultSpec, ...] = ()) -> None:
         """Start with the configured rules."""
-        self._faults: list[Fault] = []
+        # Read directly on the request path: an empty list is the whole cost of no faults.
+        self.rules: list[Fault] = []
         self._next_id = 1
         for spec in specs:
             self.add(spec)
-
-    def __bool__(self) -> bool:
-        """Whether any rule is installed (the request path's only check when there is none)."""
-        return bool(self._faults)
 
     def add(self, spec: FaultSpec) -> Fault:
         """Install a rule after the existing ones."""
         fault = Fault(self._next_id, spec)
         self._next_id += 1
-        self._faults.append(fault)
+        self.rules.append(fault)
         return fault
 
     def remove(self, fault_id: int) -> bool:
         """Remove one rule by id; False when there is none with that id."""
-        before = len(self._faults)
-        self._faults = [fault for fault in self._faults if fault.id != fault_id]
-        return len(self._faults) < before
+        before = len(self.rules)
+        self.rules = [fault for fault in self.rules if fault.id != fault_id]
+        return len(self.rules) < before
 
     def clear(self) -> None:
         """Remove every rule (ids keep counting up)."""
-        self._faults = []
+        self.rules = []
 
     def list(self) -> list[Fault]:
         """Return the rules in the order they are checked."""
-        return list(self._faults)
+        return list(self.rules)
 
     def pick(self, method: str, path: str) -> Fault | None:
         """Return the first rule that fires for this request (only `/api/` is ever faulted)."""
         if not path.startswith("/api/"):
             return None
-        for fault in self._faults:
+        for fault in self.rules:
             if fault.applies_to(method, path) and fault.fires():
                 return fault
         return None

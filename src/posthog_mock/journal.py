@@ -6,14 +6,13 @@ reads the journal (`GET /_mock/requests`), so the request path stays cheap.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections import deque
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any, Final, NamedTuple
+from typing import Any, Final
 from urllib.parse import parse_qsl, urlencode
-
-from starlette.datastructures import Headers
 
 from posthog_mock.config import DEFAULT_JOURNAL_SIZE
 from posthog_mock.request import MockRequest
@@ -25,20 +24,9 @@ _KEY_QUERY_PARAMS: Final = frozenset({"personal_api_key", "temporary_token"})
 _KEY_HEADERS: Final = frozenset({"authorization", "x-api-key", "cookie"})
 
 
-class Entry(NamedTuple):
-    """One journaled request as recorded: raw, unmasked, cheap to build."""
-
-    seq: int
-    wall_time: float
-    method: str
-    path: str
-    query_string: bytes
-    headers: Headers
-    body: bytes
-    body_size: int
-    status: int | None
-    duration: float
-    fault: str | None
+# One journaled request as recorded, a plain tuple (cheapest to build on the request path):
+# (seq, started, duration, request, status, fault, body_size). `started` is perf_counter().
+Entry = tuple[int, float, float, MockRequest, int | None, str | None, int]
 
 
 def mask_key(value: str) -> str:
@@ -69,33 +57,23 @@ class Journal:
         self._entries: deque[Entry] = deque(maxlen=capacity)
         self._seq = 0
         self._dropped = 0
+        # perf_counter() is cheap per request; wall-clock times are derived from it on reading.
+        self._epoch = time.time() - time.perf_counter()
 
     def record(
         self, request: MockRequest, status: int | None, started: float, fault: str | None
     ) -> None:
-        """Append one answered request (`started` from `time.perf_counter()`)."""
+        """Append one answered request (`started` from `time.perf_counter()`); skip `/_mock/`."""
         duration = time.perf_counter() - started
+        if request.path.startswith("/_mock/"):
+            return
+        size = len(request.body)
+        if size > MAX_JOURNALED_BODY:
+            request = dataclasses.replace(request, body=request.body[:MAX_JOURNALED_BODY])
         self._seq += 1
         if len(self._entries) == self.capacity:
             self._dropped += 1
-        body = request.body
-        size = len(body)
-        if size > MAX_JOURNALED_BODY:
-            body = body[:MAX_JOURNALED_BODY]
-        entry = Entry(
-            self._seq,
-            time.time(),
-            request.method,
-            request.path,
-            request.query_string,
-            request.headers,
-            body,
-            size,
-            status,
-            duration,
-            fault,
-        )
-        self._entries.append(entry)
+        self._entries.append((self._seq, started, duration, request, status, fault, size))
 
     @property
     def dropped(self) -> int:
@@ -124,41 +102,44 @@ class Journal:
         chosen = list(self._matching(method, path, status))
         if limit is not None:
             chosen = chosen[-limit:] if limit else []
-        return [render(entry) for entry in chosen]
+        return [render(entry, self._epoch) for entry in chosen]
 
     def _matching(
         self, method: str | None, path: str | None, status: int | None
     ) -> Iterator[Entry]:
         wanted_method = method.upper() if method is not None else None
         for entry in self._entries:
-            if wanted_method is not None and entry.method != wanted_method:
+            request = entry[3]
+            if wanted_method is not None and request.method != wanted_method:
                 continue
-            if path is not None and not path_matches(path, entry.path):
+            if path is not None and not path_matches(path, request.path):
                 continue
-            if status is not None and entry.status != status:
+            if status is not None and entry[4] != status:
                 continue
             yield entry
 
 
-def render(entry: Entry) -> dict[str, Any]:
+def render(entry: Entry, epoch: float) -> dict[str, Any]:
     """One entry as JSON: keys masked, the body as text."""
+    seq, started, duration, request, status, fault, size = entry
     headers: dict[str, str] = {}
-    for raw_name, raw_value in entry.headers.raw:
+    for raw_name, raw_value in request.headers.raw:
         name = raw_name.decode("latin-1").lower()
         value = mask_header(name, raw_value.decode("latin-1"))
         headers[name] = f"{headers[name]}, {value}" if name in headers else value
+    when = datetime.fromtimestamp(epoch + started, UTC).isoformat().replace("+00:00", "Z")
     return {
-        "id": entry.seq,
-        "time": datetime.fromtimestamp(entry.wall_time, UTC).isoformat().replace("+00:00", "Z"),
-        "method": entry.method,
-        "path": entry.path,
-        "query": _masked_query(entry.query_string),
+        "id": seq,
+        "time": when,
+        "method": request.method,
+        "path": request.path,
+        "query": _masked_query(request.query_string),
         "headers": headers,
-        "body": entry.body.decode("utf-8", "replace"),
-        "body_size": entry.body_size,
-        "status": entry.status,
-        "duration_ms": round(entry.duration * 1000, 3),
-        "fault": entry.fault,
+        "body": request.body.decode("utf-8", "replace"),
+        "body_size": size,
+        "status": status,
+        "duration_ms": round(duration * 1000, 3),
+        "fault": fault,
     }
 
 
