@@ -13,6 +13,7 @@ import asyncio
 import json
 import tempfile
 import time
+from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +30,7 @@ CREATE = json.dumps({"name": "Bench", "variants": {"control": {"rollout_percenta
 
 async def request(app: MockApp, method: str, path: str, body: bytes = b"") -> tuple[int, bytes]:
     """Send one request through the ASGI app; return its status and body."""
-    sent: list[dict[str, Any]] = []
+    sent: list[MutableMapping[str, Any]] = []
     scope = {
         "type": "http",
         "method": method,
@@ -44,7 +45,7 @@ async def request(app: MockApp, method: str, path: str, body: bytes = b"") -> tu
     async def receive() -> dict[str, Any]:
         return {"type": "http.request", "body": body, "more_body": False}
 
-    async def send(message: dict[str, Any]) -> None:
+    async def send(message: MutableMapping[str, Any]) -> None:
         sent.append(message)
 
     await app(scope, receive, send)

@@ -58,6 +58,7 @@ from .._base_client import (
 )
 from .._config import DEFAULT_TIMEOUT
 from .._errors import ConfigurationError
+from .._models import parse_page_response
 from .._response import RawResponse, RetryHook
 from .._retries import RetryPolicy, may_have_been_sent
 from . import pagination
@@ -378,7 +379,7 @@ class RawCalls:
             offset=UNSET if offset is None else offset,
         )
         sent = client._send(op_kwargs, timeout=timeout, max_retries=max_retries)
-        parsed = client._decode(sent, _list_op._parse_response, PaginatedWebExperimentList, 200)
+        parsed = client._decode(sent, parse_page_response, PaginatedWebExperimentList, 200)
         return client._raw(sent, parsed)
 
     def create(
