@@ -41,9 +41,9 @@ def test_variants_are_parsed_on_first_read_only() -> None:
 
     assert isinstance(variants, StoredVariants)
     assert isinstance(variants, LazyStoredVariants)
-    assert variants._parsed is None
+    before_reading = variants._parsed
     assert variants["control"].rollout_percentage == 100
-    assert variants._parsed is not None
+    assert (before_reading, type(variants._parsed)) == (None, dict)
     assert variants.additional_keys == ["control"]
 
 
