@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import tempfile
 import time
@@ -55,7 +56,10 @@ async def request(app: MockApp, method: str, path: str, body: bytes = b"") -> tu
 async def main_async(args: argparse.Namespace) -> dict[str, Any]:
     """Seed 100 experiments, then time `--requests` retrieves and list pages."""
     with tempfile.TemporaryDirectory() as tmp:
-        app = MockApp(default_config(), Path(tmp) / "bench.sqlite3")
+        config = default_config()
+        if args.no_journal:
+            config = dataclasses.replace(config, journal_size=0)
+        app = MockApp(config, Path(tmp) / "bench.sqlite3")
         app.open()
         ids = []
         for _ in range(100):
@@ -87,6 +91,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--rule", action="store_true", help="install a fault rule that never fires")
+    parser.add_argument("--no-journal", action="store_true", help="journal_size 0")
     print(json.dumps(asyncio.run(main_async(parser.parse_args()))))
 
 

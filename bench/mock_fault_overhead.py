@@ -5,6 +5,7 @@ Run from the repository root: `.venv/bin/python bench/mock_fault_overhead.py --b
 
 - **before**: `src/posthog_mock` of `--base` (the code path without faults or journal);
 - **faults off**: this tree, no fault installed (the journal records every request);
+- **faults off, no journal**: the same with `--journal-size 0`, the fault layer's cost alone;
 - **rule, no match**: this tree with one rule installed that never fires (DELETE on detail).
 
 Rounds alternate the targets (before, off, rule, before, ...) so drift on a shared machine hits
@@ -46,7 +47,7 @@ from mock_throughput import (
     wait_until_ready,
 )
 
-TARGETS: Final = ("before", "faults off", "rule, no match")
+TARGETS: Final = ("before", "faults off", "faults off, no journal", "rule, no match")
 _TICKS: Final = os.sysconf("SC_CLK_TCK")
 # CPU seconds the server's processes spent per request, by (target, operation), every round.
 SERVER_CPU: dict[tuple[str, str], list[float]] = {}
@@ -106,6 +107,8 @@ def run_target(
     port = free_port()
     db = work / f"{target.replace(' ', '-').replace(',', '')}-{round_number}.sqlite3"
     command = [sys.executable, "-m", "posthog_mock", "--port", str(port), "--db", str(db)]
+    if target == "faults off, no journal":
+        command += ["--journal-size", "0"]
     env = dict(os.environ)
     if target == "before":
         env["PYTHONPATH"] = str(old_src)
@@ -145,6 +148,8 @@ def asgi_costs(old_src: Path, args: argparse.Namespace) -> dict[str, list[dict[s
             command = [sys.executable, script, "--requests", str(args.asgi_requests)]
             if target == "rule, no match":
                 command.append("--rule")
+            if target == "faults off, no journal":
+                command.append("--no-journal")
             done = subprocess.run(
                 pinned("0", command), env=env, capture_output=True, text=True, check=True
             )

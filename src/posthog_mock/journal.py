@@ -77,6 +77,9 @@ class Journal:
         self, request: MockRequest, status: int | None, started: float, fault: str | None
     ) -> None:
         """Append one answered request (`started` from `time.perf_counter()`); skip `/_mock/`."""
+        if not self.capacity:
+            self._dropped += 1
+            return
         duration = time.perf_counter() - started
         path = request.path
         if path.startswith("/_mock/"):
