@@ -49,6 +49,9 @@ _STOPPED_EMBEDDED: list[Any] = []
 # Granian's Rust runtime threads outlive `stop()` by a few milliseconds; one still running when
 # the interpreter finalizes aborts the process ("panic in a function that cannot unwind").
 _RUNTIME_EXIT_TIMEOUT: Final = 5.0
+# The runtime threads end within milliseconds of stop(); servers started at the same moment in
+# other threads can make the snapshot include their threads too, so the wait is capped short.
+_RUNTIME_THREADS_WAIT: Final = 1.0
 _TASKS: Final = Path("/proc/self/task")
 
 
@@ -130,7 +133,7 @@ class _EmbeddedServer:
         if self._thread.is_alive():
             self._loop.call_soon_threadsafe(self._granian.stop)
             self._thread.join(timeout)
-        wait_for_threads_to_exit(self._runtime_threads, min(timeout, _RUNTIME_EXIT_TIMEOUT))
+        wait_for_threads_to_exit(self._runtime_threads, min(timeout, _RUNTIME_THREADS_WAIT))
         _RUNNING_EMBEDDED.discard(self)
         _STOPPED_EMBEDDED.append(self._granian)
 
