@@ -63,11 +63,18 @@ def pinned(cpu: str, command: list[str]) -> list[str]:
 
 
 @contextlib.contextmanager
-def background(command: list[str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
+def background(
+    command: list[str], log: Path, env: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
     """Run a server in its own process group; kill exactly that group afterwards."""
     with log.open("wb") as out:
         process = subprocess.Popen(
-            command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            command,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            env=env,
         )
         try:
             yield process

@@ -29,6 +29,7 @@ REPLACEMENTS = {
     "AsyncViaClient": "ViaClient",
     "AsyncSleep": "Sleep",
     "AsyncPageFetcher": "PageFetcher",
+    "AsyncRawCalls": "RawCalls",
     "aclose": "close",
     "anyio": "time",
     "set_async_httpx_client": "set_httpx_client",

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import time
 from pathlib import Path
 from typing import Final
 
 from starlette.datastructures import Headers
 from starlette.types import Receive, Scope, Send
 
+from posthog_mock import connection, intercept
 from posthog_mock.body import BodyStream
 from posthog_mock.config import MockConfig
-from posthog_mock.connection import drop_connection
 from posthog_mock.errors import (
     HTML_CONTENT_TYPE,
     APIError,
@@ -26,6 +27,8 @@ from posthog_mock.errors import (
     posthog_server_error,
     server_error,
 )
+from posthog_mock.faults import FaultSet
+from posthog_mock.journal import Journal
 from posthog_mock.profiles import WWW_AUTHENTICATE_ON_401
 from posthog_mock.request import BodyTooDeep, MockRequest
 from posthog_mock.responses import Response, error_response
@@ -63,7 +66,13 @@ class MockApp:
         """Open the store (idempotent); lifespan startup and tests call this."""
         if self.state is None:
             store = ExperimentStore(self.db_path)
-            self.state = MockState(self.config, store, RateLimiter(enabled=self.config.rate_limit))
+            self.state = MockState(
+                self.config,
+                store,
+                RateLimiter(enabled=self.config.rate_limit),
+                faults=FaultSet(self.config.faults),
+                journal=Journal(self.config.journal_size),
+            )
         return self.state
 
     def close(self) -> None:
@@ -122,13 +131,23 @@ class MockApp:
             server=scope.get("server"),
             trust_forwarded_host=state.config.behind_proxy,
         )
+        started = time.perf_counter()
+        intercepted = bool(state.faults.rules)
         try:
+            if intercepted:
+                exchange = intercept.Exchange(scope, receive, send, head)
+                await intercept.answer(state, request, self._dispatch, exchange)
+                return
             response = await self._dispatch(state, request)
         except ConnectionDropped:
+            # PostHog's worker aborted while rendering: the client gets no answer at all.
             _log_defect(state, request, 0)
-            drop_connection(scope)
+            connection.close_without_answer(scope)
+            if not intercepted:  # the fault layer journals what it answered itself
+                state.journal.record(request, None, started, None)
             return
         await response.send(send, head=head)
+        state.journal.record(request, response.status, started, None)
 
     async def _dispatch(self, state: MockState, request: MockRequest) -> Response:
         api = request.path.startswith("/api/")

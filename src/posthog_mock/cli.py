@@ -1,16 +1,24 @@
-"""Command line: `python -m posthog_mock [--host] [--port] [--db] [--config]`."""
+"""Command line: `python -m posthog_mock [--host] [--port] [--db] [--config] [--fault]...`."""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
 import dataclasses
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
-from posthog_mock.config import ConfigError, MockConfig, default_config, load_config
+from posthog_mock.config import (
+    ConfigError,
+    MockConfig,
+    default_config,
+    load_config,
+    parse_faults,
+)
+from posthog_mock.faults import FaultSpec
 from posthog_mock.profiles import CHANGES_BY_ID, PROFILES
 from posthog_mock.server import StartupError, check_database, check_port, serve
 from posthog_mock.storage import StorageError
@@ -42,7 +50,39 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="answer 400 with a clear error where PostHog answers 500 (not a PostHog version)",
     )
+    parser.add_argument(
+        "--fault",
+        action="append",
+        default=[],
+        metavar="JSON",
+        help='a fault rule, as POST /_mock/faults takes it, e.g. \'{"kind": "status", "status":'
+        " 503, \"times\": 2}' (repeatable; added after the config file's [[faults]])",
+    )
+    parser.add_argument(
+        "--journal-size",
+        type=int,
+        metavar="N",
+        help="how many requests GET /_mock/requests keeps (default 1000, or the config's)",
+    )
     return parser
+
+
+def with_cli_options(config: MockConfig, faults: list[str], journal_size: int | None) -> MockConfig:
+    """Add the `--fault` rules and apply `--journal-size` to the loaded configuration."""
+    specs: list[FaultSpec] = []
+    for index, text in enumerate(faults):
+        try:
+            raw = json.loads(text)
+        except ValueError as exc:
+            raise ConfigError(f"--fault #{index + 1} is not JSON: {exc}") from None
+        specs.extend(parse_faults(raw if isinstance(raw, list) else [raw], f"--fault #{index + 1}"))
+    if journal_size is not None and journal_size < 0:
+        raise ConfigError("--journal-size must be a non-negative integer")
+    return dataclasses.replace(
+        config,
+        faults=(*config.faults, *specs),
+        journal_size=config.journal_size if journal_size is None else journal_size,
+    )
 
 
 def banner(config: MockConfig, host: str, port: int, db: str) -> str:
@@ -58,6 +98,8 @@ def banner(config: MockConfig, host: str, port: int, db: str) -> str:
         + ("; strict: 400 where PostHog answers 500" if config.strict else ""),
         "  projects: " + ", ".join(str(p.id) for p in config.projects),
     ]
+    for spec in config.faults:
+        lines.append(f"  fault: {json.dumps(spec.to_json())}")
     if not config.keys:
         lines.append("  no API keys configured: every API request will answer 401")
     for key in config.keys:
@@ -81,6 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             config = dataclasses.replace(config, posthog_version=args.posthog_version)
         if args.strict is not None:
             config = dataclasses.replace(config, strict=args.strict)
+        config = with_cli_options(config, args.fault, args.journal_size)
         check_database(args.db)
         check_port(args.host, args.port)
     except (ConfigError, StorageError, StartupError) as exc:

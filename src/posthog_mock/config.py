@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+from posthog_mock.faults import FaultSpec, FaultSpecError, parse_fault
 from posthog_mock.profiles import DEFAULT_VERSION, Profile, UnknownProfileError, get_profile
 
 DEFAULT_API_KEY: Final = "phx_mock_default_key"
 DEFAULT_MAX_BODY_BYTES: Final = 1_048_576
+DEFAULT_JOURNAL_SIZE: Final = 1000
 # PostHog's scopes are `*` or `<object>:<read|write>`; its list of objects grows with every
 # product, so any well-formed object is accepted (a key copied from PostHog carries many).
 SCOPE_FORMAT: Final = re.compile(r"\*|[A-Za-z][A-Za-z0-9_]*:(read|write)")
@@ -72,6 +74,8 @@ class MockConfig:
     # (`IS_BEHIND_PROXY`, as PostHog Cloud runs); false builds links from `Host`, as the
     # recorded server (run without a proxy) did.
     behind_proxy: bool = True
+    faults: tuple[FaultSpec, ...] = ()
+    journal_size: int = DEFAULT_JOURNAL_SIZE
     _keys_by_value: dict[str, KeyConfig] = field(init=False, repr=False, compare=False)
     _projects_by_id: dict[int, ProjectConfig] = field(init=False, repr=False, compare=False)
 
@@ -122,13 +126,20 @@ def load_config(path: Path) -> MockConfig:
 
 def parse_config(raw: dict[str, Any], *, source: str = "<dict>") -> MockConfig:
     """Validate an already parsed TOML document."""
-    _reject_unknown(raw, {"server", "projects", "keys"}, "top level")
+    _reject_unknown(raw, {"server", "projects", "keys", "faults"}, "top level")
     server = raw.get("server", {})
     if not isinstance(server, dict):
         raise ConfigError("[server] must be a table")
     _reject_unknown(
         server,
-        {"rate_limit", "max_body_bytes", "posthog_version", "strict", "behind_proxy"},
+        {
+            "rate_limit",
+            "max_body_bytes",
+            "posthog_version",
+            "strict",
+            "behind_proxy",
+            "journal_size",
+        },
         "[server]",
     )
     rate_limit = server.get("rate_limit", False)
@@ -150,6 +161,9 @@ def parse_config(raw: dict[str, Any], *, source: str = "<dict>") -> MockConfig:
     behind_proxy = server.get("behind_proxy", True)
     if not isinstance(behind_proxy, bool):
         raise ConfigError("server.behind_proxy must be true or false")
+    journal_size = server.get("journal_size", DEFAULT_JOURNAL_SIZE)
+    if isinstance(journal_size, bool) or not isinstance(journal_size, int) or journal_size < 0:
+        raise ConfigError("server.journal_size must be a non-negative integer")
 
     projects = _parse_projects(raw.get("projects"))
     known_ids = [p.id for p in projects]
@@ -163,7 +177,22 @@ def parse_config(raw: dict[str, Any], *, source: str = "<dict>") -> MockConfig:
         posthog_version=version,
         strict=strict,
         behind_proxy=behind_proxy,
+        faults=parse_faults(raw.get("faults", []), "faults"),
+        journal_size=journal_size,
     )
+
+
+def parse_faults(raw: Any, where: str) -> tuple[FaultSpec, ...]:
+    """Validate `[[faults]]` tables (or a JSON list of fault objects)."""
+    if not isinstance(raw, list):
+        raise ConfigError(f"{where} must be an array of tables ([[faults]])")
+    specs = []
+    for index, entry in enumerate(raw):
+        try:
+            specs.append(parse_fault(entry))
+        except FaultSpecError as exc:
+            raise ConfigError(f"{where}[{index}].{exc}") from None
+    return tuple(specs)
 
 
 def _parse_projects(raw: Any) -> tuple[ProjectConfig, ...]:

@@ -1,64 +1,86 @@
-"""Close a client's connection without an answer, as PostHog's worker does when it aborts.
+"""Break the TCP connection under an ASGI request: a reset, or a close without an answer.
 
-ASGI has no way to abort a connection: an app that raises or returns without answering gets
-the server's own 500. So the mock finds the connection's socket among its open descriptors
-(by the client and server addresses in the ASGI scope) and shuts it down; the client then sees
-the connection close before any response, as it does against a gunicorn worker that died.
+ASGI has no way to drop a connection: an app that fails before answering gets Granian's
+`500 Internal server error`. So the socket is found among this process's descriptors by its two
+addresses (the scope's `server` and `client`), and a duplicate of it is used: `shutdown()` sends
+a FIN before any byte (the client sees the server close without answering), and `connect()` to an
+`AF_UNSPEC` address aborts the connection, which Linux does with a RST (the client sees a
+connection reset). Granian then finds its socket closed and drops the connection.
 """
 
 from __future__ import annotations
 
-import contextlib
+import ctypes
 import os
 import socket
-import stat
-from pathlib import Path
-from typing import Final
+import sys
+from collections.abc import Iterator, MutableMapping
+from typing import Any, Final
 
-from starlette.types import Scope
-
-_FD_DIR: Final = Path("/proc/self/fd")
+_PROC_FDS: Final = "/proc/self/fd"
 
 
-class CannotDropConnection(RuntimeError):
-    """The connection's socket is not among this process's descriptors."""
+class ConnectionFaultError(RuntimeError):
+    """The connection of a request cannot be found or broken on this platform."""
 
 
-def drop_connection(scope: Scope) -> None:
-    """Shut down the socket serving `scope` in both directions, or raise CannotDropConnection."""
-    client = _address(scope.get("client"))
-    server = _address(scope.get("server"))
-    if client is None or server is None:
-        raise CannotDropConnection("the ASGI scope names no client or server address")
-    for fd in _socket_descriptors():
-        with contextlib.suppress(OSError), socket.socket(fileno=os.dup(fd)) as sock:
-            if sock.type != socket.SOCK_STREAM:
-                continue
-            if _address(sock.getpeername()) == client and _address(sock.getsockname()) == server:
-                sock.shutdown(socket.SHUT_RDWR)
-                return
-    raise CannotDropConnection(f"no socket of this process is connected to {client}")
+class _SockAddr(ctypes.Structure):
+    _fields_ = (("family", ctypes.c_ushort), ("data", ctypes.c_char * 14))
 
 
-def _socket_descriptors() -> list[int]:
-    found = []
-    with contextlib.suppress(OSError):
-        for entry in _FD_DIR.iterdir():
-            with contextlib.suppress(OSError, ValueError):
-                fd = int(entry.name)
-                if stat.S_ISSOCK(os.fstat(fd).st_mode):
-                    found.append(fd)
-    return found
-
-
-def _address(value: object) -> tuple[str, int] | None:
-    if not isinstance(value, list | tuple) or len(value) < 2:
+def _address(value: Any) -> tuple[str, int] | None:
+    if not value or len(value) < 2:
         return None
-    host, port = value[0], value[1]
-    if not isinstance(host, str):
-        return None
+    # Granian gives ports as strings; a dual-stack socket names IPv4 peers as ::ffff:a.b.c.d.
+    return str(value[0]).removeprefix("::ffff:"), int(value[1])
+
+
+def _descriptors() -> Iterator[int]:
     try:
-        number = int(port)  # Granian gives ports as strings
-    except (TypeError, ValueError):
-        return None
-    return host.removeprefix("::ffff:"), number
+        names = os.listdir(_PROC_FDS)
+    except OSError:
+        names = [str(fd) for fd in range(3, 4096)]
+    for name in names:
+        yield int(name)
+
+
+def find_socket(scope: MutableMapping[str, Any]) -> socket.socket:
+    """Duplicate the server-side socket of the scope's connection (the caller closes it)."""
+    server, client = _address(scope.get("server")), _address(scope.get("client"))
+    if server is None or client is None:
+        raise ConnectionFaultError("the ASGI scope does not name both ends of the connection")
+    for fd in _descriptors():
+        try:
+            candidate = socket.socket(fileno=os.dup(fd))
+        except OSError:
+            continue
+        try:
+            if (
+                candidate.type == socket.SOCK_STREAM
+                and _address(candidate.getsockname()) == server
+                and _address(candidate.getpeername()) == client
+            ):
+                return candidate
+        except OSError:
+            pass
+        candidate.close()
+    raise ConnectionFaultError(f"no socket of this process connects {server} and {client}")
+
+
+def close_without_answer(scope: MutableMapping[str, Any]) -> None:
+    """Send a FIN before any byte of an answer: an empty reply."""
+    with find_socket(scope) as sock:
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+def reset(scope: MutableMapping[str, Any]) -> None:
+    """Abort the connection with a RST (Linux: connect to AF_UNSPEC); elsewhere SO_LINGER 0."""
+    with find_socket(scope) as sock:
+        if sys.platform == "linux":
+            libc = ctypes.CDLL(None, use_errno=True)
+            address = _SockAddr(socket.AF_UNSPEC)
+            if libc.connect(sock.fileno(), ctypes.byref(address), ctypes.sizeof(address)) == 0:
+                return
+        # A zero linger makes the last close a RST; shutting down first makes Granian close.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        sock.shutdown(socket.SHUT_RDWR)

@@ -1,4 +1,4 @@
-"""Mock-only endpoints under `/_mock/`: health, reset, flag view and seeding."""
+"""Mock-only endpoints under `/_mock/`: health, reset, flag view, seeding, faults, journal."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 
 from posthog_mock import flags
 from posthog_mock.errors import APIError, method_not_allowed, not_found, validation_error
+from posthog_mock.faults import FaultSpecError, parse_fault
 from posthog_mock.request import MockRequest
 from posthog_mock.responses import Response, json_response, raw_json_response
 from posthog_mock.state import MockState
@@ -27,11 +28,13 @@ async def health(state: MockState, request: MockRequest, params: dict[str, str])
 
 
 async def reset(state: MockState, request: MockRequest, params: dict[str, str]) -> Response:
-    """POST: delete every experiment and flag and forget rate-limit histories."""
+    """POST: delete every experiment and flag, forget rate-limit histories, faults and journal."""
     _require(request, "POST")
     state.store.reset()
     state.limiter.reset()
     state.defects.clear()
+    state.faults.clear()
+    state.journal.clear()
     return Response(204, content_type=None)
 
 
@@ -46,6 +49,76 @@ async def posthog_defects(
     _require(request, "GET", "HEAD")
     listed = [{"method": d.method, "path": d.path, "status": d.status} for d in list(state.defects)]
     return json_response(200, {"defects": listed})
+
+
+async def faults(state: MockState, request: MockRequest, params: dict[str, str]) -> Response:
+    """GET lists the fault rules, POST adds one (an object) or several (a list), DELETE clears."""
+    _require(request, "GET", "HEAD", "POST", "DELETE")
+    if request.method == "DELETE":
+        state.faults.clear()
+        return Response(204, content_type=None)
+    if request.method == "POST":
+        data = request.parsed_body().data
+        entries = data if isinstance(data, list) else [data]
+        specs = []
+        for index, entry in enumerate(entries):
+            try:
+                specs.append(parse_fault(entry))
+            except FaultSpecError as exc:
+                where = f"[{index}].{exc.field}" if data is entries else exc.field
+                raise validation_error(f"{where}: {exc.reason}", attr=where) from None
+        added = [state.faults.add(spec).to_json() for spec in specs]
+        return json_response(201, added if isinstance(data, list) else added[0])
+    rules = [fault.to_json() for fault in state.faults.list()]
+    return json_response(200, {"count": len(rules), "results": rules})
+
+
+async def fault(state: MockState, request: MockRequest, params: dict[str, str]) -> Response:
+    """DELETE: remove one fault rule by id (404 when there is none)."""
+    _require(request, "DELETE")
+    if not state.faults.remove(int(params["fault_id"])):
+        raise not_found("No fault with this id.")
+    return Response(204, content_type=None)
+
+
+async def requests(state: MockState, request: MockRequest, params: dict[str, str]) -> Response:
+    """GET: the journal, filtered by `method`, `path` (glob), `status`, `limit`; DELETE clears."""
+    _require(request, "GET", "HEAD", "DELETE")
+    journal = state.journal
+    if request.method == "DELETE":
+        journal.clear()
+        return Response(204, content_type=None)
+    query = request.query_params
+    unknown = sorted(set(query) - {"method", "path", "status", "limit"})
+    if unknown:
+        raise validation_error(
+            f"Unknown filter {unknown[0]!r} (filters: method, path, status, limit).",
+            attr=unknown[0],
+        )
+    results = journal.select(
+        method=query.get("method"),
+        path=query.get("path"),
+        status=_query_int(query.get("status"), "status"),
+        limit=_query_int(query.get("limit"), "limit"),
+    )
+    return json_response(
+        200,
+        {
+            "count": len(results),
+            "total": journal.total,
+            "dropped": journal.dropped,
+            "capacity": journal.capacity,
+            "results": results,
+        },
+    )
+
+
+def _query_int(value: str | None, name: str) -> int | None:
+    if value is None:
+        return None
+    if not value.isdigit():
+        raise validation_error(f"{name} must be a non-negative integer, got {value!r}.", attr=name)
+    return int(value)
 
 
 async def feature_flags(state: MockState, request: MockRequest, params: dict[str, str]) -> Response:
@@ -80,6 +153,7 @@ async def config(state: MockState, request: MockRequest, params: dict[str, str])
             "posthog_version": cfg.posthog_version,
             "changes": sorted(cfg.profile.changes),
             "strict": cfg.strict,
+            "journal_size": cfg.journal_size,
         },
     )
 

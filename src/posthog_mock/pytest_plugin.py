@@ -5,8 +5,9 @@ SDK-only installs included: nothing beyond pytest is imported until a fixture is
 the mock's fixtures need the ``[mock]`` extra.
 
 Fixtures:
-    posthog_mock: the session's mock, emptied before the test (``base_url``, ``api_key``,
-        ``project_id``, ``reset()``).
+    posthog_mock: the session's mock, emptied before the test, faults and request journal too
+        (``base_url``, ``api_key``, ``project_id``, ``reset()``, ``add_fault()``, ``fault()``,
+        ``requests``, ``assert_requested()``).
     posthog_client / posthog_async_client: SDK clients on it, ignoring any ``POSTHOG_*``.
     posthog_mock_server: the session's mock without the reset.
     posthog_mock_config: the TOML file it starts with (override it, or set the ini option).
@@ -178,7 +179,7 @@ def posthog_mock_server(
 
 @pytest.fixture
 def posthog_mock(posthog_mock_server: MockServer) -> MockServer:
-    """Give the session's mock, emptied of experiments and flags before the test."""
+    """Give the session's mock, emptied before the test (experiments, flags, faults, journal)."""
     posthog_mock_server.reset()
     return posthog_mock_server
 

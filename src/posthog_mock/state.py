@@ -1,4 +1,4 @@
-"""What every handler needs: configuration, storage and the rate limiter."""
+"""What every handler needs: configuration, storage, the rate limiter, faults and journal."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from posthog_mock.config import MockConfig
+from posthog_mock.faults import FaultSet
+from posthog_mock.journal import Journal
 from posthog_mock.storage import ExperimentStore
 from posthog_mock.throttling import RateLimiter
 
@@ -31,3 +33,5 @@ class MockState:
     store: ExperimentStore
     limiter: RateLimiter
     defects: deque[ReproducedDefect] = field(default_factory=lambda: deque(maxlen=DEFECT_LOG_SIZE))
+    faults: FaultSet = field(default_factory=FaultSet)
+    journal: Journal = field(default_factory=Journal)

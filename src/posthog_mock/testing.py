@@ -9,6 +9,7 @@ start; see bench/plugin_start.md). Only the in-process mode imports Starlette an
 from __future__ import annotations
 
 import asyncio
+import atexit
 import dataclasses
 import os
 import signal
@@ -27,6 +28,7 @@ import httpx
 
 from posthog_mock.config import DEFAULT_API_KEY, ConfigError, MockConfig, load_config
 from posthog_mock.profiles import get_profile
+from posthog_mock.verification import ANY, RecordedRequest, check_requested
 
 STARTUP_TIMEOUT: Final = 20.0
 _BUSY_PORT_MARK: Final = "address already in use"
@@ -46,6 +48,43 @@ def free_port(host: str = "127.0.0.1") -> int:
 # Granian 2.8's embedded server aborts the whole process when a stopped instance is garbage
 # collected before interpreter exit; stopped instances are therefore kept until then.
 _STOPPED_EMBEDDED: list[Any] = []
+# Granian's Rust runtime threads outlive `stop()` by a few milliseconds; one still running when
+# the interpreter finalizes aborts the process ("panic in a function that cannot unwind").
+_RUNTIME_EXIT_TIMEOUT: Final = 5.0
+# The runtime threads end within milliseconds of stop(); servers started at the same moment in
+# other threads can make the snapshot include their threads too, so the wait is capped short.
+_RUNTIME_THREADS_WAIT: Final = 1.0
+_TASKS: Final = Path("/proc/self/task")
+
+
+_RUNNING_EMBEDDED: set[_EmbeddedServer] = set()
+
+
+def _stop_running_embedded() -> None:
+    """At interpreter exit, stop servers nobody stopped (a script or notebook that just ends)."""
+    for server in list(_RUNNING_EMBEDDED):
+        server.stop(_RUNTIME_EXIT_TIMEOUT)
+
+
+atexit.register(_stop_running_embedded)
+
+
+def native_threads() -> frozenset[str]:
+    """List the OS thread ids of this process (Linux); empty where they cannot be listed."""
+    try:
+        return frozenset(os.listdir(_TASKS))
+    except OSError:
+        return frozenset()
+
+
+def wait_for_threads_to_exit(threads: frozenset[str], timeout: float) -> bool:
+    """Wait until none of these OS threads runs any more; False if some still do."""
+    deadline = time.monotonic() + timeout
+    while threads & native_threads():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.001)
+    return True
 
 
 class _EmbeddedServer:
@@ -68,8 +107,15 @@ class _EmbeddedServer:
         )
         self._loop = asyncio.new_event_loop()
         self.error: BaseException | None = None
+        self._threads_before = native_threads()
+        self._runtime_threads: frozenset[str] = frozenset()
         self._thread = threading.Thread(target=self._run, name=f"posthog_mock:{port}", daemon=True)
+        _RUNNING_EMBEDDED.add(self)
         self._thread.start()
+
+    def started(self) -> None:
+        """Note the OS threads the server runs on, once it answers, so `stop()` can await them."""
+        self._runtime_threads = native_threads() - self._threads_before
 
     def _run(self) -> None:
         asyncio.set_event_loop(self._loop)
@@ -89,6 +135,8 @@ class _EmbeddedServer:
         if self._thread.is_alive():
             self._loop.call_soon_threadsafe(self._granian.stop)
             self._thread.join(timeout)
+        wait_for_threads_to_exit(self._runtime_threads, min(timeout, _RUNTIME_THREADS_WAIT))
+        _RUNNING_EMBEDDED.discard(self)
         _STOPPED_EMBEDDED.append(self._granian)
 
 
@@ -267,6 +315,7 @@ class MockServer:
                 )
             try:
                 if self._http.get(f"{self.base_url}/_mock/health").status_code == 200:
+                    embedded.started()
                     return
             except httpx.TransportError:
                 pass
@@ -328,6 +377,71 @@ class MockServer:
         response = self._http.post(f"{self.base_url}/_mock/reset")
         if response.status_code != 204:
             raise MockServerError(f"reset answered {response.status_code}: {response.text}")
+
+    def add_fault(self, kind: str, **options: Any) -> dict[str, Any]:
+        """Install a fault rule (`POST /_mock/faults`); return it as the server lists it.
+
+        `kind` is one of status, throttle, delay, slow_body, reset, empty, truncate, hang;
+        `options` are the rule's other fields (`method`, `route`, `times`, `every`,
+        `probability`, `seed`, `status`, ...), as the mock's README documents them.
+        """
+        response = self._http.post(f"{self.base_url}/_mock/faults", json={"kind": kind, **options})
+        if response.status_code != 201:
+            raise MockServerError(f"fault refused ({response.status_code}): {response.text}")
+        rule: dict[str, Any] = response.json()
+        return rule
+
+    @contextmanager
+    def fault(self, kind: str, **options: Any) -> Iterator[dict[str, Any]]:
+        """Install a fault rule for the duration of the `with` block, then remove it."""
+        rule = self.add_fault(kind, **options)
+        try:
+            yield rule
+        finally:
+            self._http.delete(f"{self.base_url}/_mock/faults/{rule['id']}")
+
+    @property
+    def faults(self) -> list[dict[str, Any]]:
+        """The installed fault rules with their counters (`GET /_mock/faults`)."""
+        rules: list[dict[str, Any]] = self._get("/_mock/faults")["results"]
+        return rules
+
+    def clear_faults(self) -> None:
+        """Remove every fault rule (`DELETE /_mock/faults`)."""
+        self._http.delete(f"{self.base_url}/_mock/faults").raise_for_status()
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """Every request the mock received since the last reset, oldest first (keys masked)."""
+        entries = self._get("/_mock/requests")["results"]
+        return [RecordedRequest.from_json(entry) for entry in entries]
+
+    def clear_requests(self) -> None:
+        """Empty the request journal (`DELETE /_mock/requests`)."""
+        self._http.delete(f"{self.base_url}/_mock/requests").raise_for_status()
+
+    def assert_requested(
+        self,
+        method: str | None = None,
+        path: str | None = None,
+        *,
+        json: Any = ANY,
+        count: int | None = None,
+    ) -> list[RecordedRequest]:
+        """Assert the mock received requests with this method, path (exact or glob) and JSON body.
+
+        With `count`, exactly that many must match, else at least one; the failure message lists
+        every request received. Returns the matching requests.
+        """
+        __tracebackhide__ = True
+        return check_requested(self.requests, method, path, json, count)
+
+    def _get(self, path: str) -> dict[str, Any]:
+        response = self._http.get(f"{self.base_url}{path}")
+        if response.status_code != 200:
+            raise MockServerError(f"GET {path} answered {response.status_code}: {response.text}")
+        data: dict[str, Any] = response.json()
+        return data
 
     def _close_log(self) -> None:
         if self._log is not None:

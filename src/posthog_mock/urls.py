@@ -56,6 +56,9 @@ ROUTES: Final = (
     Route(re.compile(r"/_mock/feature_flags/?"), mock_endpoints.feature_flags, b"GET, HEAD"),
     Route(re.compile(r"/_mock/config/?"), mock_endpoints.config, b"GET, HEAD"),
     Route(re.compile(r"/_mock/posthog_defects/?"), mock_endpoints.posthog_defects, b"GET, HEAD"),
+    Route(re.compile(r"/_mock/faults/?"), mock_endpoints.faults, b"GET, HEAD, POST, DELETE"),
+    Route(re.compile(r"/_mock/faults/(?P<fault_id>[0-9]+)/?"), mock_endpoints.fault, b"DELETE"),
+    Route(re.compile(r"/_mock/requests/?"), mock_endpoints.requests, b"GET, HEAD, DELETE"),
     Route(
         re.compile(r"/_mock/projects/(?P<project_id>[0-9]+)/web_experiments/?"),
         mock_endpoints.seed_experiment,

@@ -46,7 +46,9 @@ from ._errors import (
     ValidationError,
 )
 from ._logging import enable_debug_logging
+from ._response import RawResponse, RetryEvent, RetryHook
 from ._retries import RetryPolicy
+from ._strict import StrictResponseError
 from ._sync.client import PostHogWebExperiments
 from ._version import __version__
 
@@ -74,6 +76,9 @@ __all__ = [
     "PostHogError",
     "PostHogWebExperiments",
     "RateLimitError",
+    "RawResponse",
+    "RetryEvent",
+    "RetryHook",
     "RetryPolicy",
     "ServerError",
     "StoredConditions",
@@ -82,6 +87,7 @@ __all__ = [
     "StoredUtmConditions",
     "StoredVariant",
     "StoredVariants",
+    "StrictResponseError",
     "Transform",
     "TransformAttribute",
     "UnexpectedResponseError",

@@ -37,7 +37,9 @@ from ._errors import (
     unexpected_response,
 )
 from ._logging import enable_debug_logging_from_env, logger
+from ._response import RawResponse, RetryEvent, RetryHook
 from ._retries import RetryPolicy, may_have_been_sent
+from ._strict import check_strict
 from ._version import __version__
 
 USER_AGENT = (
@@ -61,6 +63,8 @@ class Sent:
 
     response: httpx.Response
     earlier_attempt_may_have_applied: bool = False
+    attempts: int = 1
+    elapsed: float = 0.0
 
 
 @attrs.define(repr=False)
@@ -147,7 +151,11 @@ class BaseClient:
         retry: RetryPolicy | None,
         max_retries: int | None,
         environ: Mapping[str, str] | None,
+        strict: bool = False,
+        on_retry: RetryHook | None = None,
     ) -> None:
+        self._strict = strict
+        self._on_retry = on_retry
         self._settings: Settings = resolve_settings(
             api_key=api_key, host=host, project_id=project_id, environ=environ
         )
@@ -195,6 +203,11 @@ class BaseClient:
         return self._retry
 
     @property
+    def strict(self) -> bool:
+        """Whether a response with a field or type the spec does not declare raises."""
+        return self._strict
+
+    @property
     def generated_client(self) -> AuthenticatedClient:
         """The generated client sharing this client's connection pool (no retries, no raising)."""
         return self._generated
@@ -210,10 +223,16 @@ class BaseClient:
         timeout: Timeout | None = None,
         max_retries: int | None = None,
         retry: RetryPolicy | None = None,
+        strict: bool | None = None,
+        on_retry: RetryHook | None = None,
     ) -> Self:
         """Return a copy with other defaults, sharing (and never closing) this connection pool."""
         clone = copy.copy(self)
         clone._owned = []
+        if strict is not None:
+            clone._strict = strict
+        if on_retry is not None:
+            clone._on_retry = on_retry
         if project_id is not None:
             clone._settings = attrs.evolve(self._settings, project_id=str(project_id))
         if timeout is not None:
@@ -266,7 +285,38 @@ class BaseClient:
             ) from exc
         if not isinstance(parsed, model):
             raise unexpected_response(response, f"Response body is not a {model.__name__}")
+        if self._strict:
+            check_strict(parsed, response)
         return parsed
+
+    def _raw(self, sent: Sent, parsed: _Model) -> RawResponse[_Model]:
+        return RawResponse(parsed, sent.response, sent.attempts, sent.elapsed)
+
+    def _report_retry(
+        self,
+        request: httpx.Request,
+        attempt: int,
+        wait: float,
+        response: httpx.Response | None,
+        error: Exception | None,
+    ) -> None:
+        if self._on_retry is None:
+            return
+        if response is not None:
+            reason = f"{response.status_code} {response.reason_phrase}".strip()
+        else:
+            reason = type(error).__name__
+        self._on_retry(
+            RetryEvent(
+                method=request.method,
+                url=str(request.url),
+                attempt=attempt,
+                delay=wait,
+                reason=reason,
+                status_code=None if response is None else response.status_code,
+                error=error,
+            )
+        )
 
     @staticmethod
     def _expect_deleted(sent: Sent) -> None:

@@ -97,8 +97,8 @@ async def open_client(
                 yield async_client
 
 
-async def call(client: AnyClient, method: str, *args: Any, **kwargs: Any) -> Any:
-    """Call a client method by name, awaiting it when the client is async."""
+async def call(client: object, method: str, *args: Any, **kwargs: Any) -> Any:
+    """Call a client (or `with_raw_response`) method by name, awaiting it when async."""
     result = getattr(client, method)(*args, **kwargs)
     if inspect.isawaitable(result):
         return await result

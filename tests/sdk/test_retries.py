@@ -1,8 +1,12 @@
-"""Retry behaviour against a real local server injecting faults; sync and async share the table."""
+"""Retry behaviour against the mock's injected faults over real HTTP; sync and async share tables.
+
+The scripted fake server (``fault_server.py``) remains only for answers the mock never gives,
+because PostHog never does: a 429 whose ``Retry-After`` and detail disagree or are missing, a 5xx
+with ``Retry-After``, a 408 (a proxy's); a refused connection needs a closed port.
+"""
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from datetime import UTC, datetime, timedelta
@@ -13,6 +17,7 @@ import attrs
 import httpx
 import pytest
 
+from posthog_mock.testing import MockServer
 from posthog_web_experiments import (
     USER_AGENT,
     APIConnectionError,
@@ -31,10 +36,8 @@ from .fault_server import (
     FaultServer,
     Reply,
     closed_port_url,
-    dropped,
     ok,
     server_error,
-    slow,
     throttled,
 )
 
@@ -51,9 +54,216 @@ SHORT_TIMEOUT = 0.3  # some headroom for a loaded 2-core machine; LATE stays wel
 LATE = SHORT_TIMEOUT * 4
 
 
+ID = "<experiment id>"  # replaced by the id of an experiment created on the mock first
+MOCK_RETRIEVE: Operation = ("retrieve", (ID,), {})
+
+
+def fault(kind: str, **options: Any) -> dict[str, Any]:
+    """One fault rule for the mock (``MockServer.add_fault``)."""
+    return {"kind": kind, **options}
+
+
+def once(kind: str, **options: Any) -> dict[str, Any]:
+    """A fault rule that fires for the next request only."""
+    return fault(kind, times=1, **options)
+
+
+@attrs.frozen
+class MockCase:
+    """One retry scenario on the mock: the faults installed, and what the SDK must then do."""
+
+    operation: Operation
+    faults: tuple[dict[str, Any], ...]
+    attempts: int
+    waits: tuple[float, ...]
+    raises: type[PostHogError] | None = None
+    client_options: dict[str, Any] = attrs.field(factory=dict)
+
+
+# Every case here is a fault the mock injects over real HTTP, in front of its real handlers.
+MOCK_RETRY_CASES = [
+    pytest.param(
+        MockCase(MOCK_RETRIEVE, (once("throttle", retry_after=3),), 2, (3.0,)),
+        id="get-429-retry-after-honoured",
+    ),
+    pytest.param(
+        MockCase(MOCK_RETRIEVE, (once("throttle", retry_after=1),), 2, (1.0,)),
+        id="get-429-one-second",
+    ),
+    pytest.param(
+        MockCase(MOCK_RETRIEVE, (fault("status", status=503, times=2),), 3, (0.5, 1.0)),
+        id="get-503-burst-then-success-exponential-backoff",
+    ),
+    pytest.param(
+        MockCase(MOCK_RETRIEVE, (fault("status", status=503),), 3, (0.5, 1.0), ServerError),
+        id="get-503-burst-exhausts-retries",
+    ),
+    pytest.param(
+        MockCase(
+            MOCK_RETRIEVE,
+            (fault("status", status=502),),
+            5,
+            (0.5, 1.0, 2.0, 2.0),
+            ServerError,
+            {"retry": RetryPolicy(jitter=0.0, max_retries=4, max_backoff=2.0)},
+        ),
+        id="get-backoff-capped-at-max-backoff",
+    ),
+    pytest.param(
+        MockCase(
+            MOCK_RETRIEVE,
+            (fault("status", status=500),),
+            3,
+            (0.5, 1.0),
+            ServerError,
+            {"retry": RetryPolicy(jitter=0.0, max_retries=5, max_total_wait=2.0)},
+        ),
+        id="get-total-wait-cap-stops-retrying",
+    ),
+    pytest.param(
+        MockCase(MOCK_RETRIEVE, (once("throttle", retry_after=120),), 1, (), RateLimitError),
+        id="get-429-longer-than-total-wait-cap-fails-fast",
+    ),
+    pytest.param(
+        MockCase(MOCK_RETRIEVE, (once("status", status=504),), 2, (0.5,)),
+        id="get-504-retried",
+    ),
+    pytest.param(
+        MockCase(MOCK_RETRIEVE, (once("empty"),), 2, (0.5,)),
+        id="get-closed-without-answer-retried",
+    ),
+    pytest.param(
+        MockCase(MOCK_RETRIEVE, (once("reset"),), 2, (0.5,)),
+        id="get-connection-reset-retried",
+    ),
+    pytest.param(
+        MockCase(MOCK_RETRIEVE, (once("truncate"),), 2, (0.5,)),
+        id="get-truncated-body-retried",
+    ),
+    pytest.param(
+        MockCase(MOCK_RETRIEVE, (once("hang"),), 2, (0.5,)),
+        id="get-read-timeout-retried",
+    ),
+    pytest.param(
+        MockCase(MOCK_RETRIEVE, (once("delay", seconds=LATE),), 2, (0.5,)),
+        id="get-late-answer-retried",
+    ),
+    pytest.param(
+        MockCase(MOCK_RETRIEVE, (fault("hang"),), 3, (0.5, 1.0), APITimeoutError),
+        id="get-read-timeouts-exhaust-retries",
+    ),
+    pytest.param(
+        MockCase(MOCK_RETRIEVE, (once("delay", seconds=0.05),), 1, ()),
+        id="get-delay-within-timeout-not-retried",
+    ),
+    pytest.param(
+        MockCase(
+            MOCK_RETRIEVE, (once("status", status=503),), 1, (), ServerError, {"max_retries": 0}
+        ),
+        id="get-retries-off-with-max-retries-0",
+    ),
+    pytest.param(
+        MockCase(("update", (ID, CREATE_BODY), {}), (once("status", status=502),), 2, (0.5,)),
+        id="put-502-retried",
+    ),
+    pytest.param(
+        MockCase(("partial_update", (ID, {"variants": VARIANTS}), {}), (once("empty"),), 2, (0.5,)),
+        id="patch-closed-without-answer-retried",
+    ),
+    pytest.param(
+        MockCase(("delete", (ID,), {}), (once("status", status=503),), 2, (0.5,)),
+        id="delete-503-retried",
+    ),
+    pytest.param(
+        MockCase(("list_page", (), {}), (once("throttle", retry_after=2),), 2, (2.0,)),
+        id="list-429-retried",
+    ),
+    pytest.param(
+        MockCase(CREATE, (once("status", status=503),), 1, (), ServerError),
+        id="post-503-not-retried",
+    ),
+    pytest.param(
+        MockCase(CREATE, (once("status", status=500),), 1, (), ServerError),
+        id="post-500-not-retried",
+    ),
+    pytest.param(
+        MockCase(CREATE, (once("empty"),), 1, (), APIConnectionError),
+        id="post-closed-without-answer-not-retried",
+    ),
+    pytest.param(
+        MockCase(CREATE, (once("reset"),), 1, (), APIConnectionError),
+        id="post-connection-reset-not-retried",
+    ),
+    pytest.param(
+        MockCase(CREATE, (once("hang"),), 1, (), APITimeoutError),
+        id="post-read-timeout-not-retried",
+    ),
+    pytest.param(
+        MockCase(CREATE, (once("throttle", retry_after=2),), 2, (2.0,)),
+        id="post-429-retried-because-rejected-before-handling",
+    ),
+    pytest.param(
+        MockCase(CREATE, (once("throttle", retry_after=6),), 2, (6.0,)),
+        id="post-429-retry-after-honoured",
+    ),
+]
+
+
+def with_id(values: tuple[Any, ...], experiment_id: int) -> tuple[Any, ...]:
+    return tuple(experiment_id if value == ID else value for value in values)
+
+
+def seeded_experiment(server: MockServer) -> int:
+    """Create an experiment on the mock, then empty its journal so only the call is counted."""
+    response = httpx.post(
+        f"{server.base_url}/api/projects/{server.project_id}/web_experiments/",
+        headers={"Authorization": f"Bearer {server.api_key}"},
+        json=CREATE_BODY,
+    )
+    assert response.status_code == 201, response.text
+    server.clear_requests()
+    return int(response.json()["id"])
+
+
+@pytest.mark.parametrize("case", MOCK_RETRY_CASES)
+async def test_retry_policy_against_mock_faults(
+    kind: str,
+    mock_server: MockServer,
+    mock_options: dict[str, Any],
+    clock: FakeClock,
+    case: MockCase,
+) -> None:
+    method, args, kwargs = case.operation
+    args = with_id(args, seeded_experiment(mock_server))
+    for rule in case.faults:
+        mock_server.add_fault(**rule)
+    options = {**mock_options, "timeout": SHORT_TIMEOUT, **case.client_options}
+    async with open_client(kind, clock=clock, **options) as client:
+        if case.raises is None:
+            await call(client, method, *args, **kwargs)
+        else:
+            with pytest.raises(case.raises):
+                await call(client, method, *args, **kwargs)
+    sent = mock_server.requests
+    assert len(sent) == case.attempts, [r.describe() for r in sent]
+    assert {r.method for r in sent} == {method_of(method)}
+    assert clock.waits == list(case.waits)
+
+
+def method_of(operation: str) -> str:
+    return {
+        "retrieve": "GET",
+        "list_page": "GET",
+        "create": "POST",
+        "update": "PUT",
+        "partial_update": "PATCH",
+        "delete": "DELETE",
+    }[operation]
+
+
 @attrs.frozen
 class Case:
-    """One retry scenario: what the server does, and what the SDK must then do."""
+    """One retry scenario on the scripted fake server: what it answers, what the SDK must do."""
 
     operation: Operation
     script: tuple[Reply, ...]
@@ -63,18 +273,16 @@ class Case:
     client_options: dict[str, Any] = attrs.field(factory=dict)
 
 
-RETRY_CASES = [
+# Answers PostHog (and so the mock) never gives, from proxies or other servers in between:
+# a 429 whose Retry-After and detail disagree or are missing, a 5xx with Retry-After, a 408.
+FAKE_RETRY_CASES = [
     pytest.param(
         Case(RETRIEVE, (throttled(seconds=None, retry_after="3"), ok()), 2, (3.0,)),
-        id="get-429-retry-after-header-honoured",
+        id="get-429-retry-after-header-without-detail",
     ),
     pytest.param(
         Case(RETRIEVE, (throttled(seconds=7), ok()), 2, (7.0,)),
         id="get-429-without-retry-after-waits-detail-seconds",
-    ),
-    pytest.param(
-        Case(RETRIEVE, (throttled(seconds=1), ok()), 2, (1.0,)),
-        id="get-429-detail-singular-second",
     ),
     pytest.param(
         Case(RETRIEVE, (throttled(seconds=None), ok()), 2, (0.5,)),
@@ -94,102 +302,8 @@ RETRY_CASES = [
         id="get-503-retry-after-header-honoured",
     ),
     pytest.param(
-        Case(RETRIEVE, (server_error(503), server_error(503), ok()), 3, (0.5, 1.0)),
-        id="get-503-burst-then-success-exponential-backoff",
-    ),
-    pytest.param(
-        Case(RETRIEVE, (server_error(503),) * 3, 3, (0.5, 1.0), ServerError),
-        id="get-503-burst-exhausts-retries",
-    ),
-    pytest.param(
-        Case(
-            RETRIEVE,
-            (server_error(502),) * 5,
-            5,
-            (0.5, 1.0, 2.0, 2.0),
-            ServerError,
-            {"retry": RetryPolicy(jitter=0.0, max_retries=4, max_backoff=2.0)},
-        ),
-        id="get-backoff-capped-at-max-backoff",
-    ),
-    pytest.param(
-        Case(
-            RETRIEVE,
-            (server_error(500),) * 4,
-            3,
-            (0.5, 1.0),
-            ServerError,
-            {"retry": RetryPolicy(jitter=0.0, max_retries=5, max_total_wait=2.0)},
-        ),
-        id="get-total-wait-cap-stops-retrying",
-    ),
-    pytest.param(
-        Case(RETRIEVE, (throttled(seconds=120),), 1, (), RateLimitError),
-        id="get-429-longer-than-total-wait-cap-fails-fast",
-    ),
-    pytest.param(
         Case(RETRIEVE, (Reply(status=408, body={"detail": "timeout"}), ok()), 2, (0.5,)),
         id="get-408-retried",
-    ),
-    pytest.param(
-        Case(RETRIEVE, (server_error(504), ok()), 2, (0.5,)),
-        id="get-504-retried",
-    ),
-    pytest.param(
-        Case(RETRIEVE, (dropped(), ok()), 2, (0.5,)),
-        id="get-dropped-connection-retried",
-    ),
-    pytest.param(
-        Case(RETRIEVE, (slow(LATE), ok()), 2, (0.5,)),
-        id="get-read-timeout-retried",
-    ),
-    pytest.param(
-        Case(RETRIEVE, (slow(LATE),) * 3, 3, (0.5, 1.0), APITimeoutError),
-        id="get-read-timeouts-exhaust-retries",
-    ),
-    pytest.param(
-        Case(RETRIEVE, (server_error(503), ok()), 1, (), ServerError, {"max_retries": 0}),
-        id="get-retries-off-with-max-retries-0",
-    ),
-    pytest.param(
-        Case(("update", (1, CREATE_BODY), {}), (server_error(502), ok()), 2, (0.5,)),
-        id="put-502-retried",
-    ),
-    pytest.param(
-        Case(("partial_update", (1, {"variants": VARIANTS}), {}), (dropped(), ok()), 2, (0.5,)),
-        id="patch-dropped-connection-retried",
-    ),
-    pytest.param(
-        Case(("delete", (1,), {}), (server_error(503), Reply(status=204, raw=b"")), 2, (0.5,)),
-        id="delete-503-retried",
-    ),
-    pytest.param(
-        Case(("list_page", (), {}), (throttled(seconds=2), ok(body=EMPTY_PAGE)), 2, (2.0,)),
-        id="list-429-retried",
-    ),
-    pytest.param(
-        Case(CREATE, (server_error(503), ok(201)), 1, (), ServerError),
-        id="post-503-not-retried",
-    ),
-    pytest.param(
-        Case(CREATE, (server_error(500), ok(201)), 1, (), ServerError),
-        id="post-500-not-retried",
-    ),
-    pytest.param(
-        Case(CREATE, (dropped(), ok(201)), 1, (), APIConnectionError),
-        id="post-dropped-connection-not-retried",
-    ),
-    pytest.param(
-        Case(CREATE, (slow(LATE), ok(201)), 1, (), APITimeoutError),
-        id="post-read-timeout-not-retried",
-    ),
-    pytest.param(
-        Case(CREATE, (throttled(seconds=2), ok(201)), 2, (2.0,)),
-        id="post-429-retried-because-rejected-before-handling",
-    ),
-    pytest.param(
-        Case(CREATE, (throttled(seconds=None, retry_after="6"), ok(201)), 2, (6.0,)),
-        id="post-429-retry-after-header-honoured",
     ),
     pytest.param(
         Case(
@@ -204,8 +318,8 @@ RETRY_CASES = [
 ]
 
 
-@pytest.mark.parametrize("case", RETRY_CASES)
-async def test_retry_policy_attempts_and_waits(
+@pytest.mark.parametrize("case", FAKE_RETRY_CASES)
+async def test_retry_policy_against_scripted_answers(
     kind: str, fault_server: FaultServer, clock: FakeClock, case: Case
 ) -> None:
     fault_server.queue(*case.script)
@@ -230,6 +344,7 @@ async def test_retry_policy_attempts_and_waits(
 async def test_post_connect_refused_is_retried_because_never_sent(
     kind: str, clock: FakeClock
 ) -> None:
+    # No server can refuse a connection it never accepts: a closed port does.
     async with open_client(kind, clock=clock, api_key="k", host=closed_port_url()) as client:
         with pytest.raises(APIConnectionError) as caught:
             await call(client, "create", CREATE_BODY)
@@ -239,71 +354,82 @@ async def test_post_connect_refused_is_retried_because_never_sent(
     assert str(caught.value).startswith("ConnectError: ")
 
 
+def experiment_count(server: MockServer) -> int:
+    response = httpx.get(
+        f"{server.base_url}/api/projects/{server.project_id}/web_experiments/",
+        headers={"Authorization": f"Bearer {server.api_key}"},
+    )
+    return int(response.json()["count"])
+
+
 async def test_post_read_timeout_creates_exactly_one_experiment(
-    kind: str, fault_server: FaultServer, clock: FakeClock
+    kind: str, mock_server: MockServer, mock_options: dict[str, Any], clock: FakeClock
 ) -> None:
-    fault_server.queue(slow(LATE), ok(201), ok(201))
-    async with open_client(
-        kind, clock=clock, api_key="k", host=fault_server.base_url, timeout=SHORT_TIMEOUT
-    ) as client:
+    # The create is stored, then the answer never comes: the SDK must not create it again.
+    mock_server.add_fault("hang", method="POST", handled=True, times=1)
+    async with open_client(kind, clock=clock, **mock_options, timeout=SHORT_TIMEOUT) as client:
         with pytest.raises(APITimeoutError) as caught:
             await call(client, "create", CREATE_BODY)
-    assert fault_server.methods() == ["POST"]
+    assert [r.method for r in mock_server.requests] == ["POST"]
+    assert experiment_count(mock_server) == 1
     # httpx words the reason differently for sync ("timed out") and async (nothing).
     message = re.sub(r"^ReadTimeout(: timed out)? ", "ReadTimeout ", str(caught.value))
     assert message == (
         "ReadTimeout (the create may have reached PostHog: list experiments before repeating it)"
-        f" [POST {fault_server.base_url}/api/projects/%40current/web_experiments/]"
+        f" [POST {mock_server.base_url}/api/projects/1/web_experiments/]"
     )
-    assert json.loads(fault_server.received[0].body) == CREATE_BODY
+    assert mock_server.requests[0].json() == CREATE_BODY
 
 
 async def test_retried_request_is_resent_identically(
-    kind: str, fault_server: FaultServer, clock: FakeClock
+    kind: str, mock_server: MockServer, mock_options: dict[str, Any], clock: FakeClock
 ) -> None:
-    fault_server.queue(server_error(502), dropped(), ok())
+    experiment_id = seeded_experiment(mock_server)
+    mock_server.add_fault("status", status=502, times=1)
+    mock_server.add_fault("empty", times=1)
     body = {"name": "Renamed", "variants": VARIANTS}
-    async with open_client(kind, clock=clock, api_key="k", host=fault_server.base_url) as client:
-        await call(client, "update", 1, body, max_retries=3)
-    assert fault_server.methods() == ["PUT", "PUT", "PUT"]
-    assert {r.path for r in fault_server.received} == {
-        "/api/projects/%40current/web_experiments/1/"
-    }
-    assert [json.loads(r.body) for r in fault_server.received] == [body] * 3
-    assert {r.headers["Authorization"] for r in fault_server.received} == {"Bearer k"}
-    assert {r.headers["User-Agent"] for r in fault_server.received} == {USER_AGENT}
+    async with open_client(kind, clock=clock, **mock_options) as client:
+        renamed = await call(client, "update", experiment_id, body, max_retries=3)
+    assert renamed.name == "Renamed"
+    sent = mock_server.requests
+    assert [(r.method, r.status, r.fault) for r in sent] == [
+        ("PUT", 502, "status"),
+        ("PUT", None, "empty"),
+        ("PUT", 200, None),
+    ]
+    assert {r.path for r in sent} == {f"/api/projects/1/web_experiments/{experiment_id}/"}
+    assert [r.json() for r in sent] == [body] * 3
+    assert {r.headers["authorization"] for r in sent} == {"Bearer phx_…_key"}
+    assert {r.headers["user-agent"] for r in sent} == {USER_AGENT}
 
 
 async def test_per_call_max_retries_overrides_client(
-    kind: str, fault_server: FaultServer, clock: FakeClock
+    kind: str, mock_server: MockServer, mock_options: dict[str, Any], clock: FakeClock
 ) -> None:
-    fault_server.queue(server_error(503), server_error(503), ok())
-    async with open_client(
-        kind, clock=clock, api_key="k", host=fault_server.base_url, max_retries=0
-    ) as client:
-        experiment = await call(client, "retrieve", 1, max_retries=2)
+    experiment_id = seeded_experiment(mock_server)
+    mock_server.add_fault("status", status=503, times=2)
+    async with open_client(kind, clock=clock, **mock_options, max_retries=0) as client:
+        experiment = await call(client, "retrieve", experiment_id, max_retries=2)
     assert isinstance(experiment, WebExperiment)
     assert clock.waits == [0.5, 1.0]
 
 
 async def test_per_call_timeout_overrides_client(
-    kind: str, fault_server: FaultServer, clock: FakeClock
+    kind: str, mock_server: MockServer, mock_options: dict[str, Any], clock: FakeClock
 ) -> None:
-    fault_server.queue(slow(0.3))
-    async with open_client(
-        kind, clock=clock, api_key="k", host=fault_server.base_url, timeout=0.05
-    ) as client:
-        experiment = await call(client, "retrieve", 1, timeout=5.0, max_retries=0)
-    assert experiment.id == 1
+    experiment_id = seeded_experiment(mock_server)
+    mock_server.add_fault("delay", seconds=0.3, times=1)
+    async with open_client(kind, clock=clock, **mock_options, timeout=0.05) as client:
+        experiment = await call(client, "retrieve", experiment_id, timeout=5.0, max_retries=0)
+    assert experiment.id == experiment_id
 
 
 async def test_server_error_after_retries_carries_posthog_fields(
-    kind: str, fault_server: FaultServer, clock: FakeClock
+    kind: str, mock_server: MockServer, mock_options: dict[str, Any], clock: FakeClock
 ) -> None:
-    fault_server.queue(server_error(500), server_error(502), server_error(503))
-    async with open_client(
-        kind, clock=clock, api_key="k", host=fault_server.base_url, project_id=3
-    ) as client:
+    for status in (500, 502, 503):
+        mock_server.add_fault("status", status=status, times=1)
+    async with open_client(kind, clock=clock, **mock_options) as client:
         with pytest.raises(ServerError) as caught:
             await call(client, "retrieve", 12)
     error = caught.value
@@ -316,21 +442,16 @@ async def test_server_error_after_retries_carries_posthog_fields(
         body["detail"],
         None,
     )
-    assert (error.method, error.url) == (
-        "GET",
-        f"{fault_server.base_url}/api/projects/3/web_experiments/12/",
-    )
-    assert str(error) == (
-        "503 server_error/error: A server error occurred. "
-        f"[GET {fault_server.base_url}/api/projects/3/web_experiments/12/]"
-    )
+    url = f"{mock_server.base_url}/api/projects/1/web_experiments/12/"
+    assert (error.method, error.url) == ("GET", url)
+    assert str(error) == f"503 server_error/error: A server error occurred. [GET {url}]"
 
 
 async def test_rate_limit_error_carries_requested_wait(
-    kind: str, fault_server: FaultServer, clock: FakeClock
+    kind: str, mock_server: MockServer, mock_options: dict[str, Any], clock: FakeClock
 ) -> None:
-    fault_server.queue(throttled(seconds=3))
-    async with open_client(kind, clock=clock, api_key="k", host=fault_server.base_url) as client:
+    mock_server.add_fault("throttle", retry_after=3)
+    async with open_client(kind, clock=clock, **mock_options) as client:
         with pytest.raises(RateLimitError) as caught:
             await call(client, "retrieve", 1, max_retries=0)
     error = caught.value
@@ -446,97 +567,99 @@ def test_other_statuses_are_never_retried(status: int) -> None:
 
 
 async def test_default_jitter_shortens_waits_by_at_most_a_quarter(
-    kind: str, fault_server: FaultServer, clock: FakeClock
+    kind: str, mock_server: MockServer, mock_options: dict[str, Any], clock: FakeClock
 ) -> None:
-    fault_server.queue(server_error(503), server_error(503), ok())
-    async with open_client(
-        kind, clock=clock, api_key="k", host=fault_server.base_url, retry=RetryPolicy()
-    ) as client:
-        await call(client, "retrieve", 1)
+    mock_server.add_fault("status", status=503, times=2)
+    async with open_client(kind, clock=clock, **mock_options, retry=RetryPolicy()) as client:
+        await call(client, "list_page")
     first, second = clock.waits
     assert 0.375 <= first <= 0.5
     assert 0.75 <= second <= 1.0
 
 
-async def test_default_sleep_really_waits(kind: str, fault_server: FaultServer) -> None:
-    fault_server.queue(server_error(503), ok())
+async def test_default_sleep_really_waits(
+    kind: str, mock_server: MockServer, mock_options: dict[str, Any]
+) -> None:
+    mock_server.add_fault("status", status=503, times=1)
     policy = RetryPolicy(initial_backoff=0.05, jitter=0.0)
-    async with open_client(kind, api_key="k", host=fault_server.base_url, retry=policy) as client:
+    async with open_client(kind, **mock_options, retry=policy) as client:
         started = time.perf_counter()
-        await call(client, "retrieve", 1)
+        await call(client, "list_page")
         elapsed = time.perf_counter() - started
-    assert len(fault_server.received) == 2
+    assert len(mock_server.requests) == 2
     assert elapsed >= 0.05
 
 
 async def test_post_server_error_message_says_the_create_may_have_reached_posthog(
-    kind: str, fault_server: FaultServer, clock: FakeClock
+    kind: str, mock_server: MockServer, mock_options: dict[str, Any], clock: FakeClock
 ) -> None:
-    fault_server.queue(server_error(502), ok(201))
-    async with open_client(kind, clock=clock, api_key="k", host=fault_server.base_url) as client:
+    mock_server.add_fault("status", status=502, times=1)
+    async with open_client(kind, clock=clock, **mock_options) as client:
         with pytest.raises(ServerError) as caught:
             await call(client, "create", CREATE_BODY)
-    assert fault_server.methods() == ["POST"]
+    assert [r.method for r in mock_server.requests] == ["POST"]
     assert clock.waits == []
     assert str(caught.value) == (
         "502 server_error/error: A server error occurred."
         " (the create may have reached PostHog: list experiments before repeating it)"
-        f" [POST {fault_server.base_url}/api/projects/%40current/web_experiments/]"
+        f" [POST {mock_server.base_url}/api/projects/1/web_experiments/]"
     )
     assert caught.value.detail == "A server error occurred."
 
 
 async def test_get_server_error_message_has_no_create_warning(
-    kind: str, fault_server: FaultServer, clock: FakeClock
+    kind: str, mock_server: MockServer, mock_options: dict[str, Any], clock: FakeClock
 ) -> None:
-    fault_server.queue(server_error(502))
-    async with open_client(
-        kind, clock=clock, api_key="k", host=fault_server.base_url, max_retries=0
-    ) as client:
+    mock_server.add_fault("status", status=502)
+    async with open_client(kind, clock=clock, **mock_options, max_retries=0) as client:
         with pytest.raises(ServerError) as caught:
-            await call(client, "retrieve", 1)
+            await call(client, "list_page")
     assert "may have reached" not in str(caught.value)
-
-
-NOT_FOUND_BODY = {
-    "type": "invalid_request",
-    "code": "not_found",
-    "detail": "Not found.",
-    "attr": None,
-}
 
 
 @pytest.mark.parametrize(
     "first",
-    [pytest.param(dropped(), id="dropped-connection"), pytest.param(server_error(502), id="502")],
+    [
+        pytest.param(once("empty", handled=True), id="closed-without-answer"),
+        pytest.param(once("reset", handled=True), id="connection-reset"),
+        pytest.param(once("status", status=502, handled=True), id="502"),
+    ],
 )
 async def test_retried_delete_that_meets_404_has_succeeded(
-    kind: str, fault_server: FaultServer, clock: FakeClock, first: Reply
+    kind: str,
+    mock_server: MockServer,
+    mock_options: dict[str, Any],
+    clock: FakeClock,
+    first: dict[str, Any],
 ) -> None:
-    fault_server.queue(first, Reply(status=404, body=NOT_FOUND_BODY))
-    async with open_client(kind, clock=clock, api_key="k", host=fault_server.base_url) as client:
-        result = await call(client, "delete", 7)
+    # The first attempt deletes for real and its answer is lost: the retry meets a real 404.
+    experiment_id = seeded_experiment(mock_server)
+    mock_server.add_fault(**first)
+    async with open_client(kind, clock=clock, **mock_options) as client:
+        result = await call(client, "delete", experiment_id)
     assert result is None
-    assert fault_server.methods() == ["DELETE", "DELETE"]
+    assert [(r.method, r.status) for r in mock_server.requests] == [
+        ("DELETE", first.get("status")),
+        ("DELETE", 404),
+    ]
     assert clock.waits == [0.5]
 
 
 async def test_delete_404_on_the_first_attempt_raises_not_found(
-    kind: str, fault_server: FaultServer, clock: FakeClock
+    kind: str, mock_server: MockServer, mock_options: dict[str, Any], clock: FakeClock
 ) -> None:
-    fault_server.queue(Reply(status=404, body=NOT_FOUND_BODY))
-    async with open_client(kind, clock=clock, api_key="k", host=fault_server.base_url) as client:
+    async with open_client(kind, clock=clock, **mock_options) as client:
         with pytest.raises(NotFoundError) as caught:
             await call(client, "delete", 7)
     assert caught.value.detail == "Not found."
 
 
 async def test_delete_404_after_a_throttled_attempt_raises_not_found(
-    kind: str, fault_server: FaultServer, clock: FakeClock
+    kind: str, mock_server: MockServer, mock_options: dict[str, Any], clock: FakeClock
 ) -> None:
     # A 429 is answered before the handler runs: the first attempt deleted nothing.
-    fault_server.queue(throttled(seconds=1), Reply(status=404, body=NOT_FOUND_BODY))
-    async with open_client(kind, clock=clock, api_key="k", host=fault_server.base_url) as client:
+    mock_server.add_fault("throttle", retry_after=1, times=1)
+    async with open_client(kind, clock=clock, **mock_options) as client:
         with pytest.raises(NotFoundError):
             await call(client, "delete", 7)
     assert clock.waits == [1.0]

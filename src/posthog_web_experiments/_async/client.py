@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from types import TracebackType
 from typing import Any, Self
 
@@ -57,10 +57,13 @@ from .._base_client import (
     detach_stream,
 )
 from .._config import DEFAULT_TIMEOUT
+from .._errors import ConfigurationError
+from .._models import parse_page_response
+from .._response import RawResponse, RetryHook
 from .._retries import RetryPolicy, may_have_been_sent
 from . import pagination
 
-__all__ = ["AsyncPostHogWebExperiments"]
+__all__ = ["AsyncPostHogWebExperiments", "AsyncRawCalls"]
 
 
 class AsyncPostHogWebExperiments(BaseClient):
@@ -78,6 +81,12 @@ class AsyncPostHogWebExperiments(BaseClient):
         sleep: how to wait between retries (tests pass a fake clock); default ``time.sleep``
             (``anyio.sleep``, awaited, for the async client).
         environ: where to read the ``POSTHOG_*`` variables; default ``os.environ``.
+        event_hooks: httpx event hooks (``{"request": [...], "response": [...]}``) called for
+            every attempt, as httpx calls them (async functions for the async client); with
+            ``http_client=``, set them on that client instead.
+        on_retry: called with a ``RetryEvent`` (attempt, delay, reason) before each retry wait.
+        strict: raise ``StrictResponseError`` when a response has a field or a type that
+            openapi.yaml does not declare (default: keep unknown fields, as PostHog may add some).
 
     """
 
@@ -93,6 +102,9 @@ class AsyncPostHogWebExperiments(BaseClient):
         http_client: httpx.AsyncClient | None = None,
         sleep: AsyncSleep | None = None,
         environ: Mapping[str, str] | None = None,
+        event_hooks: Mapping[str, list[Callable[..., Any]]] | None = None,
+        on_retry: RetryHook | None = None,
+        strict: bool = False,
     ) -> None:
         super().__init__(
             api_key=api_key,
@@ -102,10 +114,19 @@ class AsyncPostHogWebExperiments(BaseClient):
             retry=retry,
             max_retries=max_retries,
             environ=environ,
+            strict=strict,
+            on_retry=on_retry,
         )
+        if http_client is not None and event_hooks is not None:
+            raise ConfigurationError(
+                "event_hooks: set them on the http_client you pass (its hooks run for every call)"
+            )
         if http_client is None:
             self._http = httpx.AsyncClient(
-                base_url=self.host, headers=self._headers, timeout=self._timeout
+                base_url=self.host,
+                headers=self._headers,
+                timeout=self._timeout,
+                event_hooks=dict(event_hooks or {}),
             )
             self._per_request_headers = {}
             self._owned = [self._http]
@@ -155,7 +176,10 @@ class AsyncPostHogWebExperiments(BaseClient):
         policy = self._policy(max_retries)
         request = self._build_request(self._http, op_kwargs, timeout)
         retry_number, waited, may_have_applied = 0, 0.0, False
+        call_started = time.perf_counter()
         while True:
+            response: httpx.Response | None = None
+            error: Exception | None = None
             started = time.perf_counter()
             try:
                 response = detach_stream(await self._http.send(request))
@@ -171,10 +195,12 @@ class AsyncPostHogWebExperiments(BaseClient):
                 if wait is None:
                     raise connection_error(request, exc) from exc
                 may_have_applied = may_have_applied or may_have_been_sent(exc)
+                error = exc
             else:
                 self._log_response(request, response, started, retry_number + 1)
                 if response.status_code < 400:
-                    return Sent(response, may_have_applied)
+                    elapsed = time.perf_counter() - call_started
+                    return Sent(response, may_have_applied, retry_number + 1, elapsed)
                 wait = policy.wait_after_response(
                     request.method,
                     response,
@@ -183,13 +209,20 @@ class AsyncPostHogWebExperiments(BaseClient):
                     random.random(),  # noqa: S311
                 )
                 if wait is None:
-                    return Sent(response, may_have_applied)
+                    elapsed = time.perf_counter() - call_started
+                    return Sent(response, may_have_applied, retry_number + 1, elapsed)
                 may_have_applied = may_have_applied or response.status_code >= 500
                 await response.aclose()
             retry_number += 1
             self._log_retry(request, wait, retry_number, policy)
+            self._report_retry(request, retry_number, wait, response, error)
             await self._sleep(wait)
             waited += wait
+
+    @property
+    def with_raw_response(self) -> AsyncRawCalls:
+        """The same calls, each returning a ``RawResponse``: status, headers, attempts, elapsed."""
+        return AsyncRawCalls(self)
 
     async def list_page(
         self,
@@ -201,13 +234,14 @@ class AsyncPostHogWebExperiments(BaseClient):
         max_retries: int | None = None,
     ) -> PaginatedWebExperimentList:
         """Fetch one page of experiments, newest first (server default ``limit`` is 100)."""
-        op_kwargs = _list_op._get_kwargs(
-            self._project(project_id),
-            limit=UNSET if limit is None else limit,
-            offset=UNSET if offset is None else offset,
+        raw = await self.with_raw_response.list_page(
+            limit=limit,
+            offset=offset,
+            project_id=project_id,
+            timeout=timeout,
+            max_retries=max_retries,
         )
-        sent = await self._send(op_kwargs, timeout=timeout, max_retries=max_retries)
-        return self._decode(sent, _list_op._parse_response, PaginatedWebExperimentList, 200)
+        return raw.parsed
 
     def iter_pages(
         self,
@@ -254,11 +288,10 @@ class AsyncPostHogWebExperiments(BaseClient):
         max_retries: int | None = None,
     ) -> WebExperiment:
         """Create an experiment (and its feature flag); never repeated once it may have arrived."""
-        op_kwargs = _create_op._get_kwargs(
-            self._project(project_id), body=as_body(body, WebExperimentCreate)
+        raw = await self.with_raw_response.create(
+            body, project_id=project_id, timeout=timeout, max_retries=max_retries
         )
-        sent = await self._send(op_kwargs, timeout=timeout, max_retries=max_retries)
-        return self._decode(sent, _create_op._parse_response, WebExperiment, 201)
+        return raw.parsed
 
     async def retrieve(
         self,
@@ -269,9 +302,10 @@ class AsyncPostHogWebExperiments(BaseClient):
         max_retries: int | None = None,
     ) -> WebExperiment:
         """Fetch one experiment by id."""
-        op_kwargs = _retrieve_op._get_kwargs(self._project(project_id), experiment_id)
-        sent = await self._send(op_kwargs, timeout=timeout, max_retries=max_retries)
-        return self._decode(sent, _retrieve_op._parse_response, WebExperiment, 200)
+        raw = await self.with_raw_response.retrieve(
+            experiment_id, project_id=project_id, timeout=timeout, max_retries=max_retries
+        )
+        return raw.parsed
 
     async def update(
         self,
@@ -283,11 +317,10 @@ class AsyncPostHogWebExperiments(BaseClient):
         max_retries: int | None = None,
     ) -> WebExperiment:
         """Replace an experiment's name and variants (PUT)."""
-        op_kwargs = _update_op._get_kwargs(
-            self._project(project_id), experiment_id, body=as_body(body, WebExperimentUpdate)
+        raw = await self.with_raw_response.update(
+            experiment_id, body, project_id=project_id, timeout=timeout, max_retries=max_retries
         )
-        sent = await self._send(op_kwargs, timeout=timeout, max_retries=max_retries)
-        return self._decode(sent, _update_op._parse_response, WebExperiment, 200)
+        return raw.parsed
 
     async def partial_update(
         self,
@@ -299,13 +332,10 @@ class AsyncPostHogWebExperiments(BaseClient):
         max_retries: int | None = None,
     ) -> WebExperiment:
         """Change some fields (PATCH); PostHog still requires ``variants``."""
-        op_kwargs = _partial_update_op._get_kwargs(
-            self._project(project_id),
-            experiment_id,
-            body=as_body(body, WebExperimentPartialUpdate),
+        raw = await self.with_raw_response.partial_update(
+            experiment_id, body, project_id=project_id, timeout=timeout, max_retries=max_retries
         )
-        sent = await self._send(op_kwargs, timeout=timeout, max_retries=max_retries)
-        return self._decode(sent, _partial_update_op._parse_response, WebExperiment, 200)
+        return raw.parsed
 
     async def delete(
         self,
@@ -320,6 +350,119 @@ class AsyncPostHogWebExperiments(BaseClient):
         A retry that meets 404 after an earlier attempt may have gone through (a dropped
         connection, a timeout after sending, a 5xx) counts as deleted: DELETE is idempotent.
         """
-        op_kwargs = _destroy_op._get_kwargs(self._project(project_id), experiment_id)
-        sent = await self._send(op_kwargs, timeout=timeout, max_retries=max_retries)
-        self._expect_deleted(sent)
+        await self.with_raw_response.delete(
+            experiment_id, project_id=project_id, timeout=timeout, max_retries=max_retries
+        )
+
+
+class AsyncRawCalls:
+    """``client.with_raw_response``: each call returns a ``RawResponse`` around its model."""
+
+    def __init__(self, client: AsyncPostHogWebExperiments) -> None:
+        """Call through ``client`` (its settings, pool, retries and hooks)."""
+        self._client = client
+
+    async def list_page(
+        self,
+        *,
+        limit: int | None = None,
+        offset: int | None = None,
+        project_id: str | int | None = None,
+        timeout: Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> RawResponse[PaginatedWebExperimentList]:
+        """``list_page`` with the raw response."""
+        client = self._client
+        op_kwargs = _list_op._get_kwargs(
+            client._project(project_id),
+            limit=UNSET if limit is None else limit,
+            offset=UNSET if offset is None else offset,
+        )
+        sent = await client._send(op_kwargs, timeout=timeout, max_retries=max_retries)
+        parsed = client._decode(sent, parse_page_response, PaginatedWebExperimentList, 200)
+        return client._raw(sent, parsed)
+
+    async def create(
+        self,
+        body: WebExperimentCreate | Mapping[str, Any],
+        *,
+        project_id: str | int | None = None,
+        timeout: Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> RawResponse[WebExperiment]:
+        """``create`` with the raw response."""
+        client = self._client
+        op_kwargs = _create_op._get_kwargs(
+            client._project(project_id), body=as_body(body, WebExperimentCreate)
+        )
+        sent = await client._send(op_kwargs, timeout=timeout, max_retries=max_retries)
+        parsed = client._decode(sent, _create_op._parse_response, WebExperiment, 201)
+        return client._raw(sent, parsed)
+
+    async def retrieve(
+        self,
+        experiment_id: int,
+        *,
+        project_id: str | int | None = None,
+        timeout: Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> RawResponse[WebExperiment]:
+        """``retrieve`` with the raw response."""
+        client = self._client
+        op_kwargs = _retrieve_op._get_kwargs(client._project(project_id), experiment_id)
+        sent = await client._send(op_kwargs, timeout=timeout, max_retries=max_retries)
+        parsed = client._decode(sent, _retrieve_op._parse_response, WebExperiment, 200)
+        return client._raw(sent, parsed)
+
+    async def update(
+        self,
+        experiment_id: int,
+        body: WebExperimentUpdate | Mapping[str, Any],
+        *,
+        project_id: str | int | None = None,
+        timeout: Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> RawResponse[WebExperiment]:
+        """``update`` with the raw response."""
+        client = self._client
+        op_kwargs = _update_op._get_kwargs(
+            client._project(project_id), experiment_id, body=as_body(body, WebExperimentUpdate)
+        )
+        sent = await client._send(op_kwargs, timeout=timeout, max_retries=max_retries)
+        parsed = client._decode(sent, _update_op._parse_response, WebExperiment, 200)
+        return client._raw(sent, parsed)
+
+    async def partial_update(
+        self,
+        experiment_id: int,
+        body: WebExperimentPartialUpdate | Mapping[str, Any],
+        *,
+        project_id: str | int | None = None,
+        timeout: Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> RawResponse[WebExperiment]:
+        """``partial_update`` with the raw response."""
+        client = self._client
+        op_kwargs = _partial_update_op._get_kwargs(
+            client._project(project_id),
+            experiment_id,
+            body=as_body(body, WebExperimentPartialUpdate),
+        )
+        sent = await client._send(op_kwargs, timeout=timeout, max_retries=max_retries)
+        parsed = client._decode(sent, _partial_update_op._parse_response, WebExperiment, 200)
+        return client._raw(sent, parsed)
+
+    async def delete(
+        self,
+        experiment_id: int,
+        *,
+        project_id: str | int | None = None,
+        timeout: Timeout | None = None,
+        max_retries: int | None = None,
+    ) -> RawResponse[None]:
+        """``delete`` with the raw response (``parsed`` is None)."""
+        client = self._client
+        op_kwargs = _destroy_op._get_kwargs(client._project(project_id), experiment_id)
+        sent = await client._send(op_kwargs, timeout=timeout, max_retries=max_retries)
+        client._expect_deleted(sent)
+        return client._raw(sent, None)
