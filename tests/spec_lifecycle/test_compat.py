@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
+from spec_lifecycle.cli import main
 from spec_lifecycle.compat import kept_releases, marked_breaking, section, subject
 
 from .conftest import ROOT, run_cli
@@ -127,10 +128,12 @@ def test_repository_spec_passes_the_gate_against_its_last_release(tmp_path: Path
     assert kept_releases(), "spec/releases/ keeps no release"
 
 
-def test_gate_with_no_kept_release_passes_with_nothing_to_compare(tmp_path: Path) -> None:
-    result = run_cli("compat", "--releases", str(tmp_path / "none"), cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert "against no kept release: 0 change(s)" in result.stdout
+def test_gate_with_no_kept_release_passes_with_nothing_to_compare(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["compat", "--releases", str(tmp_path / "none")]) == 0
+    assert "against no kept release: 0 change(s)" in capsys.readouterr().out
 
 
 def test_marker_is_the_breaking_heading_of_the_named_section() -> None:

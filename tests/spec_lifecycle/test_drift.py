@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
+from spec_lifecycle.cli import main
 from spec_lifecycle.published import PublishedSchemaError, trim
 
 from .conftest import RECORDING, PublishedSchema, published_document, run_cli
@@ -136,36 +137,32 @@ def test_drift_reads_a_saved_schema_file(tmp_path: Path) -> None:
 
 
 def test_drift_server_error_is_a_clear_error_exit_2(
-    schema_server: tuple[str, PublishedSchema], tmp_path: Path
+    schema_server: tuple[str, PublishedSchema],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     url, published = schema_server
     published.status = 500
-    result = run_cli("drift", cwd=tmp_path, env={"POSTHOG_HOST": url})
-    assert result.returncode == 2
-    assert result.stderr == (
+    monkeypatch.setenv("POSTHOG_HOST", url)
+    assert main(["drift"]) == 2
+    assert capsys.readouterr().err == (
         f'error: drift: GET {url}/api/schema/ answered 500: \'{{"detail": "error"}}\'\n'
     )
 
 
-def test_drift_without_host_says_what_to_set(tmp_path: Path) -> None:
-    result = run_cli("drift", cwd=tmp_path)
-    assert result.returncode == 2
-    assert result.stderr == "error: drift: set POSTHOG_HOST (or pass --schema-file)\n"
+def test_drift_without_host_says_what_to_set(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["drift"]) == 2
+    assert capsys.readouterr().err == "error: drift: set POSTHOG_HOST (or pass --schema-file)\n"
 
 
 def test_drift_record_writes_a_trimmed_copy_with_its_origin(
-    schema_server: tuple[str, PublishedSchema], tmp_path: Path
+    schema_server: tuple[str, PublishedSchema], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     url, _ = schema_server
     destination = tmp_path / "recorded.yaml"
-    result = run_cli(
-        "drift-record",
-        "--recording",
-        str(destination),
-        cwd=tmp_path,
-        env={"POSTHOG_HOST": url, "DRIFT_RECORDED_AGAINST": "PostHog test"},
-    )
-    assert result.returncode == 0, result.stderr
+    monkeypatch.setenv("POSTHOG_HOST", url)
+    monkeypatch.setenv("DRIFT_RECORDED_AGAINST", "PostHog test")
+    assert main(["drift-record", "--recording", str(destination)]) == 0
     text = destination.read_text(encoding="utf-8")
     assert f"# Taken from {url}/api/schema/ at " in text
     assert "(PostHog test)" in text
