@@ -93,6 +93,15 @@ def field_path(key: str) -> str:
     return ".".join(out)
 
 
+def _kind(attribute: str) -> str:
+    """Classify a changed schema attribute: `enum`, `type`, `required` or any other."""
+    if attribute == "enum":
+        return "enum"
+    if attribute in _TYPE_KEYS:
+        return "type"
+    return "required" if attribute == "required" else "attribute"
+
+
 def _attribute_changes(
     operation: str, location: str, attribute: Mapping[str, Any], *, subject_prefix: str = ""
 ) -> Iterator[Change]:
@@ -110,19 +119,19 @@ def _attribute_changes(
     elif change != "changed":
         yield Change(operation, "attribute", change, location, subject or key, before, after)
         return
-    old = before if isinstance(before, Mapping) else {}
-    new = after if isinstance(after, Mapping) else {}
+    if not (isinstance(before, Mapping) and isinstance(after, Mapping)):
+        # One attribute changed in place (`/schema/type`: "integer" -> "string").
+        *parent, name = key.split("/") or [""]
+        kind = _kind(name)
+        owner = ".".join(p for p in (subject_prefix, field_path("/".join(parent))) if p)
+        named = owner if kind != "attribute" else subject
+        yield Change(operation, kind, change, location, named, before, after)
+        return
+    old, new = before, after
     for name in sorted(set(old) | set(new), key=str):
         if old.get(name) == new.get(name) or name in _NESTED_KEYS:
             continue
-        if name == "enum":
-            kind = "enum"
-        elif name in _TYPE_KEYS:
-            kind = "type"
-        elif name == "required":
-            kind = "required"
-        else:
-            kind = "attribute"
+        kind = _kind(name)
         named = subject if kind != "attribute" else ".".join(p for p in (subject, name) if p)
         yield Change(operation, kind, "changed", location, named, old.get(name), new.get(name))
 
