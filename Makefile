@@ -21,8 +21,13 @@ export PARITY_READ_KEY PARITY_WRITE_KEY PARITY_OTHER_PROJECT_KEY PARITY_FLAG_REA
 	PARITY_THROTTLED_HOST PARITY_RECORDED_AGAINST
 PARITY_ARGS ?=
 PARITY_FUZZ_ARGS ?=
+# make drift / drift-record / watch read POSTHOG_HOST (and POSTHOG_PERSONAL_API_KEY, if the
+# server wants one); DRIFT_ARGS="--schema-file FILE" reads a saved /api/schema/ instead.
+export DRIFT_RECORDED_AGAINST
+DRIFT_ARGS ?=
+RELEASE_ARGS ?=
 
-.PHONY: help install generate check-generated sync-client lint format typecheck test test-all test-live check dist clean mock mock-reset bench-mock bench-sdk bench-plugin bench contract contract-live parity-record parity-live parity-fuzz
+.PHONY: help install generate check-generated sync-client lint format typecheck test test-all test-live check dist clean mock mock-reset bench-mock bench-sdk bench-plugin bench contract contract-live parity-record parity-live parity-fuzz drift drift-record watch spec-compat release
 
 help: ## Show every target with its description
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -34,7 +39,7 @@ $(VENV_STAMP): pyproject.toml uv.lock generated/pyproject.toml
 	@touch $@
 
 $(NODE_STAMP): package.json package-lock.json $(VENV_STAMP)
-	$(WITH_VENV_PATH) npm ci --no-audit --no-fund --loglevel=error
+	$(WITH_VENV_PATH) npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	@touch $@
 
 install: $(VENV_STAMP) $(NODE_STAMP) ## Create .venv and node_modules from the lock files (again only when a lock changes)
@@ -92,7 +97,22 @@ parity-live: $(VENV_STAMP) ## Diff POSTHOG_HOST against a fresh mock over the pa
 parity-fuzz: $(VENV_STAMP) ## Differential fuzz: schemathesis + mutations in lockstep on POSTHOG_HOST and a fresh mock
 	$(BIN)/python -m parity.fuzz $(PARITY_FUZZ_ARGS)
 
-check: lint typecheck check-generated test-all contract ## Everything CI runs (the README's test command)
+drift: $(VENV_STAMP) $(NODE_STAMP) ## Diff PostHog's published schema (POSTHOG_HOST) against spec/posthog-published/ (exit 1 on change)
+	$(BIN)/python -m spec_lifecycle drift $(DRIFT_ARGS)
+
+drift-record: $(VENV_STAMP) ## Record PostHog's published schema (POSTHOG_HOST), trimmed, into spec/posthog-published/
+	$(BIN)/python -m spec_lifecycle drift-record $(DRIFT_ARGS)
+
+watch: $(VENV_STAMP) $(NODE_STAMP) ## Spec drift and parity-live on POSTHOG_HOST, side by side per operation (reports/watch.json)
+	$(BIN)/python -m spec_lifecycle watch $(DRIFT_ARGS) --parity-args "$(PARITY_ARGS)"
+
+spec-compat: $(VENV_STAMP) $(NODE_STAMP) ## Fail on a change to openapi.yaml that breaks SDK users, unless CHANGELOG marks it
+	$(BIN)/python -m spec_lifecycle compat
+
+release: $(VENV_STAMP) $(NODE_STAMP) ## Release the pyproject version: checks, kept spec, dist, smoke test, commit, tag (RELEASE_ARGS=--skip-tag)
+	$(BIN)/python -m spec_lifecycle release $(RELEASE_ARGS)
+
+check: lint typecheck check-generated spec-compat test-all contract ## Everything CI runs (the README's test command)
 
 mock: $(VENV_STAMP) ## Run the PostHog mock on http://127.0.0.1:8010, data in .mock/ (MOCK_ARGS="--config mock.toml")
 	$(BIN)/python -m posthog_mock $(MOCK_ARGS)

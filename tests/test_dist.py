@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -48,7 +49,14 @@ def quiet_env() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`make dist`'s build (sdist, then the wheel from the sdist), into a temporary folder."""
+    """`make dist`'s build (sdist, then the wheel from the sdist), into a temporary folder.
+
+    With DIST_WHEEL_DIR set (`make release` sets it to dist/), the wheel built there instead.
+    """
+    if prebuilt := os.environ.get("DIST_WHEEL_DIR"):
+        assert len(list(Path(prebuilt).glob("*.tar.gz"))) == 1
+        (built_wheel,) = Path(prebuilt).glob("*.whl")
+        return built_wheel.resolve()
     out = tmp_path_factory.mktemp("dist")
     built = run(
         UV, "build", "--no-build-isolation", "--python", sys.executable, "--out-dir", out,
@@ -237,3 +245,17 @@ def test_installed_conformance_suite_passes_against_its_own_mock(
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     assert result.stdout.rstrip().endswith("PASSED (exit 0)")
     assert (tmp_path / "reports" / "contract-junit.xml").is_file()
+
+
+def test_installed_wheel_reports_the_project_version(full_install: Path, tmp_path: Path) -> None:
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    shown = run(
+        full_install / "python", "-c",
+        "import importlib.metadata, posthog_web_experiments, posthog_web_experiments_client;"
+        "print(importlib.metadata.version('posthog-web-experiments'),"
+        " posthog_web_experiments.__version__)",
+        env=quiet_env(),
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.split() == [version["version"]] * 2

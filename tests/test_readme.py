@@ -1,4 +1,4 @@
-"""Every code block of the README and the docs runs: Python, pytest files, TOML, JSON and make."""
+"""Every code block of the docs runs: Python, pytest files, TOML, JSON, YAML, make."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from contract_tests.exclusions import OPERATION_IDS
 from contract_tests.summary import BUILTIN_CHECKS, OWN_CHECKS
@@ -27,7 +28,7 @@ README = TEXTS[ROOT / "README.md"]
 FENCE = re.compile(
     r"^```(?P<lang>[a-z]*)(?: (?P<file>\S+))?\n(?P<code>.*?)^```$", re.DOTALL | re.MULTILINE
 )
-KINDS = {"python", "sh", "toml", "text", "json"}
+KINDS = {"python", "sh", "toml", "text", "json", "yaml"}
 USER_PYTEST_OPTIONS = [
     "-p",
     "no:cacheprovider",
@@ -188,3 +189,61 @@ def test_shell_block_make_targets_exist_and_expand(code: str, file: None) -> Non
             assert result.returncode == 0, (command, result.stdout, result.stderr)
             if target == "help":
                 assert "check" in result.stdout
+
+
+@pytest.mark.parametrize(("code", "file"), blocks("yaml"))
+def test_yaml_block_is_a_scheduled_workflow_of_make_targets(code: str, file: None) -> None:
+    workflow = yaml.safe_load(code)
+    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
+    assert triggers["schedule"][0]["cron"]
+    steps = [step for job in workflow["jobs"].values() for step in job["steps"]]
+    commands = [step["run"] for step in steps if "run" in step]
+    assert commands[0] == "make install"
+    for command in commands:
+        assert command.startswith("make "), command
+        result = subprocess.run(
+            ["make", "--dry-run", *shlex.split(command)[1:]],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert result.returncode == 0, (command, result.stderr)
+    secrets = [
+        value
+        for step in steps
+        for name, value in step.get("env", {}).items()
+        if name.endswith("_KEY")
+    ]
+    assert secrets
+    assert all(re.fullmatch(r"\$\{\{ secrets\.\w+ \}\}", value) for value in secrets)
+
+
+def paragraphs(text: str) -> list[str]:
+    """The prose paragraphs and tables of a document: code blocks and headings left out."""
+    prose = FENCE.sub("", text)
+    blocks_ = (" ".join(block.split()) for block in re.split(r"\n\s*\n", prose))
+    return [block for block in blocks_ if block and not block.startswith("#")]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))],
+    ids=lambda path: str(path.relative_to(ROOT)),
+)
+def test_document_repeats_no_paragraph(path: Path) -> None:
+    seen: set[str] = set()
+    repeated = []
+    for paragraph in paragraphs(path.read_text(encoding="utf-8")):
+        if paragraph in seen:
+            repeated.append(paragraph[:80])
+        seen.add(paragraph)
+    assert repeated == []
+
+
+def test_repeated_paragraph_check_catches_a_repeat() -> None:
+    text = "# T\n\nOne para-\ngraph.\n\n## A\n\n```sh\nmake\n```\n\nOne para-\ngraph.\n"
+    found = paragraphs(text)
+    assert found == ["One para- graph.", "One para- graph."]
+    assert paragraphs("## A\n\n## A\n\n```sh\nmake\n```\n\n```sh\nmake\n```\n") == []

@@ -1,0 +1,1 @@
+"""The spec over time: drift of PostHog's published schema, the compatibility gate, releases."""
