@@ -22,7 +22,7 @@ export PARITY_READ_KEY PARITY_WRITE_KEY PARITY_OTHER_PROJECT_KEY PARITY_FLAG_REA
 PARITY_ARGS ?=
 PARITY_FUZZ_ARGS ?=
 
-.PHONY: help install generate check-generated sync-client lint format typecheck test test-all test-live check dist clean mock mock-reset bench-mock bench-sdk bench-plugin bench contract contract-live parity-record parity-live parity-fuzz
+.PHONY: help install generate check-generated sync-client lint format typecheck test test-all test-live check dist clean mock mock-reset bench-mock bench-sdk bench-plugin bench contract contract-live parity-record parity-live parity-tables parity-fuzz
 
 help: ## Show every target with its description
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -83,11 +83,14 @@ contract: $(VENV_STAMP) ## Conformance suite against a fresh embedded mock (repo
 contract-live: $(VENV_STAMP) ## Conformance suite against POSTHOG_HOST, touching only what it creates
 	$(BIN)/python -m contract_tests --live $(CONTRACT_ARGS)
 
-parity-record: $(VENV_STAMP) ## Record parity snapshots on POSTHOG_HOST (an empty project; docs/parity.md)
+parity-record: $(VENV_STAMP) ## Record parity snapshots on POSTHOG_HOST (an empty project; a server you own: --own-server)
 	$(BIN)/python -m parity record $(PARITY_ARGS)
 
-parity-live: $(VENV_STAMP) ## Diff POSTHOG_HOST against a fresh mock over the parity corpus, live-safe
+parity-live: $(VENV_STAMP) ## Which PostHog is POSTHOG_HOST? The corpus on it and on each mock profile, live-safe
 	$(BIN)/python -m parity live $(PARITY_ARGS)
+
+parity-tables: $(VENV_STAMP) ## Regenerate parity/coverage.json and the generated tables of docs/parity.md
+	$(BIN)/python -m parity tables
 
 parity-fuzz: $(VENV_STAMP) ## Differential fuzz: schemathesis + mutations in lockstep on POSTHOG_HOST and a fresh mock
 	$(BIN)/python -m parity.fuzz $(PARITY_FUZZ_ARGS)

@@ -23,19 +23,21 @@ from contract_tests.guard import (
 from parity.model import NO_JSON, Context, Scenario, Step, TemplateError, placeholders
 from parity.targets import ParityTarget
 
-# Response headers that are part of the contract; everything else (Date, Server, security
-# headers a deployment adds) is left out of snapshots.
-HEADERS_THAT_MATTER: Final = (
-    "content-type",
-    "allow",
-    "www-authenticate",
-    "retry-after",
-    "location",
-    "access-control-allow-origin",
-    "access-control-allow-credentials",
-    "access-control-allow-methods",
-    "access-control-allow-headers",
-    "access-control-max-age",
+# Response headers that say how the server was deployed, not what PostHog's code answers; every
+# other header is recorded and compared (docs/parity.md says why each of these is left out).
+DEPLOYMENT_HEADERS: Final = frozenset(
+    {
+        "server",
+        "date",
+        "connection",
+        "keep-alive",
+        "transfer-encoding",
+        "content-length",
+        "set-cookie",
+        "via",
+        "alt-svc",
+        "strict-transport-security",
+    }
 )
 MAX_TEXT_BODY: Final = 2000
 TIMEOUT_SECONDS: Final = 60.0
@@ -114,9 +116,11 @@ def missing_roles(scenario: Scenario, target: ParityTarget) -> list[str]:
 
 
 def summarise_response(response: requests.Response) -> dict[str, Any]:
-    """Keep the status, the headers that matter and the body (JSON, else text)."""
+    """Keep the status, every header but the deployment's and the body (JSON, else text)."""
     headers = {
-        name: response.headers[name] for name in HEADERS_THAT_MATTER if name in response.headers
+        name.lower(): value
+        for name, value in sorted(response.headers.items(), key=lambda item: item[0].lower())
+        if name.lower() not in DEPLOYMENT_HEADERS
     }
     body: Any = None
     if response.content:
@@ -244,6 +248,24 @@ class ThrottledSession(requests.Session):
         return super().send(request, **kwargs)
 
 
+class OwnServerSession(GuardedSession):
+    """A `GuardedSession` that sends everything to its target (a server the caller owns).
+
+    Only the origin is checked; creates are still recorded so each scenario cleans up after it.
+    """
+
+    def check_allowed(self, method: str, url: str) -> None:
+        """Refuse only requests to another server."""
+        if urlsplit(url)[:2] != urlsplit(self.target.base_url)[:2]:
+            self._refuse(f"{method} {url}: not the target {self.target.base_url}")
+
+
+def posthog_cloud(base_url: str) -> bool:
+    """Whether a base URL is PostHog Cloud (`posthog.com` or a host below it)."""
+    host = (urlsplit(base_url).hostname or "").lower().rstrip(".")
+    return host == "posthog.com" or host.endswith(".posthog.com")
+
+
 @contextmanager
 def live_executor(
     target: ParityTarget,
@@ -251,12 +273,19 @@ def live_executor(
     *,
     max_creates: int,
     requests_per_minute: int | None,
+    own_server: bool = False,
 ) -> Iterator[Executor]:
     """Yield an executor whose requests go through `GuardedSession` (writes only its own).
 
     Experiments an earlier run recorded in the ledger but could not delete (it was killed)
-    are deleted first; then the run starts a ledger of its own.
+    are deleted first; then the run starts a ledger of its own. `own_server` (never PostHog
+    Cloud): every request of the corpus is sent, list-route writes, unknown sub-paths and
+    values that break reads included (`OwnServerSession`).
     """
+    if own_server and posthog_cloud(target.base_url):
+        raise UnsafeRequestRefusedError(
+            f"{target.base_url} is PostHog Cloud: the guard stays on for it (no --own-server)"
+        )
     guard_target = Target(target.base_url, target.projects["main"])
     api_key = target.keys["all"]
     projects = [target.projects[role] for role in ("main", "other") if role in target.projects]
@@ -267,7 +296,8 @@ def live_executor(
         if failed:
             raise RuntimeError(f"could not delete experiments an earlier run created: {failed}")
     ledger = Ledger(ledger_path)
-    session = GuardedSession(
+    session_class = OwnServerSession if own_server else GuardedSession
+    session = session_class(
         guard_target, ledger, max_creates=max_creates, pacer=Pacer(requests_per_minute)
     )
     sessions: dict[str, requests.Session] = {"default": session}
