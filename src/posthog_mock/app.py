@@ -12,16 +12,22 @@ from starlette.types import Receive, Scope, Send
 
 from posthog_mock.body import BodyStream
 from posthog_mock.config import MockConfig
+from posthog_mock.connection import drop_connection
 from posthog_mock.errors import (
+    HTML_CONTENT_TYPE,
     APIError,
+    ConnectionDropped,
+    PageError,
     endpoint_not_found,
     not_acceptable,
     not_found,
+    parse_error,
     payload_too_large,
+    posthog_server_error,
     server_error,
 )
-from posthog_mock.errors import validation_error as _validation_error
-from posthog_mock.request import MockRequest
+from posthog_mock.profiles import WWW_AUTHENTICATE_ON_401
+from posthog_mock.request import BodyTooDeep, MockRequest
 from posthog_mock.responses import Response, error_response
 from posthog_mock.state import MockState
 from posthog_mock.storage import ExperimentStore
@@ -115,7 +121,11 @@ class MockApp:
             scheme=scope.get("scheme", "http"),
             server=scope.get("server"),
         )
-        response = await self._dispatch(state, request)
+        try:
+            response = await self._dispatch(state, request)
+        except ConnectionDropped:
+            drop_connection(scope)
+            return
         await response.send(send, head=head)
 
     async def _dispatch(self, state: MockState, request: MockRequest) -> Response:
@@ -148,12 +158,17 @@ class MockApp:
             return await route.handler(state, request, params)
         except APIError as error:
             extra = (*extra, *error.headers)
-            if error.status == 401:
+            if error.status == 401 and state.config.profile.has(WWW_AUTHENTICATE_ON_401):
                 extra = (*extra, (b"www-authenticate", _www_authenticate(request)))
             return error_response(error, extra)
-        except RecursionError:
-            too_deep = _validation_error("The request body is nested too deeply.")
-            return error_response(too_deep, extra)
+        except PageError as page:
+            # Django's or PostHog's own page: no DRF view answered, so no `Allow` either.
+            return Response(page.status, page.page, content_type=HTML_CONTENT_TYPE)
+        except (BodyTooDeep, RecursionError):
+            too_deep = parse_error(BodyTooDeep.detail)
+            return error_response(posthog_server_error(too_deep, strict=state.config.strict), extra)
+        except ConnectionDropped:
+            raise
         except Exception:
             logger.exception("unhandled error on %s %s", request.method, request.path)
             return error_response(server_error(), extra)
