@@ -56,6 +56,7 @@ class ScenarioReplay:
     scenario: str
     differences: list[Difference] = field(default_factory=list)
     error: str | None = None
+    exchanges: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def steps(self) -> set[int]:
@@ -89,8 +90,8 @@ def replay(
             run = executor.run(BY_NAME[name])
             result = ScenarioReplay(name, error=run.error or run.not_run)
             if result.error is None:
-                exchanges = normalise([e.as_json() for e in run.exchanges], target)
-                result.differences = diff_values(expected, exchanges)
+                result.exchanges = normalise([e.as_json() for e in run.exchanges], target)
+                result.differences = diff_values(expected, result.exchanges)
             results[name] = result
     return results
 
@@ -106,21 +107,32 @@ def differing(results: Mapping[str, ScenarioReplay]) -> dict[str, set[int]]:
 
 
 def attribute_changes(
-    current: Mapping[str, ScenarioReplay], reference: Mapping[str, list[dict[str, Any]]]
+    replays: Mapping[str, Mapping[str, ScenarioReplay]],
+    reference: Mapping[str, list[dict[str, Any]]],
 ) -> dict[str, list[str]]:
     """Return the steps (`scenario#step`) where `current` differs from the recording, by change.
 
     Each change is replayed alone (`2025-08+<change>`) on the scenarios where `current` differs;
-    the steps of `current` that differ where no single change makes them differ are listed
-    under UNEXPLAINED.
+    a step is the change's when it answers there otherwise than on `2025-08`. The steps of
+    `current` that differ where no single change does are listed under UNEXPLAINED.
     """
-    changed = differing(current)
+    changed = differing(replays[CURRENT_VERSION])
+    base = replays[RECORDED_PROFILE]
     subset = {name: reference[name] for name in changed}
     explained: set[tuple[str, int]] = set()
     by_change: dict[str, list[str]] = {}
     for change in CHANGES:
-        alone = differing(replay(f"{RECORDED_PROFILE}+{change.id}", subset)) if subset else {}
-        steps = sorted((n, i) for n, s in alone.items() for i in s if i in changed.get(n, ()))
+        alone = replay(f"{RECORDED_PROFILE}+{change.id}", subset) if subset else {}
+        altered = {
+            n: {
+                int(m.group(1))
+                for d in diff_values(base[n].exchanges, r.exchanges)
+                if (m := _STEP.match(d.path))
+            }
+            | (set(changed[n]) if r.error or base[n].error else set())
+            for n, r in alone.items()
+        }
+        steps = sorted((n, i) for n, s in altered.items() for i in s if i in changed.get(n, ()))
         explained.update(steps)
         by_change[change.id] = [f"{name}#{index}" for name, index in steps]
     unexplained = sorted((n, i) for n, s in changed.items() for i in s if (n, i) not in explained)
@@ -275,5 +287,5 @@ def generate(
     """Make the tables from the recordings (and their replays on every profile, if not given)."""
     reference = recorded(SCENARIOS) if reference is None else reference
     replays = replay_profiles(reference) if replays is None else replays
-    by_change = attribute_changes(replays[CURRENT_VERSION], reference)
+    by_change = attribute_changes(replays, reference)
     return Tables(replays, by_change, coverage(reference, replays))
