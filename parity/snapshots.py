@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from parity.diff import Difference, diff_values
 from parity.model import Scenario
 
 SNAPSHOT_DIR: Final = Path(__file__).parent / "snapshots"
@@ -56,26 +54,3 @@ def load_snapshot(scenario_name: str, directory: Path = SNAPSHOT_DIR) -> dict[st
         snapshot_path(scenario_name, directory).read_text(encoding="utf-8")
     )
     return data
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """The result of comparing a run with its snapshot."""
-
-    differences: list[Difference]
-
-    def report(self, scenario: str) -> str:
-        """Describe the differences path by path, the first one first."""
-        if not self.differences:
-            return f"{scenario}: matches its snapshot"
-        lines = [f"{scenario}: {len(self.differences)} difference(s) from the snapshot"]
-        lines += [d.describe("snapshot", "mock") for d in self.differences]
-        return "\n".join(lines)
-
-
-def compare_with_snapshot(
-    snapshot: Mapping[str, Any], exchanges: list[dict[str, Any]]
-) -> Comparison:
-    """Diff normalised exchanges against a snapshot's recorded ones."""
-    differences = diff_values(snapshot["exchanges"], exchanges)
-    return Comparison([Difference("steps" + d.path, d.expected, d.actual) for d in differences])

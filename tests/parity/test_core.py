@@ -21,7 +21,7 @@ from parity.executor import (
 )
 from parity.model import Context, Scenario, Step, TemplateError
 from parity.replay import ScenarioReplay, coverage, lost_coverage, with_section
-from parity.snapshots import build_snapshot, compare_with_snapshot
+from parity.snapshots import build_snapshot
 from parity.targets import (
     MOCK_KEYS,
     ParityTarget,
@@ -126,10 +126,12 @@ def test_snapshot_comparison_reports_each_difference_from_the_recording() -> Non
     snapshot = build_snapshot(scenario, [exchange(500, None)], {"server": "x", "date": "d"})
 
     assert "overrides" not in snapshot
-    assert compare_with_snapshot(snapshot, [exchange(500, None)]).differences == []
-    report = compare_with_snapshot(snapshot, [exchange(400, None)]).report("s")
-    assert report == "s: 1 difference(s) from the snapshot\nsteps[0].response.status\n" + (
-        "    snapshot: 500\n    mock: 400"
+    assert diff_values(snapshot["exchanges"], [exchange(500, None)]) == []
+    found = ScenarioReplay("s", diff_values(snapshot["exchanges"], [exchange(400, None)]))
+    assert found.steps == {0}
+    assert found.report("snapshot", "2025-08") == (
+        "s: 1 difference(s) from the snapshot\nsteps[0].response.status\n"
+        "    snapshot: 500\n    2025-08: 400"
     )
 
 
