@@ -29,7 +29,7 @@ from posthog_mock.errors import (
 from posthog_mock.profiles import WWW_AUTHENTICATE_ON_401
 from posthog_mock.request import BodyTooDeep, MockRequest
 from posthog_mock.responses import Response, error_response
-from posthog_mock.state import MockState
+from posthog_mock.state import MockState, ReproducedDefect
 from posthog_mock.storage import ExperimentStore
 from posthog_mock.throttling import RateLimiter
 from posthog_mock.urls import resolve
@@ -124,6 +124,7 @@ class MockApp:
         try:
             response = await self._dispatch(state, request)
         except ConnectionDropped:
+            _log_defect(state, request, 0)
             drop_connection(scope)
             return
         await response.send(send, head=head)
@@ -160,13 +161,21 @@ class MockApp:
             extra = (*extra, *error.headers)
             if error.status == 401 and state.config.profile.has(WWW_AUTHENTICATE_ON_401):
                 extra = (*extra, (b"www-authenticate", _www_authenticate(request)))
+            if error.status >= 500:  # only `posthog_server_error` raises a 5xx envelope
+                _log_defect(state, request, error.status)
             return error_response(error, extra)
         except PageError as page:
             # Django's or PostHog's own page: no DRF view answered, so no `Allow` either.
+            if page.status >= 500:
+                _log_defect(state, request, page.status)
             return Response(page.status, page.page, content_type=HTML_CONTENT_TYPE)
         except (BodyTooDeep, RecursionError):
-            too_deep = parse_error(BodyTooDeep.detail)
-            return error_response(posthog_server_error(too_deep, strict=state.config.strict), extra)
+            too_deep = posthog_server_error(
+                parse_error(BodyTooDeep.detail), strict=state.config.strict
+            )
+            if too_deep.status >= 500:
+                _log_defect(state, request, too_deep.status)
+            return error_response(too_deep, extra)
         except ConnectionDropped:
             raise
         except Exception:
@@ -213,6 +222,13 @@ def _with_cors(response: Response, request: MockRequest, *, preflight: bool = Fa
             (b"access-control-max-age", CORS_MAX_AGE),
         ]
     return dataclasses.replace(response, headers=(*response.headers, *headers))
+
+
+def _log_defect(state: MockState, request: MockRequest, status: int) -> None:
+    path = request.path
+    if request.query_string:
+        path += "?" + request.query_string.decode("latin-1")
+    state.defects.append(ReproducedDefect(request.method, path, status))
 
 
 def _www_authenticate(request: MockRequest) -> bytes:

@@ -31,7 +31,21 @@ async def reset(state: MockState, request: MockRequest, params: dict[str, str]) 
     _require(request, "POST")
     state.store.reset()
     state.limiter.reset()
+    state.defects.clear()
     return Response(204, content_type=None)
+
+
+async def posthog_defects(
+    state: MockState, request: MockRequest, params: dict[str, str]
+) -> Response:
+    """GET: the latest answers that reproduced a PostHog defect (its 500s, dropped connections).
+
+    A client can tell PostHog's own 500s, which the profile reproduces, from a bug of the mock
+    (an unexpected 500, never listed here); `status` 0 is a dropped connection.
+    """
+    _require(request, "GET", "HEAD")
+    listed = [{"method": d.method, "path": d.path, "status": d.status} for d in list(state.defects)]
+    return json_response(200, {"defects": listed})
 
 
 async def feature_flags(state: MockState, request: MockRequest, params: dict[str, str]) -> Response:
