@@ -210,7 +210,8 @@ def live(args: argparse.Namespace, target: ParityTarget) -> int:
                 reference[scenario.name] = _normalised(run, target)
     for name, reason in not_run.items():
         print(f"NOT RUN {name}: {reason}")
-    counts = {profile: _print_profile(profile, replay(profile, reference)) for profile in PROFILES}
+    replays = {profile: replay(profile, reference) for profile in PROFILES}
+    counts = {profile: _print_profile(profile, results) for profile, results in replays.items()}
     steps = sum(len(exchanges) for exchanges in reference.values())
     summary = ", ".join(f"{p}: {n} differing step(s)" for p, n in counts.items())
     print(
@@ -221,7 +222,7 @@ def live(args: argparse.Namespace, target: ParityTarget) -> int:
     if matching:
         print(f"{target.base_url} answers as mock profile {' and '.join(matching)}")
         return 0
-    closest = min(counts, key=lambda p: counts[p])
+    closest = min(counts, key=lambda p: (counts[p], _differences(replays[p])))
     print(f"{target.base_url} matches no mock profile; closest: {closest}")
     return 1
 
@@ -233,6 +234,10 @@ def _print_profile(profile: str, results: dict[str, ScenarioReplay]) -> int:
     for result in differing:
         print(result.report("live", profile))
     return sum(len(r.steps) or 1 for r in differing)
+
+
+def _differences(results: dict[str, ScenarioReplay]) -> int:
+    return sum(len(r.differences) + bool(r.error) for r in results.values())
 
 
 def tables(args: argparse.Namespace) -> int:
