@@ -120,6 +120,7 @@ class MockApp:
             body=body,
             scheme=scope.get("scheme", "http"),
             server=scope.get("server"),
+            trust_forwarded_host=state.config.behind_proxy,
         )
         try:
             response = await self._dispatch(state, request)

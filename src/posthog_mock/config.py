@@ -68,6 +68,10 @@ class MockConfig:
     # a clear 400 where that PostHog answers 500 to input it mishandles. Strict is no profile.
     posthog_version: str = DEFAULT_VERSION
     strict: bool = False
+    # Deployment, not code: PostHog trusts `X-Forwarded-Host` only behind a proxy
+    # (`IS_BEHIND_PROXY`, as PostHog Cloud runs); false builds links from `Host`, as the
+    # recorded server (run without a proxy) did.
+    behind_proxy: bool = True
     _keys_by_value: dict[str, KeyConfig] = field(init=False, repr=False, compare=False)
     _projects_by_id: dict[int, ProjectConfig] = field(init=False, repr=False, compare=False)
 
@@ -123,7 +127,9 @@ def parse_config(raw: dict[str, Any], *, source: str = "<dict>") -> MockConfig:
     if not isinstance(server, dict):
         raise ConfigError("[server] must be a table")
     _reject_unknown(
-        server, {"rate_limit", "max_body_bytes", "posthog_version", "strict"}, "[server]"
+        server,
+        {"rate_limit", "max_body_bytes", "posthog_version", "strict", "behind_proxy"},
+        "[server]",
     )
     rate_limit = server.get("rate_limit", False)
     if not isinstance(rate_limit, bool):
@@ -141,6 +147,9 @@ def parse_config(raw: dict[str, Any], *, source: str = "<dict>") -> MockConfig:
     strict = server.get("strict", False)
     if not isinstance(strict, bool):
         raise ConfigError("server.strict must be true or false")
+    behind_proxy = server.get("behind_proxy", True)
+    if not isinstance(behind_proxy, bool):
+        raise ConfigError("server.behind_proxy must be true or false")
 
     projects = _parse_projects(raw.get("projects"))
     known_ids = [p.id for p in projects]
@@ -153,6 +162,7 @@ def parse_config(raw: dict[str, Any], *, source: str = "<dict>") -> MockConfig:
         source=source,
         posthog_version=version,
         strict=strict,
+        behind_proxy=behind_proxy,
     )
 
 

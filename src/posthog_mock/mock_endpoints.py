@@ -77,6 +77,9 @@ async def config(state: MockState, request: MockRequest, params: dict[str, str])
             ],
             "rate_limit": cfg.rate_limit,
             "max_body_bytes": cfg.max_body_bytes,
+            "posthog_version": cfg.posthog_version,
+            "changes": sorted(cfg.profile.changes),
+            "strict": cfg.strict,
         },
     )
 

@@ -32,6 +32,7 @@ class MockRequest:
     body: bytes
     scheme: str
     server: tuple[str, int | None] | None = None
+    trust_forwarded_host: bool = True
     _parsed: RequestBody | None = field(default=None, repr=False)
 
     @cached_property
@@ -41,12 +42,12 @@ class MockRequest:
 
     @cached_property
     def base_url(self) -> str:
-        """Scheme and host as Django sees them behind a proxy (X-Forwarded-Proto/-Host)."""
+        """Scheme and host as Django sees them (X-Forwarded-Proto; -Host only behind a proxy)."""
         scheme = self.scheme
         forwarded_proto = self.headers.get("x-forwarded-proto")
         if forwarded_proto is not None:
             scheme = "https" if forwarded_proto.split(",", 1)[0].strip() == "https" else "http"
-        host = self.headers.get("x-forwarded-host")
+        host = self.headers.get("x-forwarded-host") if self.trust_forwarded_host else None
         if host is not None:
             host = host.split(",", 1)[0].strip()
         if not host:

@@ -471,3 +471,42 @@ def test_strict_mode_refuses_what_breaks_reads(
     assert body["detail"].startswith("PostHog stores this value at $")
     assert what in body["detail"]
     assert strict_client.get(P).json()["count"] == 0
+
+
+def test_reproduced_defects_are_listed_and_mock_bugs_would_not_be(
+    server: MockServer, client: httpx.Client
+) -> None:
+    assert client.post(P, json={"name": "ok", "variants": CONTROL}).status_code == 201
+    assert client.get(P + "?limit=99999999999999999999").status_code == 500
+    variants = {"control": {"rollout_percentage": 100, "x": _nested(140)}}
+    assert client.post(P, json={"name": "deep", "variants": variants}).status_code == 201
+    with pytest.raises(httpx.RemoteProtocolError):
+        client.get(P)
+
+    listed = httpx.get(f"{server.base_url}/_mock/posthog_defects").json()
+
+    assert listed == {
+        "defects": [
+            {"method": "GET", "path": f"{P}?limit=99999999999999999999", "status": 500},
+            {"method": "GET", "path": P, "status": 0},
+        ]
+    }
+    server.reset()
+    assert httpx.get(f"{server.base_url}/_mock/posthog_defects").json() == {"defects": []}
+
+
+@pytest.mark.parametrize(("behind_proxy", "host"), [(True, "proxy.example"), (False, None)])
+def test_forwarded_host_is_trusted_only_behind_a_proxy(
+    posthog_mock_factory: Callable[..., MockServer], behind_proxy: bool, host: str | None
+) -> None:
+    config = f"[server]\nbehind_proxy = {str(behind_proxy).lower()}\n[[projects]]\nid = 1\n"
+    config += '[[keys]]\nvalue = "phx_k"\n'
+    server = posthog_mock_factory(config=config)
+    headers = {"Authorization": "Bearer phx_k", "X-Forwarded-Host": "proxy.example"}
+    with httpx.Client(base_url=server.base_url, headers=headers) as http:
+        for name in ("one", "two"):
+            assert http.post(P, json={"name": name, "variants": CONTROL}).status_code == 201
+        listed = http.get(P + "?limit=1").json()
+
+    expected_host = host or f"127.0.0.1:{server.port}"
+    assert listed["next"] == f"http://{expected_host}{P}?limit=1&offset=1"
