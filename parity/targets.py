@@ -113,6 +113,8 @@ def mock_config_toml(*, rate_limit: bool, profile: str = RECORDED_PROFILE) -> st
         "[server]",
         f"posthog_version = {json.dumps(profile)}",
         f"rate_limit = {'true' if rate_limit else 'false'}",
+        # The recorded server runs without a proxy in front (IS_BEHIND_PROXY off).
+        "behind_proxy = false",
         f"max_body_bytes = {MOCK_MAX_BODY_BYTES}",
         "",
     ]
