@@ -27,7 +27,7 @@ export DRIFT_RECORDED_AGAINST
 DRIFT_ARGS ?=
 RELEASE_ARGS ?=
 
-.PHONY: help install generate check-generated sync-client lint format typecheck test test-all test-live check dist clean mock mock-reset bench-mock bench-sdk bench-plugin bench contract contract-live parity-record parity-live parity-fuzz drift drift-record watch spec-compat release
+.PHONY: help install generate check-generated sync-client lint format typecheck test test-all test-live check dist clean mock mock-reset bench-mock bench-sdk bench-plugin bench contract contract-live parity-record parity-live parity-tables parity-fuzz drift drift-record watch spec-compat release
 
 help: ## Show every target with its description
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -88,11 +88,14 @@ contract: $(VENV_STAMP) ## Conformance suite against a fresh embedded mock (repo
 contract-live: $(VENV_STAMP) ## Conformance suite against POSTHOG_HOST, touching only what it creates
 	$(BIN)/python -m contract_tests --live $(CONTRACT_ARGS)
 
-parity-record: $(VENV_STAMP) ## Record parity snapshots on POSTHOG_HOST (an empty project; docs/parity.md)
+parity-record: $(VENV_STAMP) ## Record parity snapshots on POSTHOG_HOST (an empty project; a server you own: --own-server)
 	$(BIN)/python -m parity record $(PARITY_ARGS)
 
-parity-live: $(VENV_STAMP) ## Diff POSTHOG_HOST against a fresh mock over the parity corpus, live-safe
+parity-live: $(VENV_STAMP) ## Which PostHog is POSTHOG_HOST? The corpus on it and on each mock profile, live-safe
 	$(BIN)/python -m parity live $(PARITY_ARGS)
+
+parity-tables: $(VENV_STAMP) ## Regenerate parity/coverage.json and the generated tables of docs/parity.md
+	$(BIN)/python -m parity tables
 
 parity-fuzz: $(VENV_STAMP) ## Differential fuzz: schemathesis + mutations in lockstep on POSTHOG_HOST and a fresh mock
 	$(BIN)/python -m parity.fuzz $(PARITY_FUZZ_ARGS)

@@ -1,4 +1,4 @@
-"""Command line: `python -m parity list | record | live`."""
+"""Command line: `python -m parity list | record | live | tables` (also `posthog-parity`)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import datetime
 import os
 import signal
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
@@ -14,33 +15,47 @@ from typing import Any, Final
 
 import requests
 
-from parity.compare import ScenarioComparison, compare_runs
 from parity.corpus import BY_NAME, SCENARIOS
-from parity.executor import (
-    INTERRUPTION,
-    Executor,
-    ScenarioRun,
-    live_executor,
-    plain_executor,
-)
+from parity.executor import INTERRUPTION, ScenarioRun, live_executor, posthog_cloud
 from parity.model import Scenario
+from parity.replay import (
+    COVERAGE_PATH,
+    DOCS_PATH,
+    UNEXPLAINED,
+    ScenarioReplay,
+    TableError,
+    check_explained,
+    generate,
+    replay,
+)
 from parity.snapshots import SNAPSHOT_DIR, build_snapshot, write_snapshot
-from parity.targets import ParityTarget, TargetConfigError, from_environment, mock_target
+from parity.targets import ParityTarget, TargetConfigError, from_environment
 from parity.transformers import normalise
+from posthog_mock.profiles import PROFILES
 
 DEFAULT_MAX_CREATES: Final = 400
 DEFAULT_REQUESTS_PER_MINUTE: Final = 400
 LEDGER: Final = Path("reports/parity-ledger.json")
 RECORDED_AGAINST_VARIABLE: Final = "PARITY_RECORDED_AGAINST"
+RECORD_RETRIES: Final = 3
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m parity", description=__doc__)
+    parser = argparse.ArgumentParser(prog="posthog-parity", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("list", help="print every scenario with its area and step count")
+    tables = sub.add_parser(
+        "tables", help="replay the recordings on every profile; write coverage.json and the docs"
+    )
+    tables.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 when a file is stale"
+    )
     for name, text in (
         ("record", "run the corpus on POSTHOG_HOST and write one snapshot per scenario"),
-        ("live", "run the corpus on POSTHOG_HOST and on a fresh mock, print every difference"),
+        (
+            "live",
+            "run the corpus on POSTHOG_HOST and on each mock profile: which PostHog is this?",
+        ),
     ):
         command = sub.add_parser(name, help=text)
         command.add_argument("scenarios", nargs="*", help="only these scenarios (default all)")
@@ -56,6 +71,12 @@ def _parser() -> argparse.ArgumentParser:
             default=DEFAULT_REQUESTS_PER_MINUTE,
             help="pace requests to the live server (0: unpaced; default "
             f"{DEFAULT_REQUESTS_PER_MINUTE})",
+        )
+        command.add_argument(
+            "--own-server",
+            action="store_true",
+            help="a server you own (never PostHog Cloud): send every request of the corpus,"
+            " with no live guard (list-route writes, unknown sub-paths, values breaking reads)",
         )
     sub.choices["record"].add_argument(
         "--output",
@@ -89,6 +110,25 @@ def experiments_in_main_project(target: ParityTarget) -> int:
     return int(count)
 
 
+def wait_until_up(base_url: str, *, timeout: float = 300.0) -> None:
+    """Poll the server until it answers anything but a gateway error (a restart is over)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"{base_url}/_health", timeout=10).status_code not in (502, 503):
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(3)
+
+
+def _server_trouble(run: ScenarioRun) -> str | None:
+    if run.error and ("ConnectionError" in run.error or "Timeout" in run.error):
+        return run.error
+    bad = [e.response.get("status") for e in run.exchanges if e.response.get("status") == 502]
+    return "502 Bad Gateway" if bad else None
+
+
 def _normalised(run: ScenarioRun, target: ParityTarget) -> list[dict[str, Any]]:
     return normalise([e.as_json() for e in run.exchanges], target)
 
@@ -102,6 +142,7 @@ def record(args: argparse.Namespace, target: ParityTarget) -> int:
             file=sys.stderr,
         )
         return 2
+    wait_until_up(target.base_url)
     held = experiments_in_main_project(target)
     if held:
         print(
@@ -120,134 +161,105 @@ def record(args: argparse.Namespace, target: ParityTarget) -> int:
         LEDGER,
         max_creates=args.max_creates,
         requests_per_minute=args.requests_per_minute or None,
+        own_server=args.own_server,
     ) as executor:
         for scenario in scenarios:
             run = executor.run(scenario)
+            for _ in range(RECORD_RETRIES):
+                if not _server_trouble(run):
+                    break
+                # A shared server restarting (a crashed worker) is no answer: wait, record again.
+                print(f"retrying {scenario.name} once the server is up: {_server_trouble(run)}")
+                wait_until_up(target.base_url)
+                run = executor.run(scenario)
             if run.not_run or run.error:
                 failures += 1
                 print(f"FAILED {scenario.name}: {run.not_run or run.error}")
                 continue
             snapshot = build_snapshot(scenario, _normalised(run, target), recorded_against)
             path = write_snapshot(snapshot, args.output)
-            stale = [
-                o
-                for o in snapshot["overrides"]
-                if o["recorded"] == o["expected"] and o["recorded_absent"] == o["expected_absent"]
-            ]
-            note = f" ({len(snapshot['overrides'])} override(s))" if snapshot["overrides"] else ""
-            print(f"recorded {scenario.name}: {len(run.exchanges)} step(s){note} -> {path}")
-            for entry in stale:
-                failures += 1
-                print(
-                    f"  STALE override step {entry['step']} {entry['path']}: the server "
-                    "already answers the overriding value; remove the override"
-                )
+            print(f"recorded {scenario.name}: {len(run.exchanges)} step(s) -> {path}")
     print(f"{executor.requests_sent} requests sent; {failures} failure(s)")
     return 1 if failures else 0
 
 
-def _print_comparison(result: ScenarioComparison) -> None:
-    if result.not_run:
-        print(f"\n## {result.scenario} ({result.area}): NOT RUN: {result.not_run}")
-        return
-    if not result.findings:
-        return
-    print(f"\n## {result.scenario} ({result.area})")
-    by_rule: dict[tuple[int, str], list[str]] = {}
-    overridden: dict[tuple[int, str, str], list[str]] = {}
-    for finding in result.findings:
-        key = (finding.step, finding.rule)
-        by_rule.setdefault(key, [])
-        if finding.override is None:
-            by_rule[key].append(finding.difference.describe("live", "mock"))
-        else:
-            where = (finding.step, finding.rule, finding.override.reason)
-            overridden.setdefault(where, []).append(finding.difference.path)
-    for (step, rule), texts in by_rule.items():
-        print(f"- step {step}: {rule}")
-        for text in texts:
-            print("  DIFFERENCE " + text.replace("\n", "\n  "))
-        for (o_step, o_rule, reason), paths in overridden.items():
-            if (o_step, o_rule) == (step, rule):
-                print(f"  known override ({', '.join(paths)}): {reason}")
-
-
 def live(args: argparse.Namespace, target: ParityTarget) -> int:
-    """Run the selected scenarios on the live target and a fresh mock; print the differences."""
+    """Run the scenarios on the live target, then on each mock profile; say which one it is."""
     scenarios = _select(args.scenarios)
     held = experiments_in_main_project(target)
-    results: list[ScenarioComparison] = []
-    with (
-        live_executor(
-            target,
-            LEDGER,
-            max_creates=args.max_creates,
-            requests_per_minute=args.requests_per_minute or None,
-        ) as live_run,
-        mock_target() as mock,
-        plain_executor(mock) as mock_run,
-    ):
+    reference: dict[str, list[dict[str, Any]]] = {}
+    not_run: dict[str, str] = {}
+    with live_executor(
+        target,
+        LEDGER,
+        max_creates=args.max_creates,
+        requests_per_minute=args.requests_per_minute or None,
+        own_server=args.own_server,
+    ) as live_run:
         for scenario in scenarios:
-            results.append(
-                _side_by_side(
-                    scenario,
-                    target=target,
-                    live_run=live_run,
-                    mock=mock,
-                    mock_run=mock_run,
-                    held=held,
+            if scenario.empty_project and held:
+                not_run[scenario.name] = (
+                    f"needs an empty project; project {target.projects['main']} holds {held}"
+                    " experiment(s) this run did not create"
                 )
-            )
-            _print_comparison(results[-1])
-    differences = sum(len(r.differences) for r in results)
-    overridden = len(
-        {
-            (r.scenario, f.step, f.override.reason)
-            for r in results
-            for f in r.overridden
-            if f.override
-        }
-    )
-    not_run = [r for r in results if r.not_run]
-    failed = {r.scenario for r in results if r.differences}
+                continue
+            run = live_run.run(scenario)
+            if run.not_run or run.error:
+                not_run[scenario.name] = str(run.not_run or run.error)
+            else:
+                reference[scenario.name] = _normalised(run, target)
+    for name, reason in not_run.items():
+        print(f"NOT RUN {name}: {reason}")
+    replays = {profile: replay(profile, reference) for profile in PROFILES}
+    counts = {profile: _print_profile(profile, results) for profile, results in replays.items()}
+    steps = sum(len(exchanges) for exchanges in reference.values())
+    summary = ", ".join(f"{p}: {n} differing step(s)" for p, n in counts.items())
     print(
-        f"\n{len(results)} scenarios, {live_run.requests_sent} live requests, "
-        f"{mock_run.requests_sent} mock requests: {differences} difference(s) in "
-        f"{len(failed)} scenario(s), {overridden} known override(s) (listed above, with "
-        f"reasons), {len(not_run)} not run"
+        f"\n{len(reference)} scenarios run ({steps} steps, {live_run.requests_sent} live"
+        f" requests), {len(not_run)} not run; {summary}"
     )
-    return 1 if differences else 0
+    matching = [profile for profile, count in counts.items() if count == 0]
+    if matching:
+        print(f"{target.base_url} answers as mock profile {' and '.join(matching)}")
+        return 0
+    closest = min(counts, key=lambda p: (counts[p], _differences(replays[p])))
+    print(f"{target.base_url} matches no mock profile; closest: {closest}")
+    return 1
 
 
-def _side_by_side(
-    scenario: Scenario,
-    *,
-    target: ParityTarget,
-    live_run: Executor,
-    mock: ParityTarget,
-    mock_run: Executor,
-    held: int,
-) -> ScenarioComparison:
-    if scenario.empty_project and held:
-        return ScenarioComparison(
-            scenario.name,
-            scenario.area,
-            not_run=f"needs an empty project; project {target.projects['main']} holds {held} "
-            "experiment(s) this run did not create",
-        )
-    live_result = live_run.run(scenario)
-    if live_result.not_run or live_result.error:
-        return ScenarioComparison(
-            scenario.name, scenario.area, not_run=live_result.not_run or live_result.error
-        )
-    mock_result = mock_run.run(scenario)
-    if mock_result.error:
-        return ScenarioComparison(
-            scenario.name, scenario.area, not_run=f"mock: {mock_result.error}"
-        )
-    return compare_runs(
-        live_result, _normalised(live_result, target), _normalised(mock_result, mock)
-    )
+def _print_profile(profile: str, results: dict[str, ScenarioReplay]) -> int:
+    """Print where `profile` differs from the live answers; return its differing steps."""
+    differing = [r for r in results.values() if r.error or r.differences]
+    print(f"\n## mock profile {profile}: {len(differing)} scenario(s) differ")
+    for result in differing:
+        print(result.report("live", profile))
+    return sum(len(r.steps) or 1 for r in differing)
+
+
+def _differences(results: dict[str, ScenarioReplay]) -> int:
+    return sum(len(r.differences) + bool(r.error) for r in results.values())
+
+
+def tables(args: argparse.Namespace) -> int:
+    """Regenerate (or, with --check, verify) parity/coverage.json and the tables of the docs."""
+    if not DOCS_PATH.is_file():
+        print(f"error: tables are written into {DOCS_PATH}, which is not here", file=sys.stderr)
+        return 2
+    made = generate()
+    try:
+        check_explained(made.by_change)
+    except TableError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+    files = {COVERAGE_PATH: made.coverage_file(), DOCS_PATH: made.document(DOCS_PATH.read_text())}
+    stale = [path for path, text in files.items() if path.read_text(encoding="utf-8") != text]
+    if args.check:
+        for path in stale:
+            print(f"stale: {path} (run python -m parity tables)")
+        return 1 if stale else 0
+    for path in stale:
+        path.write_text(files[path], encoding="utf-8")
+        print(f"wrote {path}")
+    return 1 if made.by_change.get(UNEXPLAINED) else 0
 
 
 def _interrupt(_signum: int, _frame: FrameType | None) -> None:
@@ -262,10 +274,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             requests_count = sum(step.repeat for step in scenario.steps)
             print(f"{scenario.area:24} {scenario.name:45} {requests_count:4} {scenario.rule}")
         return 0
+    if args.command == "tables":
+        return tables(args)
     try:
         target = from_environment(os.environ)
     except TargetConfigError as exc:
         print(f"error: parity {args.command} {exc}", file=sys.stderr)
+        return 2
+    if args.own_server and posthog_cloud(target.base_url):
+        print(
+            f"error: --own-server is refused for PostHog Cloud ({target.base_url}): the live"
+            " guard stays on for every project there",
+            file=sys.stderr,
+        )
         return 2
     # Ctrl-C and SIGTERM both end a run through its cleanup, also when it was started in the
     # background (where SIGINT is inherited as ignored).

@@ -33,8 +33,9 @@ def _show(value: Any) -> str:
 
 
 def _same_type(left: Any, right: Any) -> bool:
-    # JSON sees 1 and 1.0 as different spellings (PostHog keeps what was sent); bool is not int.
-    return type(left) is type(right)
+    # JSON sees 1 and 1.0 as different spellings (PostHog keeps what was sent); bool is not int;
+    # -0.0 and 0.0 are equal floats but different JSON.
+    return type(left) is type(right) and (not isinstance(left, float) or repr(left) == repr(right))
 
 
 def diff_values(expected: Any, actual: Any, path: str = "") -> list[Difference]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,22 +25,25 @@ from contract_tests.guard import (
 from parity.model import NO_JSON, Context, Scenario, Step, TemplateError, placeholders
 from parity.targets import ParityTarget
 
-# Response headers that are part of the contract; everything else (Date, Server, security
-# headers a deployment adds) is left out of snapshots.
-HEADERS_THAT_MATTER: Final = (
-    "content-type",
-    "allow",
-    "www-authenticate",
-    "retry-after",
-    "location",
-    "access-control-allow-origin",
-    "access-control-allow-credentials",
-    "access-control-allow-methods",
-    "access-control-allow-headers",
-    "access-control-max-age",
+# Response headers that say how the server was deployed, not what PostHog's code answers; every
+# other header is recorded and compared (docs/parity.md says why each of these is left out).
+DEPLOYMENT_HEADERS: Final = frozenset(
+    {
+        "server",
+        "date",
+        "connection",
+        "keep-alive",
+        "transfer-encoding",
+        "content-length",
+        "set-cookie",
+        "via",
+        "alt-svc",
+        "strict-transport-security",
+    }
 )
 MAX_TEXT_BODY: Final = 2000
 TIMEOUT_SECONDS: Final = 60.0
+REPEAT_WORKERS: Final = 8
 
 
 class Interruption:
@@ -114,9 +119,11 @@ def missing_roles(scenario: Scenario, target: ParityTarget) -> list[str]:
 
 
 def summarise_response(response: requests.Response) -> dict[str, Any]:
-    """Keep the status, the headers that matter and the body (JSON, else text)."""
+    """Keep the status, every header but the deployment's and the body (JSON, else text)."""
     headers = {
-        name: response.headers[name] for name in HEADERS_THAT_MATTER if name in response.headers
+        name.lower(): value
+        for name, value in sorted(response.headers.items(), key=lambda item: item[0].lower())
+        if name.lower() not in DEPLOYMENT_HEADERS
     }
     body: Any = None
     if response.content:
@@ -211,16 +218,20 @@ class Executor:
         if step.method == "HEAD":
             # A WSGI server alone (no proxy in front) may send the body anyway: never reuse it.
             headers.setdefault("Connection", "close")
-        statuses: dict[str, int] = {}
-        response: requests.Response | None = None
-        for _ in range(step.repeat):
+
+        def send(_: int = 0) -> requests.Response:
             INTERRUPTION.check()
-            response = session.request(
+            return session.request(
                 step.method, url, headers=headers, data=body, timeout=TIMEOUT_SECONDS
             )
-            self.requests_sent += 1
-            statuses[str(response.status_code)] = statuses.get(str(response.status_code), 0) + 1
-        assert response is not None
+
+        # A burst (a rate limit's window) must land fast on a loaded machine too: all but the
+        # last request of a repeated step go in parallel; the last one is the one recorded.
+        with ThreadPoolExecutor(REPEAT_WORKERS) as pool:
+            responses = [*pool.map(send, range(step.repeat - 1)), send()]
+        self.requests_sent += len(responses)
+        statuses = dict(Counter(str(r.status_code) for r in responses))
+        response = responses[-1]
         summary = summarise_response(response)
         if step.repeat > 1:
             summary = {"statuses": statuses, "last": summary}
@@ -244,6 +255,24 @@ class ThrottledSession(requests.Session):
         return super().send(request, **kwargs)
 
 
+class OwnServerSession(GuardedSession):
+    """A `GuardedSession` that sends everything to its target (a server the caller owns).
+
+    Only the origin is checked; creates are still recorded so each scenario cleans up after it.
+    """
+
+    def check_allowed(self, method: str, url: str) -> None:
+        """Refuse only requests to another server."""
+        if urlsplit(url)[:2] != urlsplit(self.target.base_url)[:2]:
+            self._refuse(f"{method} {url}: not the target {self.target.base_url}")
+
+
+def posthog_cloud(base_url: str) -> bool:
+    """Whether a base URL is PostHog Cloud (`posthog.com` or a host below it)."""
+    host = (urlsplit(base_url).hostname or "").lower().rstrip(".")
+    return host == "posthog.com" or host.endswith(".posthog.com")
+
+
 @contextmanager
 def live_executor(
     target: ParityTarget,
@@ -251,12 +280,19 @@ def live_executor(
     *,
     max_creates: int,
     requests_per_minute: int | None,
+    own_server: bool = False,
 ) -> Iterator[Executor]:
     """Yield an executor whose requests go through `GuardedSession` (writes only its own).
 
     Experiments an earlier run recorded in the ledger but could not delete (it was killed)
-    are deleted first; then the run starts a ledger of its own.
+    are deleted first; then the run starts a ledger of its own. `own_server` (never PostHog
+    Cloud): every request of the corpus is sent, list-route writes, unknown sub-paths and
+    values that break reads included (`OwnServerSession`).
     """
+    if own_server and posthog_cloud(target.base_url):
+        raise UnsafeRequestRefusedError(
+            f"{target.base_url} is PostHog Cloud: the guard stays on for it (no --own-server)"
+        )
     guard_target = Target(target.base_url, target.projects["main"])
     api_key = target.keys["all"]
     projects = [target.projects[role] for role in ("main", "other") if role in target.projects]
@@ -267,7 +303,8 @@ def live_executor(
         if failed:
             raise RuntimeError(f"could not delete experiments an earlier run created: {failed}")
     ledger = Ledger(ledger_path)
-    session = GuardedSession(
+    session_class = OwnServerSession if own_server else GuardedSession
+    session = session_class(
         guard_target, ledger, max_creates=max_creates, pacer=Pacer(requests_per_minute)
     )
     sessions: dict[str, requests.Session] = {"default": session}

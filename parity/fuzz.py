@@ -29,7 +29,6 @@ import schemathesis
 
 from contract_tests.settings import SPEC_PATH
 from parity.executor import live_executor
-from parity.fuzz_rules import FUZZ_RULES
 from parity.lockstep import HOP_BY_HOP, Finding, Lockstep, RawRequest, Sides
 from parity.mutations import mutations
 from parity.targets import ParityTarget, TargetConfigError, from_environment, mock_target
@@ -220,7 +219,7 @@ class FuzzError(RuntimeError):
 
 @dataclass
 class Tally:
-    """The run's numbers: requests by origin, findings by kind, overrides by reason."""
+    """The run's numbers: requests by origin, findings by kind."""
 
     requests: int = 0
     refused: int = 0
@@ -228,23 +227,16 @@ class Tally:
     out_of_scope: int = 0
     by_origin: dict[str, int] = field(default_factory=dict)
     kinds: dict[str, list[Finding]] = field(default_factory=dict)
-    overridden: dict[str, list[Finding]] = field(default_factory=dict)
 
     @property
     def differences(self) -> int:
-        """Findings no override explains."""
+        """Every finding."""
         return sum(len(findings) for findings in self.kinds.values())
 
     @property
     def differing_requests(self) -> int:
-        """Requests with at least one unexplained finding."""
+        """Requests with at least one finding."""
         return len({f.index for findings in self.kinds.values() for f in findings})
-
-    @property
-    def overridden_requests(self) -> int:
-        """Requests whose every finding a listed override explains."""
-        unexplained = {f.index for findings in self.kinds.values() for f in findings}
-        return len({f.index for fs in self.overridden.values() for f in fs} - unexplained)
 
 
 def tally(lockstep: Lockstep) -> Tally:
@@ -263,15 +255,12 @@ def tally(lockstep: Lockstep) -> Tally:
             continue
         result.requests += 1
         for finding in outcome.findings:
-            if finding.override is None:
-                result.kinds.setdefault(finding.kind, []).append(finding)
-            else:
-                result.overridden.setdefault(finding.override.reason, []).append(finding)
+            result.kinds.setdefault(finding.kind, []).append(finding)
     return result
 
 
 def render(result: Tally, *, reference: str, other: str, command: str) -> str:
-    """Write the report: differences by kind with a first example each, then overrides."""
+    """Write the report: differences by kind with a first example each."""
     lines = [f"# Differential fuzz: {reference} vs {other}", "", f"Command: `{command}`", ""]
     origins = ", ".join(f"{name} {count}" for name, count in sorted(result.by_origin.items()))
     lines += [f"Requests by origin: {origins}.", ""]
@@ -289,18 +278,11 @@ def render(result: Tally, *, reference: str, other: str, command: str) -> str:
         lines += ["## Not sent", ""]
         lines += [f"- {count}: {reason}" for reason, count in sorted(result.not_sent.items())]
         lines.append("")
-    if result.overridden:
-        lines += ["## Known overrides", ""]
-        for reason, findings in sorted(result.overridden.items()):
-            count = len({f.index for f in findings})
-            lines.append(f"- {count} request(s): {reason}")
-        lines.append("")
     lines.append(
         f"{result.requests} requests sent in lockstep, {result.refused} not sent (guard or "
         f"budget), {result.out_of_scope} outside the API sent to the reference only: "
         f"{result.differences} difference(s) of {len(result.kinds)} kind(s) in "
-        f"{result.differing_requests} request(s); {result.overridden_requests} request(s) "
-        f"differ only by {len(result.overridden)} listed override(s)"
+        f"{result.differing_requests} request(s)"
     )
     return "\n".join(lines) + "\n"
 
@@ -393,7 +375,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         ):
             lockstep = Lockstep(
                 Sides(reference, reference_session, other, other_session),
-                rules=FUZZ_RULES,
                 max_creates=args.max_creates,
             )
             prepare(lockstep)

@@ -4,7 +4,7 @@ The request is written in the reference's terms (its project ids, keys and exper
 other server gets the same request with each of those replaced by its counterpart: projects and
 keys by role (`ParityTarget`), experiments by the `IdMap` pairing the object each create made on
 either side. Both answers go through the parity transformers, experiment ids become the number
-of their pair, and every differing path is a `Finding`, explained or not by an override.
+of their pair, and every differing path is a `Finding`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 from urllib.parse import quote, unquote
@@ -20,11 +20,8 @@ from urllib.parse import quote, unquote
 import requests
 
 from contract_tests.guard import UnsafeRequestRefusedError
-from parity.diff import MISSING, Difference, diff_values
+from parity.diff import Difference, diff_values
 from parity.executor import summarise_response
-from parity.model import Override, Step
-from parity.overrides import overrides_for
-from parity.snapshots import get_path
 from parity.targets import ParityTarget
 from parity.transformers import TRANSFORMERS, Transformer, normalise
 
@@ -136,13 +133,12 @@ class Sides:
 
 @dataclass(frozen=True)
 class Finding:
-    """One differing path of one request, with the override that explains it (if any)."""
+    """One differing path of one request."""
 
     index: int
     kind: str
     request: RawRequest
     difference: Difference
-    override: Override | None = None
 
 
 @dataclass
@@ -157,9 +153,6 @@ class Outcome:
     out_of_scope: bool = False
     reference_error: str | None = None
     other_error: str | None = None
-
-
-OverrideRule = Callable[[RawRequest, dict[str, Any], dict[str, Any]], list[Override]]
 
 
 def _parse_int(segment: str) -> int | None:
@@ -194,14 +187,12 @@ class Lockstep:
         self,
         sides: Sides,
         *,
-        rules: Iterable[OverrideRule] = (),
         max_creates: int | None = None,
     ) -> None:
-        """Compare `sides`; `rules` add overrides for generated traffic to the general ones."""
+        """Compare `sides`."""
         self.sides = sides
         self.ids = IdMap()
         self.deleted: set[int] = set()
-        self.rules = tuple(rules)
         self.max_creates = max_creates
         self.outcomes: list[Outcome] = []
         self.sent = 0
@@ -415,30 +406,23 @@ class Lockstep:
         )
 
     def compare(self, index: int, request: RawRequest, outcome: Outcome) -> list[Finding]:
-        """Every differing path of the two answers, each with its explaining override or None."""
+        """Every differing path of the two answers; after one, both servers are made to agree."""
         ref = self.normalised(request, outcome.reference, outcome.reference_error, reference=True)
         other = self.normalised(request, outcome.other, outcome.other_error, reference=False)
         differences = diff_values(ref["response"], other["response"], "response")
         if not differences:
             return []
-        step = Step(request.method, request.path, key=None)
-        candidates = overrides_for(step, ref["response"])
-        for rule in self.rules:
-            candidates.extend(rule(request, ref, other))
         kind_base = f"{request.method.upper()} {route_of(request)}"
         statuses = f"{ref['response']['status']}/{other['response']['status']}"
-        findings = []
-        for difference in differences:
-            override = next((c for c in candidates if _explained(c, difference.path, other)), None)
-            kind = f"{kind_base} [{statuses}] {_generic_path(difference.path)}"
-            findings.append(Finding(index, kind, request, difference, override))
-        if any(f.override is None for f in findings):
-            return findings
+        findings = [
+            Finding(index, f"{kind_base} [{statuses}] {_generic_path(d.path)}", request, d)
+            for d in differences
+        ]
         self._reconcile(request, outcome)
         return findings
 
     def _reconcile(self, request: RawRequest, outcome: Outcome) -> None:
-        """After an explained difference in what was written, make both servers agree again.
+        """After a difference in what was written, make both servers agree again.
 
         An object only one server created is deleted there; an object only one server updated
         is deleted on both, so later requests on it compare like for like (404 on both).
@@ -549,20 +533,6 @@ def _label_ids(value: Any, label: Callable[[int], str]) -> Any:
     if isinstance(value, str):
         return _EXPERIMENT_IN_URL.sub(lambda m: m.group(1) + label(int(m.group(2))), value)
     return value
-
-
-def _explained(override: Override, path: str, other: dict[str, Any]) -> bool:
-    covers = (
-        path == override.path
-        or path.startswith(override.path + ".")
-        or path.startswith(override.path + "[")
-    )
-    if not covers:
-        return False
-    value = get_path(other, override.path)
-    if override.remove:
-        return value is MISSING
-    return bool(value == override.value)
 
 
 def _generic_path(path: str) -> str:

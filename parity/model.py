@@ -19,21 +19,6 @@ class TemplateError(LookupError):
 
 
 @dataclass(frozen=True)
-class Override:
-    """A known, deliberate difference: the value current PostHog gives instead of the recorded one.
-
-    `path` is relative to the step's exchange (`response.status`, `response.body`,
-    `response.headers.www-authenticate`); `value` is what current PostHog (and the mock) answer,
-    `None` with `remove=True` when the recorded part must be absent.
-    """
-
-    path: str
-    value: Any
-    reason: str
-    remove: bool = False
-
-
-@dataclass(frozen=True)
 class Step:
     """One request of a scenario.
 
@@ -51,7 +36,6 @@ class Step:
     headers: Mapping[str, str] = field(default_factory=dict)
     name: str | None = None
     rule: str = ""
-    overrides: tuple[Override, ...] = ()
     repeat: int = 1
 
 

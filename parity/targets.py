@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
+
+from posthog_mock.profiles import BASE_VERSION
 
 # role -> environment variable of a live run. `all` and `main` are required, the rest optional:
 # a scenario whose role is not configured is reported as not run, never silently dropped.
@@ -45,6 +48,8 @@ MOCK_PROJECTS: Final = {"main": 1, "other": 2, "foreign": 3}
 # The recorded server takes JSON bodies of any size (DRF streams them past Django's
 # DATA_UPLOAD_MAX_MEMORY_SIZE); the mock's own default limit is 1 MiB, so it is raised here.
 MOCK_MAX_BODY_BYTES: Final = 64 * 1024 * 1024
+# The mock profile of the PostHog the snapshots were recorded on.
+RECORDED_PROFILE: Final = BASE_VERSION
 
 
 class TargetConfigError(ValueError):
@@ -102,11 +107,14 @@ def from_environment(environ: Mapping[str, str], *, name: str = "live") -> Parit
     )
 
 
-def mock_config_toml(*, rate_limit: bool) -> str:
+def mock_config_toml(*, rate_limit: bool, profile: str = RECORDED_PROFILE) -> str:
     """Render the mock configuration that mirrors the recording setup role for role."""
     lines = [
         "[server]",
+        f"posthog_version = {json.dumps(profile)}",
         f"rate_limit = {'true' if rate_limit else 'false'}",
+        # The recorded server runs without a proxy in front (IS_BEHIND_PROXY off).
+        "behind_proxy = false",
         f"max_body_bytes = {MOCK_MAX_BODY_BYTES}",
         "",
     ]
@@ -126,8 +134,10 @@ def mock_config_toml(*, rate_limit: bool) -> str:
 
 
 @contextmanager
-def mock_target(workdir: Path | None = None) -> Iterator[ParityTarget]:
-    """Start two fresh mocks (rate limits off and on) configured like the recording setup."""
+def mock_target(
+    workdir: Path | None = None, *, profile: str = RECORDED_PROFILE
+) -> Iterator[ParityTarget]:
+    """Start two fresh mocks (rate limits off and on) answering as `profile`, set up as recorded."""
     from posthog_mock.testing import MockServer  # noqa: PLC0415 (only for mock runs)
 
     with ExitStack() as stack:
@@ -136,11 +146,13 @@ def mock_target(workdir: Path | None = None) -> Iterator[ParityTarget]:
         bases: dict[bool, str] = {}
         for rate_limit in (False, True):
             config = workdir / f"mock-{'throttled' if rate_limit else 'default'}.toml"
-            config.write_text(mock_config_toml(rate_limit=rate_limit), encoding="utf-8")
+            config.write_text(
+                mock_config_toml(rate_limit=rate_limit, profile=profile), encoding="utf-8"
+            )
             server = stack.enter_context(MockServer.start(config_path=config))
             bases[rate_limit] = str(server.base_url).rstrip("/")
         yield ParityTarget(
-            name="mock",
+            name=f"mock {profile}",
             base_url=bases[False],
             throttled_base_url=bases[True],
             keys={role: value for role, (value, _, _) in MOCK_KEYS.items()},

@@ -20,6 +20,11 @@ _FLAG_SUFFIX: Final = re.compile(r"(web-experiment-feature-)[0-9a-f]{10}\b")
 _ISO_DATETIME: Final = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
 _THROTTLE_WAIT: Final = re.compile(r"Expected available in \d+ seconds?\.")
 _EXPERIMENT_IN_URL: Final = re.compile(r"(/web_experiments/)(\d+)(?=[/?]|$)")
+# PostHog's `api_not_found` view (every unknown `/api/` path) allows these methods; DRF keeps them
+# in a set, so the order of its `Allow` follows the worker process' string hash seed.
+NOT_FOUND_VIEW_METHODS: Final = frozenset(
+    {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+)
 # A server-made timestamp is one close to the run; those a request sets are far in the past.
 RECENT: Final = timedelta(days=2)
 
@@ -148,6 +153,16 @@ def replace_throttle_waits(exchanges: list[dict[str, Any]], _target: ParityTarge
             response["headers"]["retry-after"] = "<n>"
 
 
+def replace_hash_ordered_allow(exchanges: list[dict[str, Any]], _target: ParityTarget) -> None:
+    """Replace the `Allow` of PostHog's unknown-path view, in hash-seed order, by a sorted set."""
+    for response in _responses(exchanges):
+        allow = response["headers"].get("allow")
+        if allow is not None and set(allow.split(", ")) == NOT_FOUND_VIEW_METHODS:
+            response["headers"]["allow"] = (
+                "<any order: " + ", ".join(sorted(allow.split(", "))) + ">"
+            )
+
+
 TRANSFORMERS: Final = (
     Transformer("host", "scheme://host:port of the target → <host>", replace_hosts),
     Transformer(
@@ -159,6 +174,11 @@ TRANSFORMERS: Final = (
     Transformer("flag_key_suffix", "random flag key suffix → <suffix>", replace_flag_key_suffixes),
     Transformer("timestamps", "timestamps made by the server → <now>", replace_recent_timestamps),
     Transformer("throttle_wait", "seconds to wait in a 429 detail → <n>", replace_throttle_waits),
+    Transformer(
+        "allow_set_order",
+        "the Allow of PostHog's unknown-path view, ordered by the process' hash seed → sorted",
+        replace_hash_ordered_allow,
+    ),
 )
 
 

@@ -163,6 +163,8 @@ def test_wheel_has_the_sdk_generated_client_mock_suite_and_spec(wheel: Path) -> 
         "posthog_web_experiments_client/api/web_experiments/web_experiments_create.py",
         "posthog_mock/pytest_plugin.py",
         "contract_tests/openapi.yaml",
+        "parity/cli.py",
+        "parity/snapshots/routes_list_put.json",
     ]:
         assert path in listing, path
     assert "dist-info/licenses/LICENSE" in listing
@@ -191,6 +193,9 @@ def test_console_scripts_help_from_the_wheel(full_install: Path, tmp_path: Path)
     suite_help = run(full_install / "posthog-contract", "--help", env=quiet_env())
     assert suite_help.returncode == 0, suite_help.stderr
     assert "--live" in suite_help.stdout
+    parity_help = run(full_install / "posthog-parity", "live", "--help", env=quiet_env())
+    assert parity_help.returncode == 0, parity_help.stderr
+    assert "--own-server" in parity_help.stdout
     spec = run(
         full_install / "python", "-c",
         "from contract_tests.settings import SPEC_PATH; print(SPEC_PATH.is_file(), SPEC_PATH)",

@@ -4,22 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from parity.model import Override, Step
+from parity.model import Step
 
 P: Final = "/api/projects/{project.main}/web_experiments/"
 P_OTHER: Final = "/api/projects/{project.other}/web_experiments/"
-REASON_500: Final = (
-    "the recorded server answers 500 (an unhandled exception): a PostHog defect; current "
-    "PostHog answers 400 here (§11) and so does the mock (reference §4: 500 is a bug)"
-)
-REASON_500_STORAGE: Final = (
-    "the recorded server answers 500 (its database refuses the value): a PostHog defect; the "
-    "mock answers 400 (fidelity table: no 5xx for bad input)"
-)
-REASON_NEWER_CHECK: Final = (
-    "§11 newer than the oracle: current PostHog runs this check; the recorded server "
-    "(August 2025) did not"
-)
 
 
 def detail_path(ref: str = "create", project: str = "main") -> str:
@@ -74,20 +62,3 @@ def post(body: Any, *, rule: str, key: str | None = "all", path: str = P, **kwar
 def get(path: str, *, key: str | None = "all", rule: str = "", **kwargs: Any) -> Step:
     """GET a path."""
     return Step("GET", path, key=key, rule=rule, **kwargs)
-
-
-def fixed(
-    status: int,
-    detail: str,
-    *,
-    reason: str,
-    code: str = "invalid_input",
-    attr: str | None = None,
-    type_: str = "validation_error",
-) -> tuple[Override, ...]:
-    """Build overrides replacing the recorded status and body by PostHog's current error."""
-    body = {"type": type_, "code": code, "detail": detail, "attr": attr}
-    return (
-        Override("response.status", status, reason),
-        Override("response.body", body, reason),
-    )

@@ -6,23 +6,12 @@ import json
 from urllib.parse import urlencode
 
 from parity.corpus._helpers import P, control_only, create, detail_path, get, std_body
-from parity.model import Override, Scenario, Step
+from parity.model import Scenario, Step
 
 AREA = "content_and_headers"
 D = detail_path()
 CONTROL_JSON = json.dumps(control_only())
 BOUNDARY = "parityboundary7MA4YWxkTrZu0gW"
-REASON_HTML_400 = (
-    "deliberate: PostHog answers Django's HTML 'Bad Request (400)' page (before DRF runs) to "
-    "multipart without a boundary; the mock answers PostHog's JSON envelope, as openapi.yaml "
-    "promises for every 4xx (mock fidelity table)"
-)
-MULTIPART_ENVELOPE = {
-    "type": "invalid_request",
-    "code": "parse_error",
-    "detail": "Multipart form parse error - Invalid boundary in multipart: None",
-    "attr": None,
-}
 
 
 def multipart(fields: dict[str, str]) -> str:
@@ -98,11 +87,6 @@ SCENARIOS = (
                 multipart({"name": "Multipart"}),
                 "multipart/form-data",
                 "no boundary",
-                overrides=(
-                    Override("response.headers.content-type", "application/json", REASON_HTML_400),
-                    Override("response.headers.allow", "GET, POST, HEAD, OPTIONS", REASON_HTML_400),
-                    Override("response.body", MULTIPART_ENVELOPE, REASON_HTML_400),
-                ),
             ),
         ),
     ),
@@ -280,17 +264,6 @@ SCENARIOS = (
             get(
                 P + "?limit=1",
                 headers={"X-Forwarded-Host": "proxy.example.com"},
-                overrides=(
-                    Override(
-                        "response.body.next",
-                        "http://proxy.example.com/api/projects/<project.main>/web_experiments/"
-                        "?limit=1&offset=1",
-                        "deployment, not code (reference §11): PostHog behind a proxy "
-                        "(IS_BEHIND_PROXY, as PostHog Cloud runs) builds links from "
-                        "X-Forwarded-Host; the recorded server ran without one. The mock "
-                        "follows the proxied deployment",
-                    ),
-                ),
             ),
         ),
         empty_project=True,

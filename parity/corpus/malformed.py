@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from parity.corpus._helpers import (
-    REASON_500,
-    REASON_500_STORAGE,
     P,
     control_only,
     create,
     detail_path,
-    fixed,
     post,
 )
 from parity.model import Scenario, Step
@@ -44,7 +41,6 @@ SCENARIOS = (
             raw(
                 '{"name": "x", "variants": {"control": {"rollout_percentage": NaN}}}',
                 "NaN",
-                overrides=(),
             ),
             raw(
                 '{"name": "x", "variants": {"control": {"rollout_percentage": Infinity}}}',
@@ -99,13 +95,6 @@ SCENARIOS = (
             raw(
                 DEEP,
                 "deep",
-                overrides=fixed(
-                    400,
-                    "JSON parse error - Maximum nesting depth exceeded",
-                    code="parse_error",
-                    type_="invalid_request",
-                    reason=REASON_500,
-                ),
             ),
         ),
     ),
@@ -120,13 +109,6 @@ SCENARIOS = (
                     "variants": {"control": {"rollout_percentage": 100, "note": "a\u0000b"}},
                 },
                 rule="nul",
-                overrides=fixed(
-                    400,
-                    "Null characters are not allowed.",
-                    code="null_characters_not_allowed",
-                    attr="variants",
-                    reason=REASON_500_STORAGE,
-                ),
             ),
         ),
     ),

@@ -10,7 +10,7 @@ D = detail_path()
 NO_SLASH = "/api/projects/{project.main}/web_experiments"
 D_NO_SLASH = "/api/projects/{project.main}/web_experiments/{create.id}"
 
-SCENARIOS = (
+SCENARIOS: tuple[Scenario, ...] = (
     Scenario(
         "route_collection_without_slash",
         AREA,
@@ -93,4 +93,49 @@ SCENARIOS = (
             Step("POST", detail_path(), key="flag_read", json=std_body()),
         ),
     ),
+)
+
+# Requests the live guard never sends to a user's PostHog, recorded with `--own-server`.
+KEY_KINDS = ("all", "read", "write", "flag_read", "legacy", "other_only", "unknown", None)
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "FOO", "PROPFIND")
+UNKNOWN_BELOW = {
+    "project": "/api/projects/{project.main}/no_such_route/",
+    "list": P + "x/y/",
+    "experiment": D + "results/",
+}
+
+
+def _send(method: str, path: str, key: str | None) -> Step:
+    body = std_body() if method in ("POST", "PUT", "PATCH") else None
+    rule = f"{method} with key {key or 'none'}"
+    if body is None:
+        return Step(method, path, key=key, rule=rule)
+    return Step(method, path, key=key, json=body, rule=rule)
+
+
+SCENARIOS += tuple(
+    Scenario(
+        f"routes_list_{method.lower()}",
+        AREA,
+        f"{method} on the list route, with each kind of key; the list is unchanged after",
+        (
+            create(variants=control_only()),
+            *(_send(method, P, key) for key in KEY_KINDS),
+            get(P, rule="the list after"),
+        ),
+        empty_project=True,
+    )
+    for method in ("PUT", "PATCH", "DELETE")
+) + tuple(
+    Scenario(
+        f"routes_unknown_below_{level}",
+        AREA,
+        f"every method on an unknown path below the {level}",
+        (
+            create(variants=control_only()),
+            *(_send(method, path, "all") for method in METHODS),
+            *(_send(method, path, key) for method in ("GET", "OPTIONS") for key in ("read", None)),
+        ),
+    )
+    for level, path in UNKNOWN_BELOW.items()
 )

@@ -1,20 +1,36 @@
-"""The parity core on its own: templates, transformers, the path-level diff, overrides, targets."""
+"""The parity core on its own: templates, transformers, the path-level diff, targets, tables."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
+from contract_tests.guard import GuardedSession, Ledger, Pacer, Target, UnsafeRequestRefusedError
 from parity.cli import main
-from parity.compare import compare_runs
 from parity.corpus import SCENARIOS
 from parity.diff import MISSING, Difference, diff_values
-from parity.executor import Interruption, ScenarioRun, missing_roles
-from parity.model import Context, Override, Scenario, Step, TemplateError
-from parity.snapshots import build_snapshot, compare_with_snapshot, expected_exchanges
-from parity.targets import ParityTarget, TargetConfigError, from_environment, mock_config_toml
+from parity.executor import (
+    Interruption,
+    OwnServerSession,
+    missing_roles,
+    posthog_cloud,
+    summarise_response,
+)
+from parity.model import Context, Scenario, Step, TemplateError
+from parity.replay import ScenarioReplay, coverage, lost_coverage, with_section
+from parity.snapshots import build_snapshot
+from parity.targets import (
+    MOCK_KEYS,
+    ParityTarget,
+    TargetConfigError,
+    from_environment,
+    mock_config_toml,
+)
 from parity.transformers import normalise
+from posthog_mock.testing import MockServer
 
 TARGET = ParityTarget(
     name="t",
@@ -105,50 +121,167 @@ def test_diff_values_ignores_header_order() -> None:
     assert diff_values({"headers": {"a": "1", "b": "2"}}, {"headers": {"b": "2", "a": "1"}}) == []
 
 
-def test_snapshot_override_is_applied_and_reported() -> None:
-    step = Step("GET", "/", overrides=(Override("response.status", 400, "because"),))
-    scenario = Scenario("s", "a", "r", (step,))
+def test_snapshot_comparison_reports_each_difference_from_the_recording() -> None:
+    scenario = Scenario("s", "a", "r", (Step("GET", "/"),))
     snapshot = build_snapshot(scenario, [exchange(500, None)], {"server": "x", "date": "d"})
 
-    assert snapshot["overrides"] == [
-        {
-            "step": 0,
-            "path": "response.status",
-            "recorded": 500,
-            "recorded_absent": False,
-            "expected": 400,
-            "expected_absent": False,
-            "reason": "because",
-        }
-    ]
-    assert expected_exchanges(snapshot)[0]["response"]["status"] == 400
-    assert compare_with_snapshot(snapshot, [exchange(400, None)]).differences == []
-    report = compare_with_snapshot(snapshot, [exchange(500, None)]).report("s")
-    assert report == "s: 1 difference(s) from the snapshot\nsteps[0].response.status\n" + (
-        "    snapshot: 400\n    mock: 500"
+    assert "overrides" not in snapshot
+    assert diff_values(snapshot["exchanges"], [exchange(500, None)]) == []
+    found = ScenarioReplay("s", diff_values(snapshot["exchanges"], [exchange(400, None)]))
+    assert found.steps == {0}
+    assert found.report("snapshot", "2025-08") == (
+        "s: 1 difference(s) from the snapshot\nsteps[0].response.status\n"
+        "    snapshot: 500\n    2025-08: 400"
     )
 
 
-def test_401_without_www_authenticate_gets_the_newer_posthog_override() -> None:
-    scenario = Scenario("s", "a", "r", (Step("GET", "/"),))
-    snapshot = build_snapshot(scenario, [exchange(401, None)], {"server": "x", "date": "d"})
-
-    assert [o["path"] for o in snapshot["overrides"]] == ["response.headers.www-authenticate"]
+def test_diff_values_tells_negative_zero_from_zero() -> None:
+    assert diff_values({"x": -0.0}, {"x": 0.0}) == [Difference("x", -0.0, 0.0)]
+    assert diff_values({"x": 1e16}, {"x": 10000000000000000}) != []
 
 
-def test_compare_runs_separates_differences_from_overrides() -> None:
-    step = Step("GET", "/", overrides=(Override("response.status", 400, "because"),))
-    scenario = Scenario("s", "a", "r", (step, Step("GET", "/")))
-    live = [exchange(500, None), exchange(200, {"n": 1})]
-    mock = [exchange(400, None), exchange(200, {"n": 2})]
+def test_allow_of_the_unknown_path_view_is_sorted_and_other_allows_are_kept() -> None:
+    unknown = exchange(404, None, {"allow": "HEAD, OPTIONS, PATCH, GET, DELETE, POST, PUT"})
+    listed = exchange(200, None, {"allow": "GET, POST, HEAD, OPTIONS"})
 
-    result = compare_runs(ScenarioRun(scenario), live, mock)
+    first, second = normalise([unknown, listed], TARGET)
 
-    assert [(f.difference.path, f.override is not None) for f in result.findings] == [
-        ("steps[0].response.status", True),
-        ("steps[1].response.body.n", False),
-    ]
-    assert len(result.differences) == 1
+    assert first["response"]["headers"]["allow"] == (
+        "<any order: DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT>"
+    )
+    assert second["response"]["headers"]["allow"] == "GET, POST, HEAD, OPTIONS"
+
+
+def test_summarise_response_keeps_every_header_but_the_deployment_ones() -> None:
+    response = requests.Response()
+    response.status_code = 200
+    response._content = b'{"a": 1}'
+    response.headers.update(
+        {
+            "Server": "gunicorn",
+            "Date": "Sun, 06 Dec 2026 21:13:43 GMT",
+            "Connection": "keep-alive",
+            "Content-Length": "8",
+            "Content-Type": "application/json",
+            "Vary": "Origin",
+            "X-Frame-Options": "SAMEORIGIN",
+        }
+    )
+
+    assert summarise_response(response) == {
+        "status": 200,
+        "headers": {
+            "content-type": "application/json",
+            "vary": "Origin",
+            "x-frame-options": "SAMEORIGIN",
+        },
+        "body": {"a": 1},
+    }
+
+
+@pytest.mark.parametrize(
+    ("url", "cloud"),
+    [
+        pytest.param("https://us.posthog.com", True, id="us"),
+        pytest.param("https://eu.posthog.com/", True, id="eu"),
+        pytest.param("https://POSTHOG.COM.", True, id="apex"),
+        pytest.param("https://posthog.com.example.org", False, id="lookalike"),
+        pytest.param("http://127.0.0.1:8020", False, id="loopback"),
+    ],
+)
+def test_posthog_cloud_names_only_posthog_com_hosts(url: str, cloud: bool) -> None:
+    assert posthog_cloud(url) is cloud
+
+
+@pytest.mark.parametrize("command", ["record", "live"])
+def test_own_server_on_posthog_cloud_is_refused_and_sends_nothing(
+    command: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("POSTHOG_HOST", "https://us.posthog.com")
+    monkeypatch.setenv("POSTHOG_PROJECT_ID", "3")
+    monkeypatch.setenv("POSTHOG_PERSONAL_API_KEY", "k")
+
+    assert main([command, "--own-server"]) == 2
+    assert capsys.readouterr().err == (
+        "error: --own-server is refused for PostHog Cloud (https://us.posthog.com): the live"
+        " guard stays on for every project there\n"
+    )
+
+
+def test_own_server_session_sends_the_list_route_write_the_guard_refuses(
+    tmp_path: Path,
+) -> None:
+    config = tmp_path / "mock.toml"
+    config.write_text(mock_config_toml(rate_limit=False), encoding="utf-8")
+    with MockServer.start(config_path=config, in_process=True) as server:
+        base = str(server.base_url).rstrip("/")
+        url = f"{base}/api/projects/1/web_experiments/"
+        headers = {"Authorization": f"Bearer {MOCK_KEYS['write'][0]}"}
+        sessions = [
+            kind(
+                Target(base, "1"),
+                Ledger(tmp_path / f"{kind.__name__}.json"),
+                max_creates=1,
+                pacer=Pacer(None),
+            )
+            for kind in (GuardedSession, OwnServerSession)
+        ]
+        with pytest.raises(UnsafeRequestRefusedError, match="only POST is sent"):
+            sessions[0].put(url, headers=headers, json={}, timeout=10)
+        answered = sessions[1].put(url, headers=headers, json={}, timeout=10)
+        with pytest.raises(UnsafeRequestRefusedError, match="not the target"):
+            sessions[1].get("http://127.0.0.1:9/", timeout=10)
+
+    assert answered.status_code in (403, 405)
+
+
+def test_coverage_counts_recorded_steps_per_cell_and_what_each_profile_answers_alike() -> None:
+    steps = [exchange(200, None), exchange(200, None), exchange(404, None)]
+    steps[2]["request"] = {
+        "method": "PUT",
+        "path": "/api/projects/{project.main}/web_experiments/",
+        "key": None,
+    }
+    steps[0]["request"]["path"] = steps[1]["request"]["path"] = "/api/projects/1/web_experiments/1/"
+    reference = {"route_head_detail": steps}
+    differing = ScenarioReplay("route_head_detail", [Difference("[1].response.status", 200, 500)])
+    replays = {
+        "2025-08": {"route_head_detail": ScenarioReplay("route_head_detail")},
+        "current": {"route_head_detail": differing},
+    }
+
+    made = coverage(reference, replays)
+
+    assert made == {
+        "profiles": ["2025-08", "current"],
+        "cells": [
+            {
+                "operation": "PUT list route",
+                "status": "404",
+                "key": "none",
+                "recorded": 1,
+                "2025-08": 1,
+                "current": 1,
+            },
+            {
+                "operation": "retrieve",
+                "status": "200",
+                "key": "all",
+                "recorded": 2,
+                "2025-08": 2,
+                "current": 1,
+            },
+        ],
+    }
+    fewer = coverage(reference, {**replays, "2025-08": replays["current"]})
+    assert lost_coverage(made, fewer) == ["retrieve 200 all 2025-08: 2 -> 1"]
+    assert lost_coverage(made, made) == []
+
+
+def test_with_section_replaces_only_between_its_markers() -> None:
+    document = "a\n<!-- t -->\nold\n<!-- /t -->\nb\n"
+
+    assert with_section(document, "t", "new") == "a\n<!-- t -->\nnew\n<!-- /t -->\nb\n"
 
 
 def test_from_environment_without_required_variables_raises() -> None:
