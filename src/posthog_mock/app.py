@@ -156,10 +156,14 @@ class MockApp:
         if request.method == "OPTIONS" and "access-control-request-method" in request.headers:
             # A CORS preflight is answered by the middleware before any view runs.
             preflight = Response(200, content_type=b"text/html; charset=utf-8")
-            return _with_cors(preflight, request, preflight=True)
+            return _with_django_headers(
+                _with_cors(preflight, request, preflight=True), request, framed=False
+            )
         # django-cors-headers adds the preflight headers to every OPTIONS answer with an Origin.
         response = await self._route(state, request, api=True)
-        return _with_cors(response, request, preflight=request.method == "OPTIONS")
+        return _with_django_headers(
+            _with_cors(response, request, preflight=request.method == "OPTIONS"), request
+        )
 
     async def _route(self, state: MockState, request: MockRequest, *, api: bool) -> Response:
         resolved = resolve(request.path)
@@ -188,6 +192,8 @@ class MockApp:
             # Django's or PostHog's own page: no DRF view answered, so no `Allow` either.
             if page.status >= 500:
                 _log_defect(state, request, page.status)
+            if page.status == 400:  # Django's own 400 page reads the session (`Vary` recorded)
+                request.session_accessed = True
             return Response(page.status, page.page, content_type=HTML_CONTENT_TYPE)
         except (BodyTooDeep, RecursionError):
             too_deep = posthog_server_error(
@@ -229,6 +235,40 @@ def accepts_json(accept: str | None) -> bool:
         if main == "*" or (main == "application" and sub.strip() in ("*", "json")):
             return True
     return False
+
+
+def _with_django_headers(
+    response: Response, request: MockRequest, *, framed: bool = True
+) -> Response:
+    """Add what PostHog's Django middleware adds to every API answer (recorded on 2025-08).
+
+    `Vary` names `Cookie` once the session was read: a request that carries cookies, or a write
+    that got past validation; Django's own 400 page sets it after `Origin`. The clickjacking
+    header is missing only on CORS preflights (answered before that middleware runs), `nosniff`
+    only on answers without a body type (204).
+    """
+    if request.session_accessed or "cookie" in request.headers:
+        vary = (
+            b"Origin, Cookie"
+            if response.status == 400 and _is_html(response)
+            else b"Cookie, Origin"
+        )
+    else:
+        vary = b"Origin"
+    headers = [(b"vary", vary)]
+    if framed:
+        headers.append((b"x-frame-options", b"SAMEORIGIN"))
+    if response.content_type is not None:
+        headers.append((b"x-content-type-options", b"nosniff"))
+    headers += [
+        (b"referrer-policy", b"same-origin"),
+        (b"cross-origin-opener-policy", b"same-origin"),
+    ]
+    return dataclasses.replace(response, headers=(*response.headers, *headers))
+
+
+def _is_html(response: Response) -> bool:
+    return response.content_type is not None and response.content_type.startswith(b"text/html")
 
 
 def _with_cors(response: Response, request: MockRequest, *, preflight: bool = False) -> Response:

@@ -134,6 +134,7 @@ def create_experiment(state: MockState, request: MockRequest, project_id: int) -
     flag_key = flags.derive_flag_key(data.name)
     flags.check_flag_key_length(flag_key)
     split = _checked_split(state, data)
+    request.session_accessed = True
     flags.check_usage_dashboard(flag_key, strict=state.config.strict)
     _check_storable(state, data)
     try:
@@ -151,6 +152,7 @@ def update_experiment(
         raise not_found()
     data = _validated(state, request, partial=partial)
     split = _checked_split(state, data)
+    request.session_accessed = True
     _check_storable(state, data)
     document = state.store.update(
         project_id,

@@ -33,6 +33,9 @@ class MockRequest:
     scheme: str
     server: tuple[str, int | None] | None = None
     trust_forwarded_host: bool = True
+    # Whether PostHog would have read the session by now: its writes do once a body has passed
+    # validation (saving it reads the user), and Django then answers `Vary: Cookie`.
+    session_accessed: bool = False
     _parsed: RequestBody | None = field(default=None, repr=False)
 
     @cached_property
