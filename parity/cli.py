@@ -14,12 +14,14 @@ from typing import Any, Final
 
 import requests
 
+from parity import surface
 from parity.compare import ScenarioComparison, compare_runs
 from parity.corpus import BY_NAME, SCENARIOS
 from parity.executor import (
     INTERRUPTION,
     Executor,
     ScenarioRun,
+    check_own_server,
     live_executor,
     plain_executor,
 )
@@ -57,6 +59,19 @@ def _parser() -> argparse.ArgumentParser:
             help="pace requests to the live server (0: unpaced; default "
             f"{DEFAULT_REQUESTS_PER_MINUTE})",
         )
+    surface.add_arguments(
+        sub.add_parser(
+            "surface",
+            help="send the surface generator's probes to POSTHOG_HOST (or a mock) and a fresh "
+            "mock in lockstep; print the differences by kind",
+        )
+    )
+    sub.choices["record"].add_argument(
+        "--own-server",
+        action="store_true",
+        help="record without the write guard (list-route writes, unknown sub-paths): only on a "
+        "PostHog you administer; refused for PostHog Cloud",
+    )
     sub.choices["record"].add_argument(
         "--output",
         type=Path,
@@ -115,11 +130,18 @@ def record(args: argparse.Namespace, target: ParityTarget) -> int:
         "date": datetime.datetime.now(datetime.UTC).date().isoformat(),
     }
     failures = 0
+    try:
+        if args.own_server:
+            check_own_server(target.base_url)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     with live_executor(
         target,
         LEDGER,
         max_creates=args.max_creates,
         requests_per_minute=args.requests_per_minute or None,
+        own_server=args.own_server,
     ) as executor:
         for scenario in scenarios:
             run = executor.run(scenario)
@@ -262,6 +284,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             requests_count = sum(step.repeat for step in scenario.steps)
             print(f"{scenario.area:24} {scenario.name:45} {requests_count:4} {scenario.rule}")
         return 0
+    if args.command == "surface":
+        return surface.run(args)
     try:
         target = from_environment(os.environ)
     except TargetConfigError as exc:

@@ -19,6 +19,7 @@ from contract_tests.guard import (
     Pacer,
     Target,
     UnsafeRequestRefusedError,
+    experiment_path_parts,
 )
 from parity.model import NO_JSON, Context, Scenario, Step, TemplateError, placeholders
 from parity.targets import ParityTarget
@@ -39,6 +40,8 @@ HEADERS_THAT_MATTER: Final = (
 )
 MAX_TEXT_BODY: Final = 2000
 TIMEOUT_SECONDS: Final = 60.0
+# PostHog Cloud: never a server of one's own, so never sent anything without the write guard.
+CLOUD_DOMAIN: Final = "posthog.com"
 
 
 class Interruption:
@@ -244,6 +247,33 @@ class ThrottledSession(requests.Session):
         return super().send(request, **kwargs)
 
 
+class OwnServerSession(GuardedSession):
+    """A `GuardedSession` without the write guard, for a server one owns (the local oracle).
+
+    It sends list-route writes, unknown sub-paths and writes to any id; it still refuses other
+    hosts, keeps the ledger and paces. Refused for PostHog Cloud (`check_own_server`).
+    """
+
+    def check_allowed(self, method: str, url: str) -> None:
+        """Refuse only requests to another server than the target."""
+        if urlsplit(url).netloc != urlsplit(self.target.base_url).netloc:
+            self._refuse(f"{method} {url}: not the target {self.target.base_url}")
+
+    def _record(self, method: str, url: str, response: requests.Response) -> None:
+        """Record creates and deletes; a delete of an id in another form (`1.json`) is left."""
+        parts = experiment_path_parts(urlsplit(url).path, self.target.base_url)
+        if method == "DELETE" and parts is not None and not str(parts[1] or "0").isdigit():
+            return
+        super()._record(method, url, response)
+
+
+def check_own_server(base_url: str) -> None:
+    """Raise `ValueError` when `base_url` is PostHog Cloud, which nobody may send unguarded."""
+    host = (urlsplit(base_url).hostname or "").lower().rstrip(".")
+    if host == CLOUD_DOMAIN or host.endswith("." + CLOUD_DOMAIN):
+        raise ValueError(f"{base_url} is PostHog Cloud: the write guard cannot be turned off")
+
+
 @contextmanager
 def live_executor(
     target: ParityTarget,
@@ -251,12 +281,17 @@ def live_executor(
     *,
     max_creates: int,
     requests_per_minute: int | None,
+    own_server: bool = False,
 ) -> Iterator[Executor]:
     """Yield an executor whose requests go through `GuardedSession` (writes only its own).
 
-    Experiments an earlier run recorded in the ledger but could not delete (it was killed)
-    are deleted first; then the run starts a ledger of its own.
+    `own_server` drops the write guard (`OwnServerSession`), for recording on a server one
+    administers; refused for PostHog Cloud. Experiments an earlier run recorded in the ledger
+    but could not delete (it was killed) are deleted first; then the run starts a ledger of
+    its own.
     """
+    if own_server:
+        check_own_server(target.base_url)
     guard_target = Target(target.base_url, target.projects["main"])
     api_key = target.keys["all"]
     projects = [target.projects[role] for role in ("main", "other") if role in target.projects]
@@ -267,7 +302,8 @@ def live_executor(
         if failed:
             raise RuntimeError(f"could not delete experiments an earlier run created: {failed}")
     ledger = Ledger(ledger_path)
-    session = GuardedSession(
+    session_class = OwnServerSession if own_server else GuardedSession
+    session = session_class(
         guard_target, ledger, max_creates=max_creates, pacer=Pacer(requests_per_minute)
     )
     sessions: dict[str, requests.Session] = {"default": session}
