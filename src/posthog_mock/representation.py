@@ -6,6 +6,8 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
+from posthog_mock.hazards import read_back_number
+
 
 def to_json(payload: Any) -> str:
     """Compact JSON as DRF's renderer writes it (UTF-8, no spaces)."""
@@ -28,12 +30,18 @@ def _unchanged(value: Any) -> Any:
 
 
 def jsonb_order(value: Any) -> Any:
-    """Order object keys the way Postgres `jsonb` stores them: shorter first, then bytewise."""
+    """Return a value as Postgres `jsonb` gives it back to PostHog's reads.
+
+    Object keys shorter first, then bytewise; numbers as Python's `json` reads jsonb's text
+    (`-0.0` is `0.0`, a float of 1e16 or more an int: `hazards.read_back_number`).
+    """
     if isinstance(value, dict):
         ordered = sorted(value.items(), key=lambda item: (len(item[0].encode()), item[0].encode()))
         return {key: jsonb_order(item) for key, item in ordered}
     if isinstance(value, list):
         return [jsonb_order(item) for item in value]
+    if isinstance(value, float):
+        return read_back_number(value)
     return value
 
 
