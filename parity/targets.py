@@ -8,6 +8,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
+from urllib.parse import quote
 
 # role -> environment variable of a live run. `all` and `main` are required, the rest optional:
 # a scenario whose role is not configured is reported as not run, never silently dropped.
@@ -31,6 +32,29 @@ THROTTLED_HOST_VARIABLE: Final = "PARITY_THROTTLED_HOST"
 FIXED_KEYS: Final = {"unknown": "phx_parity_unknown_key_that_no_server_knows_00000"}
 # Project ids no server has: constant on every target.
 FIXED_PROJECTS: Final = {"missing": "999999999", "current": "@current"}
+
+# Forms of the main project's id that Python's `int()` reads as that id, as PostHog does
+# (`{project.main_fullwidth}` in a template): role suffix -> how the digits are written.
+INT_FORMS: Final = {
+    "fullwidth": "fullwidth",
+    "arabic": "arabic",
+    "tab": "%09{}",
+    "newline": "{}%0A",
+    "space": "%20{}",
+    "plus": "+{}",
+    "zero": "0{}",
+    "underscore": "0_{}",
+}
+_DIGIT_ZERO: Final = {"fullwidth": "\uff10", "arabic": "\u0660"}
+
+
+def int_form(form: str, project_id: str) -> str:
+    """Write a project id in one of `INT_FORMS` (other scripts percent-encoded, as in a URL)."""
+    if form in _DIGIT_ZERO:
+        zero = ord(_DIGIT_ZERO[form])
+        return quote("".join(chr(zero + int(digit)) for digit in project_id), safe="")
+    return form.replace("{}", project_id)
+
 
 MOCK_KEYS: Final = {
     "all": ("phx_mock_parity_all", '["*"]', None),
@@ -72,8 +96,13 @@ class ParityTarget:
         return {**FIXED_KEYS, **self.keys}
 
     def all_projects(self) -> dict[str, str]:
-        """Return the configured projects plus the fixed ones."""
-        return {**FIXED_PROJECTS, **self.projects}
+        """Return the configured projects, the fixed ones and the main one's `int()` forms."""
+        forms = {
+            f"main_{name}": int_form(form, self.projects["main"])
+            for name, form in INT_FORMS.items()
+            if self.projects.get("main", "").isdigit()
+        }
+        return {**FIXED_PROJECTS, **self.projects, **forms}
 
 
 def from_environment(environ: Mapping[str, str], *, name: str = "live") -> ParityTarget:
@@ -102,14 +131,16 @@ def from_environment(environ: Mapping[str, str], *, name: str = "live") -> Parit
     )
 
 
-def mock_config_toml(*, rate_limit: bool) -> str:
+def mock_config_toml(*, rate_limit: bool, posthog_version: str | None = None) -> str:
     """Render the mock configuration that mirrors the recording setup role for role."""
     lines = [
         "[server]",
         f"rate_limit = {'true' if rate_limit else 'false'}",
         f"max_body_bytes = {MOCK_MAX_BODY_BYTES}",
-        "",
     ]
+    if posthog_version is not None:
+        lines.append(f'posthog_version = "{posthog_version}"')
+    lines.append("")
     for role, project_id in MOCK_PROJECTS.items():
         lines += ["[[projects]]", f"id = {project_id}"]
         if role == "foreign":
@@ -126,8 +157,13 @@ def mock_config_toml(*, rate_limit: bool) -> str:
 
 
 @contextmanager
-def mock_target(workdir: Path | None = None) -> Iterator[ParityTarget]:
-    """Start two fresh mocks (rate limits off and on) configured like the recording setup."""
+def mock_target(
+    workdir: Path | None = None, *, posthog_version: str | None = None
+) -> Iterator[ParityTarget]:
+    """Start two fresh mocks (rate limits off and on) configured like the recording setup.
+
+    `posthog_version` picks the mocks' profile (None: the mock's default).
+    """
     from posthog_mock.testing import MockServer  # noqa: PLC0415 (only for mock runs)
 
     with ExitStack() as stack:
@@ -136,7 +172,10 @@ def mock_target(workdir: Path | None = None) -> Iterator[ParityTarget]:
         bases: dict[bool, str] = {}
         for rate_limit in (False, True):
             config = workdir / f"mock-{'throttled' if rate_limit else 'default'}.toml"
-            config.write_text(mock_config_toml(rate_limit=rate_limit), encoding="utf-8")
+            config.write_text(
+                mock_config_toml(rate_limit=rate_limit, posthog_version=posthog_version),
+                encoding="utf-8",
+            )
             server = stack.enter_context(MockServer.start(config_path=config))
             bases[rate_limit] = str(server.base_url).rstrip("/")
         yield ParityTarget(
