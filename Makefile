@@ -22,7 +22,7 @@ export PARITY_READ_KEY PARITY_WRITE_KEY PARITY_OTHER_PROJECT_KEY PARITY_FLAG_REA
 PARITY_ARGS ?=
 PARITY_FUZZ_ARGS ?=
 
-.PHONY: help install generate check-generated sync-client lint format typecheck test test-all test-live check dist clean mock mock-reset bench-mock bench-sdk bench-plugin bench contract contract-live parity-record parity-live parity-fuzz
+.PHONY: help install generate check-generated sync-client lint format typecheck test test-all test-live check dist clean mock mock-reset bench-mock bench-sdk bench-plugin bench contract contract-live parity-record parity-live parity-fuzz parity-surface
 
 help: ## Show every target with its description
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -91,6 +91,9 @@ parity-live: $(VENV_STAMP) ## Diff POSTHOG_HOST against a fresh mock over the pa
 
 parity-fuzz: $(VENV_STAMP) ## Differential fuzz: schemathesis + mutations in lockstep on POSTHOG_HOST and a fresh mock
 	$(BIN)/python -m parity.fuzz $(PARITY_FUZZ_ARGS)
+
+parity-surface: $(VENV_STAMP) ## Surface probes (methods, routes, keys, project forms, bodies, numbers) in lockstep on POSTHOG_HOST, a server you own, and a fresh mock
+	$(BIN)/python -m parity surface $(PARITY_SURFACE_ARGS)
 
 check: lint typecheck check-generated test-all contract ## Everything CI runs (the README's test command)
 

@@ -285,7 +285,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"{scenario.area:24} {scenario.name:45} {requests_count:4} {scenario.rule}")
         return 0
     if args.command == "surface":
-        return surface.run(args)
+        previous_handlers = (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM))
+        signal.signal(signal.SIGINT, _interrupt)
+        signal.signal(signal.SIGTERM, _interrupt)
+        try:
+            return surface.run(args)
+        finally:
+            signal.signal(signal.SIGINT, previous_handlers[0])
+            signal.signal(signal.SIGTERM, previous_handlers[1])
     try:
         target = from_environment(os.environ)
     except TargetConfigError as exc:

@@ -27,7 +27,7 @@ from urllib.parse import quote
 
 import requests
 
-from parity.executor import check_own_server, live_executor
+from parity.executor import INTERRUPTION, check_own_server, live_executor
 from parity.fuzz import render, tally
 from parity.lockstep import Lockstep, Outcome, RawRequest, Sides
 from parity.targets import ParityTarget, TargetConfigError, from_environment, int_form, mock_target
@@ -186,11 +186,25 @@ def project_form(form: str, project_id: str) -> str:
     return int_form(form, project_id)
 
 
+class RequestBoundReachedError(RuntimeError):
+    """The run sent as many requests as `--max-requests` allows."""
+
+    def __init__(self, bound: int) -> None:
+        """Say which bound was reached."""
+        super().__init__(f"stopped at the bound of {bound} requests (--max-requests)")
+
+
 class Probes:
     """The generator: builds requests in the reference's terms and sends them in lockstep."""
 
-    def __init__(self, lockstep: SurfaceLockstep, seed: int) -> None:
-        """Generate for `lockstep`'s reference, the choices drawn from `seed`."""
+    def __init__(
+        self, lockstep: SurfaceLockstep, seed: int, *, max_requests: int | None = None
+    ) -> None:
+        """Generate for `lockstep`'s reference, the choices drawn from `seed`.
+
+        `max_requests` bounds the run: the families stop at that many requests, in order.
+        """
+        self.max_requests = max_requests
         self.lockstep = lockstep
         self.random = random.Random(seed)  # noqa: S311 (reproducible choices, not secrets)
         self.ref = lockstep.sides.reference
@@ -238,7 +252,14 @@ class Probes:
         if content_type is not None:
             sent.append(("Content-Type", content_type))
         sent += headers
-        return self.lockstep.exchange(RawRequest(method, path, tuple(sent), body, ORIGIN))
+        return self.exchange(RawRequest(method, path, tuple(sent), body, ORIGIN))
+
+    def exchange(self, request: RawRequest) -> Outcome:
+        """Send one request in lockstep, unless a stop was asked or the bound is reached."""
+        INTERRUPTION.check()
+        if self.max_requests is not None and len(self.lockstep.outcomes) >= self.max_requests:
+            raise RequestBoundReachedError(self.max_requests)
+        return self.lockstep.exchange(request)
 
     def send_json(
         self, method: str, path: str, role: str | None = "all", doc: Any = None
@@ -598,6 +619,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--posthog-version", default=None, help="the mocks' PostHog version profile"
     )
+    parser.add_argument(
+        "--max-requests",
+        type=int,
+        default=None,
+        help="stop after this many lockstep requests (families in order; default: all)",
+    )
     parser.add_argument("--output", type=Path, help="also write the report to this file")
 
 
@@ -630,7 +657,13 @@ def run(args: argparse.Namespace) -> int:
                 Sides(reference, reference_session, other, other_session),
                 max_creates=args.max_creates,
             )
-            Probes(lockstep, args.seed).run()
+            stopped = ""
+            try:
+                Probes(lockstep, args.seed, max_requests=args.max_requests).run()
+            except RequestBoundReachedError as exc:
+                stopped = f"{exc}.\n"
+            except KeyboardInterrupt:
+                stopped = "interrupted: the report covers the requests sent so far.\n"
     except (TargetConfigError, ValueError) as exc:
         print(f"error: parity surface {exc}", file=sys.stderr)
         return 2
@@ -639,13 +672,16 @@ def run(args: argparse.Namespace) -> int:
     command += f" --seed {args.seed}"
     if args.posthog_version:
         command += f" --posthog-version {args.posthog_version}"
+    if args.max_requests is not None:
+        command += f" --max-requests {args.max_requests}"
     text = render(
         result, reference="mock" if args.against_mock else "live", other="mock", command=command
     )
     when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     title, rest = text.split("\n", 1)
+    title = title.replace("# Differential fuzz:", "# Surface probes:")
     main = reference.projects["main"]
-    text = f"{title}\n\nRun {when}: {reference.base_url} (project {main}).\n{rest}"
+    text = f"{title}\n\nRun {when}: {reference.base_url} (project {main}).\n{stopped}{rest}"
     print(text, end="")
     if args.output is not None:
         args.output.parent.mkdir(parents=True, exist_ok=True)
