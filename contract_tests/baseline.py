@@ -71,6 +71,7 @@ def save(
 
 
 def apply(failures: list[CheckFailure], known: set[KnownDefect]) -> None:
-    """Mark every defect the baseline lists as known."""
+    """Mark every defect the baseline lists as known (one known already stays known)."""
     for failure in failures:
-        failure.known = failure.category == DEFECT and KnownDefect.of(failure) in known
+        listed = failure.category == DEFECT and KnownDefect.of(failure) in known
+        failure.known = failure.known or listed

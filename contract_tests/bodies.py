@@ -12,6 +12,7 @@ from contract_tests.reference import (
     unsafe_content,
 )
 from contract_tests.runtime import CANONICAL_VARIANTS
+from posthog_mock.hazards import make_safe
 
 # Short enough that prefix + name never pushes the flag key past 319 characters (§3).
 NAME_KEEP = 80
@@ -102,7 +103,7 @@ def semantically_valid_body(body: object, method: str, prefix: str) -> object:
     """A copy of a positive body that the reference accepts, keeping as much of it as possible."""
     if not isinstance(body, dict):
         return body
-    fixed = within_64_bits(copy.deepcopy(body))
+    fixed = make_safe(within_64_bits(copy.deepcopy(body)))
     if "name" in fixed or method in ("POST", "PUT"):
         fixed["name"] = prefixed_name(prefix, fixed.get("name", "experiment"))
     if "created_at" in fixed and created_at_verdict(fixed["created_at"]) != "accept":

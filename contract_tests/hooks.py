@@ -9,6 +9,7 @@ import shlex
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+import httpx
 import schemathesis
 from schemathesis import Case, HookContext, Response
 from schemathesis.checks import CheckResult
@@ -156,6 +157,7 @@ def record_check_results(
                     cause=malformed_cause(case.body) if sends_body else "-",
                     curl=curl_line(response, state.settings.api_key),
                     test=test_name(case),
+                    known=defect and reproduced_by_mock(state.settings.base_url, response),
                 )
             )
 
@@ -163,6 +165,27 @@ def record_check_results(
 def _phase(case: Case[Any]) -> str:
     meta = case.meta
     return str(meta.phase.name.value) if meta is not None else "unknown"
+
+
+def reproduced_by_mock(base_url: str, response: Response) -> bool:
+    """Whether a posthog_mock answered this 5xx on purpose: a PostHog defect its profile keeps.
+
+    The mock lists every answer in which it reproduces one of PostHog's own 500s at
+    `/_mock/posthog_defects`; a 5xx it does not list (a bug of the mock, or of whatever stands
+    between) stays a new defect. A server that is no posthog_mock has no such list.
+    """
+    try:
+        listed = httpx.get(f"{base_url}/_mock/posthog_defects", timeout=10).json()["defects"]
+    except (httpx.HTTPError, ValueError, KeyError, TypeError):
+        return False
+    method = (response.request.method or "").upper()
+    path = unquote(_path_and_query(response))
+    return any(
+        isinstance(entry, dict)
+        and (entry.get("method"), unquote(str(entry.get("path"))), entry.get("status"))
+        == (method, path, response.status_code)
+        for entry in listed
+    )
 
 
 def _path_and_query(response: Response) -> str:

@@ -108,7 +108,7 @@ def failure_lines(failure: CheckFailure, replay: list[str], seed: int) -> list[s
     """One failure: what, where, the check's whole message, and how to replay it."""
     kind = "PostHog defect (5xx)" if failure.category == DEFECT else "contract disagreement"
     if failure.known:
-        kind += ", known (baseline)"
+        kind += ", known"
     times = f", {failure.occurrences} times" if failure.occurrences > 1 else ""
     lines = [
         f"{'DEFECT' if failure.category == DEFECT else 'DISAGREE'} {failure.check}"

@@ -104,3 +104,58 @@ def test_unknown_mode_is_a_usage_error(pytester: pytest.Pytester) -> None:
         ["*posthog_mock_mode must be one of in-process, subprocess: 'docker'*"]
     )
     assert result.ret != 0
+
+
+VERSION_TESTS = """
+import httpx
+
+
+def test_trace_answers_in_the_recorded_wording(posthog_mock):
+    response = httpx.request(
+        "TRACE",
+        f"{posthog_mock.base_url}/api/projects/1/web_experiments/",
+        headers={"Authorization": f"Bearer {posthog_mock.api_key}"},
+    )
+    assert response.json()["detail"] == "This action does not support Personal API Key access"
+
+
+def test_long_name_gets_the_server_error(posthog_mock):
+    response = httpx.post(
+        f"{posthog_mock.base_url}/api/projects/1/web_experiments/",
+        headers={"Authorization": f"Bearer {posthog_mock.api_key}"},
+        json={"name": "a" * 366, "variants": {"control": {"rollout_percentage": 100}}},
+    )
+    assert response.status_code == EXPECTED_STATUS
+"""
+
+
+@pytest.mark.parametrize(
+    ("options", "ini", "status"),
+    [
+        pytest.param(["--posthog-version=2025-08"], "", 500, id="option"),
+        pytest.param([], "posthog_mock_posthog_version = 2025-08\n", 500, id="ini"),
+        pytest.param(
+            ["--posthog-version=2025-08", "--posthog-mock-strict"], "", 400, id="option-strict"
+        ),
+        pytest.param(
+            [],
+            "posthog_mock_posthog_version = 2025-08\nposthog_mock_strict = true\n",
+            400,
+            id="ini-strict",
+        ),
+    ],
+)
+def test_posthog_version_and_strict_reach_the_plugin_mock(
+    pytester: pytest.Pytester, options: list[str], ini: str, status: int
+) -> None:
+    pytester.makeini(f"[pytest]\n{ini}")
+    pytester.makepyfile(test_version=VERSION_TESTS.replace("EXPECTED_STATUS", str(status)))
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", *options)
+    result.assert_outcomes(passed=2)
+
+
+def test_unknown_posthog_version_is_a_usage_error(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(test_x="def test_x(posthog_mock):\n    pass\n")
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "--posthog-version=2024-01")
+    result.stderr.fnmatch_lines(["*--posthog-version: unknown PostHog version '2024-01'*"])
+    assert result.ret != 0

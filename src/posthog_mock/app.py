@@ -12,20 +12,26 @@ from starlette.types import Receive, Scope, Send
 
 from posthog_mock.body import BodyStream
 from posthog_mock.config import MockConfig
+from posthog_mock.connection import drop_connection
 from posthog_mock.errors import (
+    HTML_CONTENT_TYPE,
     APIError,
+    ConnectionDropped,
+    PageError,
     endpoint_not_found,
     method_not_allowed,
     not_acceptable,
     not_found,
+    parse_error,
     payload_too_large,
+    posthog_server_error,
     server_error,
 )
-from posthog_mock.errors import validation_error as _validation_error
 from posthog_mock.handlers import metadata
-from posthog_mock.request import MockRequest
+from posthog_mock.profiles import WWW_AUTHENTICATE_ON_401
+from posthog_mock.request import BodyTooDeep, MockRequest
 from posthog_mock.responses import Response, error_response
-from posthog_mock.state import MockState
+from posthog_mock.state import MockState, ReproducedDefect
 from posthog_mock.storage import ExperimentStore
 from posthog_mock.throttling import RateLimiter
 from posthog_mock.urls import resolve
@@ -123,7 +129,12 @@ class MockApp:
             scheme=scope.get("scheme", "http"),
             server=scope.get("server"),
         )
-        response = await self._dispatch(state, request)
+        try:
+            response = await self._dispatch(state, request)
+        except ConnectionDropped:
+            _log_defect(state, request, 0)
+            drop_connection(scope)
+            return
         await response.send(send, head=head)
 
     async def _dispatch(self, state: MockState, request: MockRequest) -> Response:
@@ -160,12 +171,25 @@ class MockApp:
             return await route.handler(state, request, params)
         except APIError as error:
             extra = (*extra, *error.headers)
-            if error.status == 401:
+            if error.status == 401 and state.config.profile.has(WWW_AUTHENTICATE_ON_401):
                 extra = (*extra, (b"www-authenticate", _www_authenticate(request)))
+            if error.status >= 500:  # only `posthog_server_error` raises a 5xx envelope
+                _log_defect(state, request, error.status)
             return error_response(error, extra)
-        except RecursionError:
-            too_deep = _validation_error("The request body is nested too deeply.")
+        except PageError as page:
+            # Django's or PostHog's own page: no DRF view answered, so no `Allow` either.
+            if page.status >= 500:
+                _log_defect(state, request, page.status)
+            return Response(page.status, page.page, content_type=HTML_CONTENT_TYPE)
+        except (BodyTooDeep, RecursionError):
+            too_deep = posthog_server_error(
+                parse_error(BodyTooDeep.detail), strict=state.config.strict
+            )
+            if too_deep.status >= 500:
+                _log_defect(state, request, too_deep.status)
             return error_response(too_deep, extra)
+        except ConnectionDropped:
+            raise
         except Exception:
             logger.exception("unhandled error on %s %s", request.method, request.path)
             return error_response(server_error(), extra)
@@ -210,6 +234,13 @@ def _with_cors(response: Response, request: MockRequest, *, preflight: bool = Fa
             (b"access-control-max-age", CORS_MAX_AGE),
         ]
     return dataclasses.replace(response, headers=(*response.headers, *headers))
+
+
+def _log_defect(state: MockState, request: MockRequest, status: int) -> None:
+    path = request.path
+    if request.query_string:
+        path += "?" + request.query_string.decode("latin-1")
+    state.defects.append(ReproducedDefect(request.method, path, status))
 
 
 def _www_authenticate(request: MockRequest) -> bytes:

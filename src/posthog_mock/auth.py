@@ -16,6 +16,7 @@ from posthog_mock.errors import (
     not_found,
     permission_denied,
 )
+from posthog_mock.profiles import PERSONAL_API_KEY_WORDING
 from posthog_mock.request import MockRequest
 from posthog_mock.throttling import RateLimiter
 
@@ -107,7 +108,12 @@ def authorize(
     """
     key = authenticate(config, request)
     if scope is None and not key.is_legacy:
-        raise permission_denied("This action does not support personal API key access")
+        wording = (
+            "personal API key"
+            if config.profile.has(PERSONAL_API_KEY_WORDING)
+            else ("Personal API Key")
+        )
+        raise permission_denied(f"This action does not support {wording} access")
     request.parsed_body()
     project = resolve_project(config, key, project_id)
     if not key.allows_project(project):

@@ -38,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--strict",
-        action="store_true",
+        action=argparse.BooleanOptionalAction,
         default=None,
         help="answer 400 with a clear error where PostHog answers 500 (not a PostHog version)",
     )

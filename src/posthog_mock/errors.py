@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from importlib.resources import files
 from typing import Final
 
 WWW_AUTHENTICATE_TEMPLATE: Final = (
@@ -148,5 +149,42 @@ def throttled(wait_seconds: int | None) -> APIError:
 
 
 def server_error() -> APIError:
-    """500: only for bugs in the mock itself."""
+    """500 in the envelope of PostHog's exception handler (an exception inside a DRF view)."""
     return APIError(500, "server_error", "error", "A server error occurred.")
+
+
+def posthog_server_error(clear: APIError, *, strict: bool) -> APIError:
+    """Where PostHog answers 500 to input it mishandles: that 500, or in strict mode `clear`."""
+    return clear if strict else server_error()
+
+
+HTML_CONTENT_TYPE: Final = b"text/html; charset=utf-8"
+_PAGES: Final = files("posthog_mock") / "pages"
+# PostHog's own error page, sent when the exception escapes DRF (e.g. its JSON renderer fails).
+SERVER_ERROR_PAGE: Final = (_PAGES / "server_error.html").read_bytes()
+# Django's `Bad Request (400)` page, sent before any view runs.
+BAD_REQUEST_PAGE: Final = (_PAGES / "bad_request.html").read_bytes()
+
+
+class PageError(Exception):
+    """An error PostHog answers with an HTML page instead of its JSON envelope."""
+
+    def __init__(self, status: int, page: bytes) -> None:
+        """Keep the status and the page's bytes."""
+        super().__init__(f"HTTP {status} page")
+        self.status = status
+        self.page = page
+
+
+def server_error_page() -> PageError:
+    """500 with PostHog's HTML page: what a response that cannot be rendered gets."""
+    return PageError(500, SERVER_ERROR_PAGE)
+
+
+def bad_request_page() -> PageError:
+    """400 with Django's HTML page (e.g. a multipart body without a boundary)."""
+    return PageError(400, BAD_REQUEST_PAGE)
+
+
+class ConnectionDropped(Exception):
+    """PostHog's worker dies while rendering the answer: the connection closes unanswered."""

@@ -9,13 +9,14 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any, Final
 
-from posthog_mock.errors import APIError, validation_error
+from posthog_mock.errors import APIError, posthog_server_error, validation_error
+from posthog_mock.profiles import SPLIT_PERCENTAGE_CHECKS, Profile
 
 FLAG_KEY_MAX_LENGTH: Final = 400
 FLAG_KEY_INFIX: Final = "-web-experiment-feature-"
 # PostHog creates a usage dashboard for every new flag; one of its insights is described as
 # "<prefix><key>" in a 400-character column, so a key over 319 characters makes PostHog answer
-# 500 (the flag is not created). The mock answers 400 on the key instead.
+# 500 (nothing is created); strict mode answers 400 on the key instead.
 USAGE_INSIGHT_DESCRIPTION_PREFIX: Final = (
     "Shows the number of unique user calls made on feature flag per variant with key: "
 )
@@ -50,12 +51,20 @@ def check_flag_key_length(key: str) -> None:
             code="max_length",
             attr="key",
         )
+
+
+def check_usage_dashboard(key: str, *, strict: bool) -> None:
+    """Fail like PostHog's usage dashboard for the new flag does on a key over 319 characters.
+
+    It runs when the flag is saved, after every validation: PostHog's 500, or strict's 400.
+    """
     if len(key) > USABLE_FLAG_KEY_LENGTH:
-        raise validation_error(
+        too_long = validation_error(
             f"Ensure this field has no more than {USABLE_FLAG_KEY_LENGTH} characters.",
             code="max_length",
             attr="key",
         )
+        raise posthog_server_error(too_long, strict=strict)
 
 
 def flag_key_taken() -> APIError:
@@ -73,15 +82,27 @@ def build_split(variants: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def check_split(split: list[dict[str, Any]]) -> None:
-    """Validate the split the way PostHog's feature flag serializer does (`attr: "filters"`)."""
+def check_split(split: list[dict[str, Any]], *, profile: Profile, strict: bool) -> None:
+    """Validate the split the way PostHog's feature flag serializer does (`attr: "filters"`).
+
+    Without the per-percentage checks PostHog only sums the percentages (booleans count as
+    numbers there): a string or any other non-number makes that sum raise, a 500.
+    """
+    checked = profile.has(SPLIT_PERCENTAGE_CHECKS)
     for index, entry in enumerate(split):
         value = entry["rollout_percentage"]
         where = f"multivariate.variants[{index}].rollout_percentage"
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise validation_error(
+            not_a_number = validation_error(
                 f"{where} must be a number, got {type(value).__name__}", attr="filters"
             )
+            if checked:
+                raise not_a_number
+            if not isinstance(value, bool):
+                raise posthog_server_error(not_a_number, strict=strict)
+            continue
+        if not checked:
+            continue
         if isinstance(value, float) and not math.isfinite(value):
             raise validation_error(f"{where} must be finite, got {value}", attr="filters")
         if not 0 <= value <= 100:

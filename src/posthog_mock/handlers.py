@@ -7,9 +7,18 @@ from typing import Any, Final
 
 from posthog_mock import flags
 from posthog_mock.auth import authenticate, authorize
-from posthog_mock.errors import APIError, method_not_allowed, not_found, validation_error
+from posthog_mock.errors import (
+    APIError,
+    ConnectionDropped,
+    method_not_allowed,
+    not_found,
+    posthog_server_error,
+    server_error_page,
+    validation_error,
+)
+from posthog_mock.hazards import read_breaking
 from posthog_mock.pagination import next_link, parse_limit, parse_offset, previous_link
-from posthog_mock.representation import to_json
+from posthog_mock.representation import DROPS_CONNECTION, Document, to_json
 from posthog_mock.request import MockRequest
 from posthog_mock.responses import Response, json_response, raw_json_response
 from posthog_mock.state import MockState
@@ -131,7 +140,7 @@ async def experiment_detail(
         document = state.store.get(project_id, experiment_id)
         if document is None:
             raise not_found()
-        return raw_json_response(200, document, _DETAIL_ALLOW)
+        return raw_json_response(200, sendable(document), _DETAIL_ALLOW)
     return update_experiment(state, request, project_id, experiment_id, partial=action != "update")
 
 
@@ -170,29 +179,41 @@ def list_experiments(state: MockState, request: MockRequest, project_id: int) ->
     page = state.store.page(project_id, limit, offset)
     if limit > MAX_SQL_ID and page.count > 0 and offset <= page.count:
         # PostHog sends the page's LIMIT to Postgres, which refuses it beyond bigint: a 500
-        # there (only when a page is fetched at all), a 400 on the limit here.
-        raise validation_error(LIMIT_TOO_LARGE, attr="limit")
+        # (only when a page is fetched at all).
+        too_large = validation_error(LIMIT_TOO_LARGE, attr="limit")
+        raise posthog_server_error(too_large, strict=state.config.strict)
     url = request.absolute_url()
     body = (
         f'{{"count":{page.count},"next":{to_json(next_link(url, limit, offset, page.count))},'
         f'"previous":{to_json(previous_link(url, limit, offset))},'
-        f'"results":[{",".join(page.results)}]}}'
+        f'"results":[{",".join(sendable(document) for document in page.results)}]}}'
     )
     return raw_json_response(200, body, _COLLECTION_ALLOW)
 
 
+def sendable(document: Document) -> str:
+    """Return the document's JSON, or fail as PostHog does: its HTML 500 or a dropped line."""
+    if document.hazard == DROPS_CONNECTION:
+        raise ConnectionDropped()
+    if document.hazard is not None:
+        raise server_error_page()
+    return document.text
+
+
 def create_experiment(state: MockState, request: MockRequest, project_id: int) -> Response:
     """Validate, derive the flag key, check the split and store experiment and flag."""
-    data = validate_experiment(request.parsed_body(), partial=False)
+    data = _validated(state, request, partial=False)
     assert data.name is not None
     flag_key = flags.derive_flag_key(data.name)
     flags.check_flag_key_length(flag_key)
-    split = _checked_split(data)
+    split = _checked_split(state, data)
+    flags.check_usage_dashboard(flag_key, strict=state.config.strict)
+    _check_storable(state, data)
     try:
         document = state.store.create(project_id, data.name, data.variants, split, flag_key)
     except FlagKeyTaken:
         raise flags.flag_key_taken() from None
-    return raw_json_response(201, document, _COLLECTION_ALLOW)
+    return raw_json_response(201, sendable(document), _COLLECTION_ALLOW)
 
 
 def update_experiment(
@@ -201,8 +222,9 @@ def update_experiment(
     """PUT/PATCH: 404 before validation, variants replaced wholesale, flag key untouched."""
     if state.store.get(project_id, experiment_id) is None:
         raise not_found()
-    data = validate_experiment(request.parsed_body(), partial=partial)
-    split = _checked_split(data)
+    data = _validated(state, request, partial=partial)
+    split = _checked_split(state, data)
+    _check_storable(state, data)
     document = state.store.update(
         project_id,
         experiment_id,
@@ -213,14 +235,35 @@ def update_experiment(
     )
     if document is None:
         raise not_found()
-    return raw_json_response(200, document, _DETAIL_ALLOW)
+    return raw_json_response(200, sendable(document), _DETAIL_ALLOW)
 
 
-def _checked_split(data: ExperimentInput) -> list[dict[str, object]]:
+def _validated(state: MockState, request: MockRequest, *, partial: bool) -> ExperimentInput:
+    config = state.config
+    return validate_experiment(
+        request.parsed_body(), partial=partial, profile=config.profile, strict=config.strict
+    )
+
+
+def _checked_split(state: MockState, data: ExperimentInput) -> list[dict[str, object]]:
     split = flags.build_split(data.variants)
-    flags.check_split(split)
-    check_storable(data.variants)
+    flags.check_split(split, profile=state.config.profile, strict=state.config.strict)
     return split
+
+
+def _check_storable(state: MockState, data: ExperimentInput) -> None:
+    """Refuse what PostHog's database refuses (its 500) and, in strict mode, what breaks reads."""
+    try:
+        check_storable(data.variants)
+    except APIError as refused:
+        raise posthog_server_error(refused, strict=state.config.strict) from None
+    if state.config.strict:
+        for finding in read_breaking(data.variants):
+            raise validation_error(
+                f"PostHog stores this value at {finding.path} but cannot read it back:"
+                f" {finding.hazard.what}; {finding.hazard.effect}.",
+                attr="variants",
+            )
 
 
 def metadata(name: str, allow: str, actions: dict[str, Any] | None = None) -> Response:

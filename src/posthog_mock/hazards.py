@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Final
 
 RENDERABLE_INT_MIN: Final = -(2**63)
@@ -87,7 +88,20 @@ def read_back_number(value: int | float) -> int | float:
         if value == 0.0:
             return 0.0
         if abs(value) >= FLOAT_READ_AS_INT_FROM:
-            return int(value)
+            # jsonb keeps the decimal text Python wrote (`1.844674407370955e+19`), not the
+            # binary value: 18446744073709550000, where int() would give ...549568.
+            return int(Decimal(repr(value)))
+    return value
+
+
+def read_back(value: Any) -> Any:
+    """Return a JSON value as PostHog's reads give it back (every number through jsonb)."""
+    if isinstance(value, dict):
+        return {key: read_back(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [read_back(item) for item in value]
+    if isinstance(value, float):
+        return read_back_number(value)
     return value
 
 

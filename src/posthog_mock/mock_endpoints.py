@@ -31,7 +31,21 @@ async def reset(state: MockState, request: MockRequest, params: dict[str, str]) 
     _require(request, "POST")
     state.store.reset()
     state.limiter.reset()
+    state.defects.clear()
     return Response(204, content_type=None)
+
+
+async def posthog_defects(
+    state: MockState, request: MockRequest, params: dict[str, str]
+) -> Response:
+    """GET: the latest answers that reproduced a PostHog defect (its 500s, dropped connections).
+
+    A client can tell PostHog's own 500s, which the profile reproduces, from a bug of the mock
+    (an unexpected 500, never listed here); `status` 0 is a dropped connection.
+    """
+    _require(request, "GET", "HEAD")
+    listed = [{"method": d.method, "path": d.path, "status": d.status} for d in list(state.defects)]
+    return json_response(200, {"defects": listed})
 
 
 async def feature_flags(state: MockState, request: MockRequest, params: dict[str, str]) -> Response:
@@ -63,6 +77,9 @@ async def config(state: MockState, request: MockRequest, params: dict[str, str])
             ],
             "rate_limit": cfg.rate_limit,
             "max_body_bytes": cfg.max_body_bytes,
+            "posthog_version": cfg.posthog_version,
+            "changes": sorted(cfg.profile.changes),
+            "strict": cfg.strict,
         },
     )
 
@@ -112,7 +129,10 @@ async def seed_experiment(
         raise APIError(
             409, "invalid_request", "conflict", "An experiment with this id exists."
         ) from None
-    return raw_json_response(201, document)
+    if document.hazard is not None:
+        # Stored as asked; PostHog could not send it back (see `posthog_mock.hazards`).
+        return json_response(201, {"read_hazard": document.hazard})
+    return raw_json_response(201, document.text)
 
 
 def _field(data: dict[str, Any], name: str, kind: type, *, required: bool = False) -> Any:

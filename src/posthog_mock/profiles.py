@@ -33,9 +33,57 @@ class Change:
     source: str
 
 
-# One entry per PostHog change, oldest first. `source` names PostHog's current code (file and,
-# where known, the pull request or commit) that shows the change.
-CHANGES: Final[tuple[Change, ...]] = ()
+WWW_AUTHENTICATE_ON_401: Final = "www_authenticate_on_401"
+PERSONAL_API_KEY_WORDING: Final = "personal_api_key_wording"
+FALSY_VARIANTS_REJECTED: Final = "falsy_variants_rejected"
+NON_OBJECT_VARIANTS_REJECTED: Final = "non_object_variants_rejected"
+TRANSFORM_SCRIPT_INJECTION_CHECK: Final = "transform_script_injection_check"
+SPLIT_PERCENTAGE_CHECKS: Final = "split_percentage_checks"
+
+# One entry per PostHog change, oldest first. `source` names the file of PostHog's current code
+# (repository PostHog/posthog) where the change lives, and the class or function in it.
+CHANGES: Final[tuple[Change, ...]] = (
+    Change(
+        WWW_AUTHENTICATE_ON_401,
+        'every 401 carries `WWW-Authenticate: Bearer resource_metadata="<host>/.well-known/'
+        'oauth-protected-resource"` (the recorded server sent no such header)',
+        "posthog/auth.py: the authenticators' `authenticate_header`, pointing OAuth clients at"
+        " the protected-resource metadata",
+    ),
+    Change(
+        PERSONAL_API_KEY_WORDING,
+        "a method that is no action of the route, with a scoped key: 403 `This action does not"
+        " support personal API key access` (recorded: `Personal API Key access`)",
+        "posthog/permissions.py: `APIScopePermission.has_permission`",
+    ),
+    Change(
+        FALSY_VARIANTS_REJECTED,
+        "`variants` `0`, `0.0` or `false`: 400 `Experiment variants should be a dictionary of"
+        ' keys -> transforms` (recorded: 500, `"control" in 0` raised a TypeError)',
+        "posthog/api/web_experiment.py: `WebExperimentsAPISerializer.validate`",
+    ),
+    Change(
+        NON_OBJECT_VARIANTS_REJECTED,
+        "a variant that is not an object, or a transform of a non-control variant that is not an"
+        " object: 400 `Experiment variant '<name>' should be a dictionary` / `Experiment transform"
+        " [$<i>] variant '<name>' should be a dictionary` (recorded: 500, `.get` on a non-dict)",
+        "posthog/api/web_experiment.py: `WebExperimentsAPISerializer.validate`",
+    ),
+    Change(
+        TRANSFORM_SCRIPT_INJECTION_CHECK,
+        "every transform's `text` and `html` is checked for script tags, inline event handlers,"
+        " `javascript:` and `data:text/html` URLs, iframe and object tags: 400 `... has unsafe"
+        " content in '<field>': ...` (recorded: stored as sent, 201)",
+        "posthog/api/web_experiment.py: `WebExperimentsAPISerializer.validate`",
+    ),
+    Change(
+        SPLIT_PERCENTAGE_CHECKS,
+        "each split percentage must be a number, finite and within 0..100: 400 `multivariate."
+        "variants[<i>].rollout_percentage must be a number, got str` / `... must be between 0 and"
+        " 100, got 150` (recorded: 500 for a string, 201 for 150 and -50 summing to 100)",
+        "posthog/api/feature_flag.py: `FeatureFlagSerializer.validate_filters`",
+    ),
+)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,12 @@ Fixtures:
     posthog_client / posthog_async_client: SDK clients on it, ignoring any ``POSTHOG_*``.
     posthog_mock_server: the session's mock without the reset.
     posthog_mock_config: the TOML file it starts with (override it, or set the ini option).
-    posthog_mock_factory: start more mocks, each with its own configuration and database.
+    posthog_mock_factory: start more mocks, each with its own configuration and database
+        (and ``posthog_version=``/``strict=``).
+
+``--posthog-version`` (ini ``posthog_mock_posthog_version``) names the PostHog the mocks answer
+as (``current``, ``2025-08``, ``2025-08+<change>``), ``--posthog-mock-strict`` (ini
+``posthog_mock_strict``) turns on strict mode; both beat the TOML file's ``[server]`` values.
 """
 
 from __future__ import annotations
@@ -39,15 +44,55 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="run the mock in a thread of the test process (default) or as a subprocess",
     )
+    group.addoption(
+        "--posthog-version",
+        dest="posthog_mock_posthog_version",
+        metavar="VERSION",
+        default=None,
+        help="PostHog version the mock answers as: current, 2025-08 or 2025-08+<change>",
+    )
+    group.addoption(
+        "--posthog-mock-strict",
+        action="store_true",
+        default=None,
+        help="strict mode: a clear 400 where PostHog answers 500",
+    )
     parser.addini("posthog_mock_mode", "in-process (default) or subprocess", default="in-process")
+    parser.addini(
+        "posthog_mock_posthog_version", "PostHog version the mock answers as (default: config's)"
+    )
+    parser.addini("posthog_mock_strict", "strict mode for the mock", type="bool", default=None)
     parser.addini(
         "posthog_mock_config", "TOML file of projects and keys for the mock (default: built-in)"
     )
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Reject an unknown mode before any test runs."""
+    """Reject an unknown mode or PostHog version before any test runs."""
     _mode(config)
+    version = _posthog_version(config)
+    if version is not None:
+        from posthog_mock.profiles import UnknownProfileError, get_profile  # noqa: PLC0415
+
+        try:
+            get_profile(version)
+        except UnknownProfileError as exc:
+            raise pytest.UsageError(f"--posthog-version: {exc}") from None
+
+
+def _posthog_version(config: pytest.Config) -> str | None:
+    value = config.getoption("posthog_mock_posthog_version") or config.getini(
+        "posthog_mock_posthog_version"
+    )
+    return str(value) if value else None
+
+
+def _strict(config: pytest.Config) -> bool | None:
+    option = config.getoption("--posthog-mock-strict")
+    if option is not None:
+        return bool(option)
+    value = config.getini("posthog_mock_strict")
+    return None if value is None else bool(value)
 
 
 def _mode(config: pytest.Config) -> str:
@@ -58,13 +103,26 @@ def _mode(config: pytest.Config) -> str:
 
 
 def _start(
-    stack: ExitStack, config: pytest.Config, db_path: str | Path, config_path: Path | None
+    stack: ExitStack,
+    config: pytest.Config,
+    db_path: str | Path,
+    config_path: Path | None,
+    *,
+    posthog_version: str | None = None,
+    strict: bool | None = None,
 ) -> MockServer:
     from posthog_mock.testing import MockServer, MockServerError  # noqa: PLC0415 - on first use
 
     in_process = _mode(config) == "in-process"
+    started = MockServer.start(
+        db_path,
+        config_path,
+        in_process=in_process,
+        posthog_version=posthog_version or _posthog_version(config),
+        strict=_strict(config) if strict is None else strict,
+    )
     try:
-        return stack.enter_context(MockServer.start(db_path, config_path, in_process=in_process))
+        return stack.enter_context(started)
     except MockServerError as exc:
         pytest.fail(f"posthog_mock: {exc}", pytrace=False)
 
@@ -82,11 +140,15 @@ def posthog_mock_config(pytestconfig: pytest.Config) -> Path | None:
 def posthog_mock_factory(
     pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[MockFactory]:
-    """Start more mocks for the session: ``factory(config="<TOML text>" or Path, db_path=...)``."""
+    """Start more mocks: ``factory(config=TOML or Path, db_path=, posthog_version=, strict=)``."""
     with ExitStack() as stack:
 
         def factory(
-            config: str | Path | None = None, db_path: str | Path | None = None
+            config: str | Path | None = None,
+            db_path: str | Path | None = None,
+            *,
+            posthog_version: str | None = None,
+            strict: bool | None = None,
         ) -> MockServer:
             folder = tmp_path_factory.mktemp("posthog_mock")
             if isinstance(config, str):
@@ -94,7 +156,14 @@ def posthog_mock_factory(
                 path.write_text(config, encoding="utf-8")
                 config = path
             database = folder / "mock.sqlite3" if db_path is None else db_path
-            return _start(stack, pytestconfig, db_path=database, config_path=config)
+            return _start(
+                stack,
+                pytestconfig,
+                db_path=database,
+                config_path=config,
+                posthog_version=posthog_version,
+                strict=strict,
+            )
 
         yield factory
 

@@ -2,16 +2,42 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Final
 
-from posthog_mock.hazards import read_back_number
+import orjson
+
+from posthog_mock.hazards import (
+    LIST_BREAKING_OBJECT_DEPTH,
+    RETRIEVE_BREAKING_OBJECT_DEPTH,
+    nesting_depth,
+    object_depth,
+    read_back,
+)
+
+# orjson refuses a document nested deeper than this ("Recursion limit reached").
+ORJSON_MAX_DEPTH: Final = 255
+# Containers around `variants`: the experiment object; in a list also the page and `results`.
+DETAIL_WRAPPING: Final = 1
+LIST_WRAPPING: Final = 3
+
+# Why a stored experiment cannot be sent: its renderer fails (PostHog's HTML 500), or the
+# worker aborts while rendering it (the connection drops unanswered).
+UNRENDERABLE: Final = "unrenderable"
+DROPS_CONNECTION: Final = "drops_connection"
 
 
 def to_json(payload: Any) -> str:
-    """Compact JSON as DRF's renderer writes it (UTF-8, no spaces)."""
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    """Compact JSON as PostHog's renderer (orjson) writes it; TypeError beyond 64-bit ints."""
+    return orjson.dumps(payload).decode()
+
+
+def to_storage_json(payload: Any) -> str:
+    """JSON for the mock's own columns: any value PostHog stores, numbers of any size."""
+    return json.dumps(payload, separators=(",", ":"))
 
 
 def format_created_at(value: datetime) -> str:
@@ -25,23 +51,33 @@ def storage_timestamp(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
+@dataclass(frozen=True)
+class Document:
+    """An experiment as sent on one route: its JSON, or why that route cannot send it."""
+
+    text: str
+    hazard: str | None = None
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """An experiment's documents for its retrieve and for a list page."""
+
+    detail: Document
+    listed: Document
+
+
 def _unchanged(value: Any) -> Any:
     return value
 
 
 def jsonb_order(value: Any) -> Any:
-    """Return a value as Postgres `jsonb` gives it back to PostHog's reads.
-
-    Object keys shorter first, then bytewise; numbers as Python's `json` reads jsonb's text
-    (`-0.0` is `0.0`, a float of 1e16 or more an int: `hazards.read_back_number`).
-    """
+    """Order object keys the way Postgres `jsonb` stores them: shorter first, then bytewise."""
     if isinstance(value, dict):
         ordered = sorted(value.items(), key=lambda item: (len(item[0].encode()), item[0].encode()))
         return {key: jsonb_order(item) for key, item in ordered}
     if isinstance(value, list):
         return [jsonb_order(item) for item in value]
-    if isinstance(value, float):
-        return read_back_number(value)
     return value
 
 
@@ -80,14 +116,42 @@ def render_experiment(
     variants: Any,
     split: list[dict[str, Any]] | None,
     as_stored: bool = True,
-) -> str:
-    """Render the experiment's JSON in PostHog's field order (`as_stored`: as read back)."""
-    return to_json(
-        {
+) -> Rendered:
+    """Render the experiment in PostHog's field order (`as_stored`: as its reads give it back).
+
+    Read back, every number has been through `jsonb` (`hazards.read_back`). A value that
+    PostHog stores but cannot send marks the document with its hazard instead of a text.
+    """
+    if as_stored:
+        split = read_back(split)
+    rebuilt = rebuild_variants(variants, split, as_stored=as_stored)
+    depth = object_depth(rebuilt)
+    if depth >= RETRIEVE_BREAKING_OBJECT_DEPTH:
+        # Never rendered: orjson itself is what aborts PostHog's worker on such objects.
+        dropped = Document("", DROPS_CONNECTION)
+        return Rendered(dropped, dropped)
+    nesting = nesting_depth(rebuilt)
+    text: str | None = None
+    if nesting + DETAIL_WRAPPING <= ORJSON_MAX_DEPTH:
+        payload = {
             "id": experiment_id,
             "name": name,
             "created_at": format_created_at(created_at),
             "feature_flag_key": feature_flag_key,
-            "variants": rebuild_variants(variants, split, as_stored=as_stored),
+            "variants": read_back(rebuilt) if as_stored else rebuilt,
         }
-    )
+        with contextlib.suppress(TypeError):
+            text = to_json(payload)
+    detail = _document(text, drops=False)
+    if nesting + LIST_WRAPPING > ORJSON_MAX_DEPTH:
+        text = None
+    listed = _document(text, drops=depth >= LIST_BREAKING_OBJECT_DEPTH)
+    return Rendered(detail, listed)
+
+
+def _document(text: str | None, drops: bool) -> Document:
+    if drops:
+        return Document("", DROPS_CONNECTION)
+    if text is None:
+        return Document("", UNRENDERABLE)
+    return Document(text)

@@ -14,7 +14,7 @@ from urllib.parse import parse_qsl, quote
 
 from starlette.datastructures import Headers, QueryParams
 
-from posthog_mock.errors import parse_error, unsupported_media_type
+from posthog_mock.errors import bad_request_page, parse_error, unsupported_media_type
 from posthog_mock.validation import RequestBody
 
 _PATH_SAFE: Final = "/:@&+$,-_.!~*'()"
@@ -72,6 +72,12 @@ class MockRequest:
         return self._parsed
 
 
+class BodyTooDeep(Exception):
+    """JSON nested deeper than Python's parser recurses: PostHog's 500."""
+
+    detail: Final = "JSON parse error - Maximum nesting depth exceeded"
+
+
 def parse_body(content_type: str | None, body: bytes) -> RequestBody:
     """Decode a request body; raise 400 `parse_error` or 415 like DRF."""
     media_type, params = _split_media_type(content_type or "")
@@ -126,15 +132,14 @@ def _parse_json(body: bytes, encoding: str) -> Any:
         raise parse_error(f"JSON parse error - {exc}") from None
     except RecursionError:
         # PostHog answers 500 for JSON nested deeper than Python's recursion limit.
-        raise parse_error("JSON parse error - Maximum nesting depth exceeded") from None
+        raise BodyTooDeep() from None
 
 
 def _parse_multipart(content_type: str, body: bytes, encoding: str) -> dict[str, Any]:
     _, params = _split_media_type(content_type)
     if not params.get("boundary"):
-        # PostHog answers Django's HTML "Bad Request (400)" page here; the mock keeps the JSON
-        # envelope every 4xx of openapi.yaml has (fidelity table, parity `content_multipart`).
-        raise parse_error("Multipart form parse error - Invalid boundary in multipart: None")
+        # Django refuses it before DRF runs: its HTML "Bad Request (400)" page, no envelope.
+        raise bad_request_page()
     head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode("latin-1", "replace")
     message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
     if not message.is_multipart() or message.defects:

@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Final
 
 from posthog_mock.config import MockConfig
 from posthog_mock.storage import ExperimentStore
 from posthog_mock.throttling import RateLimiter
+
+# How many of the latest reproduced PostHog defects `/_mock/posthog_defects` lists.
+DEFECT_LOG_SIZE: Final = 10_000
+
+
+@dataclass(frozen=True)
+class ReproducedDefect:
+    """One answer in which the mock reproduced a PostHog defect on purpose (0: dropped)."""
+
+    method: str
+    path: str
+    status: int
 
 
 @dataclass(frozen=True)
@@ -16,3 +30,4 @@ class MockState:
     config: MockConfig
     store: ExperimentStore
     limiter: RateLimiter
+    defects: deque[ReproducedDefect] = field(default_factory=lambda: deque(maxlen=DEFECT_LOG_SIZE))

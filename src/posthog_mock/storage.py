@@ -12,9 +12,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
-from posthog_mock.representation import render_experiment, storage_timestamp, to_json
+from posthog_mock.representation import (
+    Document,
+    render_experiment,
+    storage_timestamp,
+    to_storage_json,
+)
 
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
 SQL_MAX_INT: Final = 2**62
 
 _SCHEMA: Final = """
@@ -36,11 +41,23 @@ CREATE TABLE IF NOT EXISTS experiments (
     created_at TEXT NOT NULL,
     feature_flag_id INTEGER NOT NULL REFERENCES feature_flags (id),
     variants TEXT NOT NULL,
-    representation TEXT NOT NULL
+    representation TEXT NOT NULL,
+    read_hazard TEXT,
+    list_representation TEXT NOT NULL DEFAULT '',
+    list_hazard TEXT
 );
 CREATE INDEX IF NOT EXISTS experiments_listing
     ON experiments (project_id, type, deleted, created_at DESC, id DESC);
 """
+
+
+# Version 1 databases kept one rendered document per experiment and no hazards.
+_MIGRATE_TO_2: Final = (
+    "ALTER TABLE experiments ADD COLUMN read_hazard TEXT",
+    "ALTER TABLE experiments ADD COLUMN list_representation TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE experiments ADD COLUMN list_hazard TEXT",
+    "UPDATE experiments SET list_representation = representation",
+)
 
 
 class StorageError(Exception):
@@ -60,7 +77,7 @@ class Page:
     """One page of a project's experiment listing, as rendered JSON documents."""
 
     count: int
-    results: list[str]
+    results: list[Document]
 
 
 class ExperimentStore:
@@ -81,8 +98,12 @@ class ExperimentStore:
             self._conn.execute("PRAGMA synchronous = NORMAL")
             self._conn.execute("PRAGMA foreign_keys = ON")
             with self._write():
+                (version,) = self._conn.execute("PRAGMA user_version").fetchone()
                 for statement in _SCHEMA.split(";"):
                     if statement.strip():
+                        self._conn.execute(statement)
+                if 0 < version < SCHEMA_VERSION:
+                    for statement in _MIGRATE_TO_2:
                         self._conn.execute(statement)
                 self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except (sqlite3.Error, OSError) as exc:
@@ -121,8 +142,8 @@ class ExperimentStore:
         variants: dict[str, Any],
         split: list[dict[str, Any]],
         flag_key: str,
-    ) -> str:
-        """Insert an experiment and its inactive flag; return the experiment's JSON."""
+    ) -> Document:
+        """Insert an experiment and its inactive flag; return the answer to the create."""
         now = datetime.now(UTC)
         with self._write() as conn:
             flag_id = self._insert_flag(conn, project_id, flag_key, split, now)
@@ -152,7 +173,7 @@ class ExperimentStore:
         variants: Any,
         split: list[dict[str, Any]] | None,
         flag_key: str,
-    ) -> str:
+    ) -> Document:
         """Store an experiment verbatim, bypassing the API's rules; return its JSON."""
         with self._write() as conn:
             flag_id = self._insert_flag(conn, project_id, flag_key, split, created_at)
@@ -182,7 +203,12 @@ class ExperimentStore:
             cursor = conn.execute(
                 "INSERT INTO feature_flags (project_id, key, filters, created_at)"
                 " VALUES (?, ?, ?, ?)",
-                (project_id, key, to_json(_flag_filters(split)), storage_timestamp(created_at)),
+                (
+                    project_id,
+                    key,
+                    to_storage_json(_flag_filters(split)),
+                    storage_timestamp(created_at),
+                ),
             )
         except sqlite3.IntegrityError:
             raise FlagKeyTaken(key) from None
@@ -203,7 +229,7 @@ class ExperimentStore:
         flag_key: str,
         variants: Any,
         split: list[dict[str, Any]] | None,
-    ) -> str:
+    ) -> Document:
         try:
             cursor = conn.execute(
                 "INSERT INTO experiments (id, project_id, type, deleted, name, created_at,"
@@ -216,7 +242,7 @@ class ExperimentStore:
                     name,
                     storage_timestamp(created_at),
                     flag_id,
-                    to_json(variants),
+                    to_storage_json(variants),
                 ),
             )
         except sqlite3.IntegrityError:
@@ -230,22 +256,24 @@ class ExperimentStore:
             "variants": variants,
             "split": split,
         }
+        stored = render_experiment(new_id, **fields)
         conn.execute(
-            "UPDATE experiments SET representation = ? WHERE id = ?",
-            (render_experiment(new_id, **fields), new_id),
+            "UPDATE experiments SET representation = ?, read_hazard = ?,"
+            " list_representation = ?, list_hazard = ? WHERE id = ?",
+            (*_columns(stored.detail), *_columns(stored.listed), new_id),
         )
         # The answer to the write is built from the request's data, not read back (§4).
-        return render_experiment(new_id, **fields, as_stored=False)
+        return render_experiment(new_id, **fields, as_stored=False).detail
 
-    def get(self, project_id: int, experiment_id: int) -> str | None:
-        """One web experiment of the project as JSON (soft-deleted ones included)."""
+    def get(self, project_id: int, experiment_id: int) -> Document | None:
+        """One web experiment of the project as retrieve sends it (soft-deleted ones included)."""
         with self._lock:
             row = self._conn.execute(
-                "SELECT representation FROM experiments"
+                "SELECT representation, read_hazard FROM experiments"
                 " WHERE id = ? AND project_id = ? AND type = 'web'",
                 (experiment_id, project_id),
             ).fetchone()
-        return None if row is None else str(row[0])
+        return None if row is None else Document(str(row[0]), row[1])
 
     def page(self, project_id: int, limit: int, offset: int) -> Page:
         """Return a page of the project's live web experiments, newest `created_at` first."""
@@ -258,14 +286,16 @@ class ExperimentStore:
                     (project_id,),
                 ).fetchone()
                 rows = self._conn.execute(
-                    "SELECT representation FROM experiments"
+                    "SELECT list_representation, list_hazard FROM experiments"
                     " WHERE project_id = ? AND type = 'web' AND deleted = 0"
                     " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
                     (project_id, min(limit, SQL_MAX_INT), min(offset, SQL_MAX_INT)),
                 ).fetchall()
             finally:
                 self._conn.execute("COMMIT")
-        return Page(count=int(count), results=[str(row[0]) for row in rows])
+        return Page(
+            count=int(count), results=[Document(str(text), hazard) for text, hazard in rows]
+        )
 
     def update(
         self,
@@ -276,7 +306,7 @@ class ExperimentStore:
         created_at: datetime | None,
         variants: dict[str, Any],
         split: list[dict[str, Any]],
-    ) -> str | None:
+    ) -> Document | None:
         """Replace variants (and name/created_at when given); rewrite the flag split."""
         with self._write() as conn:
             row = conn.execute(
@@ -297,23 +327,24 @@ class ExperimentStore:
                 "variants": variants,
                 "split": split,
             }
-            representation = render_experiment(experiment_id, **fields)
+            stored = render_experiment(experiment_id, **fields)
             conn.execute(
                 "UPDATE feature_flags SET filters = ? WHERE id = ?",
-                (to_json(_flag_filters(split)), flag_id),
+                (to_storage_json(_flag_filters(split)), flag_id),
             )
             conn.execute(
-                "UPDATE experiments SET name = ?, created_at = ?, variants = ?, representation = ?"
-                " WHERE id = ?",
+                "UPDATE experiments SET name = ?, created_at = ?, variants = ?, representation = ?,"
+                " read_hazard = ?, list_representation = ?, list_hazard = ? WHERE id = ?",
                 (
                     new_name,
                     storage_timestamp(new_created),
-                    to_json(variants),
-                    representation,
+                    to_storage_json(variants),
+                    *_columns(stored.detail),
+                    *_columns(stored.listed),
                     experiment_id,
                 ),
             )
-            return render_experiment(experiment_id, **fields, as_stored=False)
+            return render_experiment(experiment_id, **fields, as_stored=False).detail
 
     def delete(self, project_id: int, experiment_id: int) -> bool:
         """Hard-delete a web experiment, keeping its flag; False when there was none."""
@@ -350,6 +381,10 @@ class ExperimentStore:
             }
             for flag_id, project_id, key, active, filters, created_at, experiment_id in rows
         ]
+
+
+def _columns(document: Document) -> tuple[str, str | None]:
+    return document.text, document.hazard
 
 
 def _flag_filters(split: list[dict[str, Any]] | None) -> dict[str, Any]:

@@ -9,6 +9,7 @@ start; see bench/plugin_start.md). Only the in-process mode imports Starlette an
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os
 import signal
 import socket
@@ -25,6 +26,7 @@ from typing import IO, Any, Final
 import httpx
 
 from posthog_mock.config import DEFAULT_API_KEY, ConfigError, MockConfig, load_config
+from posthog_mock.profiles import get_profile
 
 STARTUP_TIMEOUT: Final = 20.0
 _BUSY_PORT_MARK: Final = "address already in use"
@@ -101,8 +103,18 @@ class MockServer:
         host: str = "127.0.0.1",
         *,
         in_process: bool = False,
+        posthog_version: str | None = None,
+        strict: bool | None = None,
     ) -> None:
-        """Remember how to start the server; `start()` or `launch()` runs it."""
+        """Remember how to start the server; `start()` or `launch()` runs it.
+
+        `posthog_version` and `strict`, when given, beat the configuration file's (like the
+        command line's `--posthog-version` and `--strict`).
+        """
+        if posthog_version is not None:
+            get_profile(posthog_version)  # an unknown version fails here, not in the server
+        self.posthog_version = posthog_version
+        self.strict = strict
         self.db_path = str(db_path)
         self.config_path = config_path
         self.host = host
@@ -135,9 +147,18 @@ class MockServer:
         port: int | None = None,
         *,
         in_process: bool = False,
+        posthog_version: str | None = None,
+        strict: bool | None = None,
     ) -> Iterator[MockServer]:
-        """Run a server for the duration of the `with` block."""
-        server = cls(db_path, config_path, port, in_process=in_process)
+        """Run a server for the duration of the `with` block (as `posthog_version`, `strict`)."""
+        server = cls(
+            db_path,
+            config_path,
+            port,
+            in_process=in_process,
+            posthog_version=posthog_version,
+            strict=strict,
+        )
         server.launch()
         try:
             yield server
@@ -179,6 +200,10 @@ class MockServer:
         command += ["--port", str(self.port), "--db", self.db_path]
         if self.config_path is not None:
             command += ["--config", str(self.config_path)]
+        if self.posthog_version is not None:
+            command += ["--posthog-version", self.posthog_version]
+        if self.strict is not None:
+            command += ["--strict" if self.strict else "--no-strict"]
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in stop()
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         self.process = subprocess.Popen(
@@ -222,6 +247,10 @@ class MockServer:
         try:
             path = self.config_path
             config = default_config() if path is None else load_config(path)
+            if self.posthog_version is not None:
+                config = dataclasses.replace(config, posthog_version=self.posthog_version)
+            if self.strict is not None:
+                config = dataclasses.replace(config, strict=self.strict)
             if self.db_path != ":memory:":
                 check_database(self.db_path)
             check_port(self.host, self.port)

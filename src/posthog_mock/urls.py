@@ -55,6 +55,7 @@ ROUTES: Final = (
     Route(re.compile(r"/_mock/reset/?"), mock_endpoints.reset, b"POST"),
     Route(re.compile(r"/_mock/feature_flags/?"), mock_endpoints.feature_flags, b"GET, HEAD"),
     Route(re.compile(r"/_mock/config/?"), mock_endpoints.config, b"GET, HEAD"),
+    Route(re.compile(r"/_mock/posthog_defects/?"), mock_endpoints.posthog_defects, b"GET, HEAD"),
     Route(
         re.compile(r"/_mock/projects/(?P<project_id>[0-9]+)/web_experiments/?"),
         mock_endpoints.seed_experiment,

@@ -9,7 +9,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, Final
 
-from posthog_mock.errors import APIError, validation_error
+from posthog_mock.errors import APIError, posthog_server_error, validation_error
+from posthog_mock.profiles import (
+    FALSY_VARIANTS_REJECTED,
+    NON_OBJECT_VARIANTS_REJECTED,
+    TRANSFORM_SCRIPT_INJECTION_CHECK,
+    Profile,
+)
 
 NAME_MAX_LENGTH: Final = 400
 DATETIME_FORMAT_HINT: Final = "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]"
@@ -51,7 +57,9 @@ class ExperimentInput:
     variants: dict[str, Any]
 
 
-def validate_experiment(body: RequestBody, *, partial: bool) -> ExperimentInput:
+def validate_experiment(
+    body: RequestBody, *, partial: bool, profile: Profile, strict: bool
+) -> ExperimentInput:
     """Validate a create (POST), replace (PUT) or partial update (PATCH) body."""
     data = body.data
     if data is None:
@@ -65,7 +73,7 @@ def validate_experiment(body: RequestBody, *, partial: bool) -> ExperimentInput:
     raw_variants = _validate_variants_field(
         data.get("variants", _MISSING), partial=partial, is_form=body.is_form
     )
-    variants = validate_variant_rules(raw_variants)
+    variants = validate_variant_rules(raw_variants, profile=profile, strict=strict)
     return ExperimentInput(name=name, created_at=created_at, variants=variants)
 
 
@@ -185,45 +193,63 @@ def _has_non_finite(value: Any) -> bool:
     return False
 
 
-def validate_variant_rules(variants: Any) -> dict[str, Any]:
-    """PostHog's variant checks 3 to 6 (reference §4), first failure wins."""
+def validate_variant_rules(variants: Any, *, profile: Profile, strict: bool) -> dict[str, Any]:
+    """PostHog's variant checks 3 to 6 (reference §4), first failure wins.
+
+    Where the profile's PostHog raises an unhandled exception (it calls `.get` on whatever a
+    variant or transform is, iterates whatever `transforms` is), the answer is its 500, or in
+    strict mode the 400 current PostHog gives (or a clear one where none does).
+    """
     if variants in ([], "") or (isinstance(variants, dict) and "control" not in variants):
         raise validation_error("Experiment should contain a control variant")
     if not isinstance(variants, dict):
-        # PostHog answers 500 for `0` and `false`; the mock gives the dictionary message.
-        raise validation_error("Experiment variants should be a dictionary of keys -> transforms")
+        dictionary = validation_error(
+            "Experiment variants should be a dictionary of keys -> transforms"
+        )
+        if variants or profile.has(FALSY_VARIANTS_REJECTED):
+            raise dictionary
+        raise posthog_server_error(dictionary, strict=strict)  # `"control" in 0`
+    checks_objects = profile.has(NON_OBJECT_VARIANTS_REJECTED)
     for name, variant in variants.items():
         if not isinstance(variant, dict):
-            raise validation_error(f"Experiment variant '{name}' should be a dictionary")
+            error = validation_error(f"Experiment variant '{name}' should be a dictionary")
+            raise error if checks_objects else posthog_server_error(error, strict=strict)
         if variant.get("rollout_percentage") is None:
             raise validation_error(
                 f"Experiment variant '{name}' does not have any rollout percentage"
             )
         if name == "control":
             continue
-        for index, transform in enumerate(_transforms_of(name, variant)):
+        for index, transform in enumerate(_transforms_of(name, variant, strict=strict)):
             if not isinstance(transform, dict):
-                raise validation_error(
+                error = validation_error(
                     f"Experiment transform [${index}] variant '{name}' should be a dictionary"
                 )
+                raise error if checks_objects else posthog_server_error(error, strict=strict)
             if transform.get("selector") is None:
                 raise validation_error(
                     f"Experiment transform [${index}] variant '{name}' "
                     "does not have a valid selector"
                 )
-    for name, variant in variants.items():
-        _check_unsafe_content(name, variant)
+    if profile.has(TRANSFORM_SCRIPT_INJECTION_CHECK):
+        for name, variant in variants.items():
+            _check_unsafe_content(name, variant)
     return variants
 
 
-def _transforms_of(name: str, variant: dict[str, Any]) -> list[Any]:
-    transforms = variant.get("transforms", [])
+def _transforms_of(name: str, variant: dict[str, Any], *, strict: bool) -> list[Any]:
+    """Return what PostHog's `for transform in variant.get("transforms", {})` iterates."""
+    transforms = variant.get("transforms", {})
     if isinstance(transforms, list):
         return transforms
     if transforms in ({}, ""):
         return []
-    # PostHog answers 500 here (it iterates whatever it gets); the mock answers 400.
-    raise validation_error(f"Experiment variant '{name}' transforms should be a list")
+    not_a_list = validation_error(f"Experiment variant '{name}' transforms should be a list")
+    if strict:
+        raise not_a_list
+    if isinstance(transforms, str | dict):
+        return list(transforms)  # characters or keys: strings, so not transform objects
+    raise posthog_server_error(not_a_list, strict=strict)  # a number, `true` or null
 
 
 def _check_unsafe_content(name: str, variant: dict[str, Any]) -> None:
@@ -248,7 +274,7 @@ def _check_unsafe_content(name: str, variant: dict[str, Any]) -> None:
 
 
 def check_storable(variants: dict[str, Any]) -> None:
-    """Mock-only: reject values PostHog's database refuses (PostHog answers 500 for these)."""
+    """Refuse values PostHog's database refuses (NUL, lone surrogates): 400 here, 500 there."""
     stack: list[Any] = [variants]
     while stack:
         item = stack.pop()

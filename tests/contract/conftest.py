@@ -27,12 +27,15 @@ class RunResult:
 
 
 @contextmanager
-def suite_mock(directory: Path) -> Iterator[MockServer]:
+def suite_mock(directory: Path, posthog_version: str | None = None) -> Iterator[MockServer]:
     """A fresh posthog_mock with the suite's three keys, its files in `directory` (in-process)."""
     config = directory / "mock.toml"
     config.write_text(MOCK_CONFIG, encoding="utf-8")
     with MockServer.start(
-        db_path=directory / "mock.db", config_path=config, in_process=True
+        db_path=directory / "mock.db",
+        config_path=config,
+        in_process=True,
+        posthog_version=posthog_version,
     ) as server:
         yield server
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -76,7 +77,11 @@ def test_unbroken_proxy_passes(runs: dict[str, RunResult]) -> None:
     result = runs[IDENTITY.name]
     assert result.returncode == 0, result.output[-4000:]
     summary = summary_of(result)
-    assert summary.rstrip().splitlines()[-1] == "PASSED (exit 0)"
+    # The mock answers as current PostHog, 500s included: those it reproduces are known defects.
+    assert re.fullmatch(
+        r"PASSED( \(\d+ known defects\))? \(exit 0\)", summary.rstrip().splitlines()[-1]
+    )
+    assert "\nDISAGREE " not in summary, summary
     cells = matrix_of(summary)
     assert len(cells) == 21 * 6, summary
     assert "FAIL" not in cells.values(), summary

@@ -23,6 +23,48 @@ def multi_server(posthog_mock_factory: Callable[..., MockServer]) -> MockServer:
     return posthog_mock_factory(config=MULTI_CONFIG)
 
 
+@pytest.fixture(scope="session")
+def strict_server(posthog_mock_factory: Callable[..., MockServer]) -> MockServer:
+    """A server with the built-in defaults in strict mode (a 400 where PostHog answers 500)."""
+    return posthog_mock_factory(strict=True)
+
+
+@pytest.fixture(scope="session")
+def recorded_server(posthog_mock_factory: Callable[..., MockServer]) -> MockServer:
+    """A server answering as the recorded PostHog, `2025-08`."""
+    return posthog_mock_factory(posthog_version="2025-08")
+
+
+def _session_client(server: MockServer) -> Iterator[httpx.Client]:
+    headers = {"Authorization": f"Bearer {server.api_key}"}
+    with loopback_client(server, headers) as http:
+        yield http
+
+
+@pytest.fixture(scope="session")
+def _strict_client(strict_server: MockServer) -> Iterator[httpx.Client]:
+    yield from _session_client(strict_server)
+
+
+@pytest.fixture(scope="session")
+def _recorded_client(recorded_server: MockServer) -> Iterator[httpx.Client]:
+    yield from _session_client(recorded_server)
+
+
+@pytest.fixture
+def strict_client(strict_server: MockServer, _strict_client: httpx.Client) -> httpx.Client:
+    """An authenticated client for the (freshly reset) strict server."""
+    strict_server.reset()
+    return _strict_client
+
+
+@pytest.fixture
+def recorded_client(recorded_server: MockServer, _recorded_client: httpx.Client) -> httpx.Client:
+    """An authenticated client for the (freshly reset) `2025-08` server."""
+    recorded_server.reset()
+    return _recorded_client
+
+
 @pytest.fixture
 def server(posthog_mock: MockServer) -> MockServer:
     """The default server, emptied before the test (the plugin's `posthog_mock`)."""

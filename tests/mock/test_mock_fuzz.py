@@ -1,4 +1,4 @@
-"""Schemathesis-generated requests (valid and invalid) against the mock: never a 5xx."""
+"""Schemathesis-generated requests (valid and invalid) against the strict mock: never a 5xx."""
 
 from __future__ import annotations
 
@@ -18,11 +18,11 @@ OPENAPI = Path(__file__).resolve().parents[2] / "openapi.yaml"
 
 
 @pytest.fixture
-def api_schema(default_server: MockServer) -> OpenApiSchema:
+def api_schema(strict_server: MockServer) -> OpenApiSchema:
     schema = schemathesis.openapi.from_path(OPENAPI)
     schema.config.update(
-        base_url=default_server.base_url,
-        headers={"Authorization": f"Bearer {default_server.api_key}"},
+        base_url=strict_server.base_url,
+        headers={"Authorization": f"Bearer {strict_server.api_key}"},
     )
     schema.config.generation.update(
         modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE], database="none"

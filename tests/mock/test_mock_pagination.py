@@ -84,10 +84,14 @@ def test_list_pagination(
     assert body["previous"] == (None if previous_query is None else f"{base}?{previous_query}")
 
 
-def test_list_limit_beyond_64_bits_returns_400(
-    client: httpx.Client, three: list[dict[str, Any]]
+def test_list_limit_beyond_64_bits_in_strict_mode_returns_400(
+    strict_client: httpx.Client,
 ) -> None:
-    response = client.get(P + "?limit=99999999999999999999999")
+    variants = {"control": {"rollout_percentage": 100}}
+    created = strict_client.post(P, json={"name": "one", "variants": variants})
+    assert created.status_code == 201
+
+    response = strict_client.get(P + "?limit=99999999999999999999999")
 
     assert response.status_code == 400
     assert response.json() == {
