@@ -136,10 +136,13 @@ class SurfaceLockstep(Lockstep):
         suffix (`12.json`) or below an unknown sub-path keeps its suffix.
         """
         translated = super().translate(request)
+        original = _PROJECT.match(request.path)
         match = _PROJECT.match(translated.path)
-        if match is None:
+        if match is None or original is None:
             return translated
-        project = match.group("project")
+        # From the request as written: the base translation may already have mapped the
+        # project, and a mapped id can be another role's reference id (mock 1, foreign 1).
+        project = original.group("project")
         mapped = self.project_forms.get(project) or self._project_map.get(project, project)
         rest = match.group("rest") or ""
         for pattern in _IDS_LEFT:
