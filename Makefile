@@ -27,7 +27,7 @@ export DRIFT_RECORDED_AGAINST
 DRIFT_ARGS ?=
 RELEASE_ARGS ?=
 
-.PHONY: help install generate check-generated sync-client lint format typecheck test test-all test-live check dist clean mock mock-reset bench-mock bench-sdk bench-plugin bench contract contract-live parity-record parity-live parity-tables parity-fuzz drift drift-record watch spec-compat release
+.PHONY: help install generate check-generated sync-client lint format typecheck test test-all test-live check dist clean mock mock-reset bench-mock bench-sdk bench-plugin bench contract contract-live parity-record parity-live parity-tables parity-fuzz drift drift-record watch spec-compat release parity-surface
 
 help: ## Show every target with its description
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -99,6 +99,10 @@ parity-tables: $(VENV_STAMP) ## Regenerate parity/coverage.json and the generate
 
 parity-fuzz: $(VENV_STAMP) ## Differential fuzz: schemathesis + mutations in lockstep on POSTHOG_HOST and a fresh mock
 	$(BIN)/python -m parity.fuzz $(PARITY_FUZZ_ARGS)
+
+parity-surface: $(VENV_STAMP) ## Surface probes (methods, routes, keys, project forms, bodies, numbers) in lockstep on POSTHOG_HOST, a server you own, and a fresh mock
+	$(BIN)/python -m parity surface $(PARITY_SURFACE_ARGS)
+
 
 drift: $(VENV_STAMP) $(NODE_STAMP) ## Diff PostHog's published schema (POSTHOG_HOST) against spec/posthog-published/ (exit 1 on change)
 	$(BIN)/python -m spec_lifecycle drift $(DRIFT_ARGS)

@@ -15,8 +15,15 @@ from typing import Any, Final
 
 import requests
 
+from parity import surface
 from parity.corpus import BY_NAME, SCENARIOS
-from parity.executor import INTERRUPTION, ScenarioRun, live_executor, posthog_cloud
+from parity.executor import (
+    INTERRUPTION,
+    ScenarioRun,
+    check_own_server,
+    live_executor,
+    posthog_cloud,
+)
 from parity.model import Scenario
 from parity.replay import (
     COVERAGE_PATH,
@@ -78,6 +85,13 @@ def _parser() -> argparse.ArgumentParser:
             help="a server you own (never PostHog Cloud): send every request of the corpus,"
             " with no live guard (list-route writes, unknown sub-paths, values breaking reads)",
         )
+    surface.add_arguments(
+        sub.add_parser(
+            "surface",
+            help="send the surface generator's probes to POSTHOG_HOST (or a mock) and a fresh "
+            "mock in lockstep; print the differences by kind",
+        )
+    )
     sub.choices["record"].add_argument(
         "--output",
         type=Path,
@@ -156,6 +170,12 @@ def record(args: argparse.Namespace, target: ParityTarget) -> int:
         "date": datetime.datetime.now(datetime.UTC).date().isoformat(),
     }
     failures = 0
+    try:
+        if args.own_server:
+            check_own_server(target.base_url)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     with live_executor(
         target,
         LEDGER,
@@ -276,6 +296,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "tables":
         return tables(args)
+    if args.command == "surface":
+        previous_handlers = (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM))
+        signal.signal(signal.SIGINT, _interrupt)
+        signal.signal(signal.SIGTERM, _interrupt)
+        try:
+            return surface.run(args)
+        finally:
+            signal.signal(signal.SIGINT, previous_handlers[0])
+            signal.signal(signal.SIGTERM, previous_handlers[1])
     try:
         target = from_environment(os.environ)
     except TargetConfigError as exc:

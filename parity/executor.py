@@ -21,6 +21,7 @@ from contract_tests.guard import (
     Pacer,
     Target,
     UnsafeRequestRefusedError,
+    experiment_path_parts,
 )
 from parity.model import NO_JSON, Context, Scenario, Step, TemplateError, placeholders
 from parity.targets import ParityTarget
@@ -266,11 +267,24 @@ class OwnServerSession(GuardedSession):
         if urlsplit(url)[:2] != urlsplit(self.target.base_url)[:2]:
             self._refuse(f"{method} {url}: not the target {self.target.base_url}")
 
+    def _record(self, method: str, url: str, response: requests.Response) -> None:
+        """Record creates and deletes; a delete of an id in another form (`1.json`) is left."""
+        parts = experiment_path_parts(urlsplit(url).path, self.target.base_url)
+        if method == "DELETE" and parts is not None and not str(parts[1] or "0").isdigit():
+            return
+        super()._record(method, url, response)
+
 
 def posthog_cloud(base_url: str) -> bool:
     """Whether a base URL is PostHog Cloud (`posthog.com` or a host below it)."""
     host = (urlsplit(base_url).hostname or "").lower().rstrip(".")
     return host == "posthog.com" or host.endswith(".posthog.com")
+
+
+def check_own_server(base_url: str) -> None:
+    """Raise `ValueError` when `base_url` is PostHog Cloud, which nobody may send unguarded."""
+    if posthog_cloud(base_url):
+        raise ValueError(f"{base_url} is PostHog Cloud: the write guard cannot be turned off")
 
 
 @contextmanager

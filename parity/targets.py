@@ -9,6 +9,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
+from urllib.parse import quote
 
 from posthog_mock.profiles import BASE_VERSION
 
@@ -34,6 +35,29 @@ THROTTLED_HOST_VARIABLE: Final = "PARITY_THROTTLED_HOST"
 FIXED_KEYS: Final = {"unknown": "phx_parity_unknown_key_that_no_server_knows_00000"}
 # Project ids no server has: constant on every target.
 FIXED_PROJECTS: Final = {"missing": "999999999", "current": "@current"}
+
+# Forms of the main project's id that Python's `int()` reads as that id, as PostHog does
+# (`{project.main_fullwidth}` in a template): role suffix -> how the digits are written.
+INT_FORMS: Final = {
+    "fullwidth": "fullwidth",
+    "arabic": "arabic",
+    "tab": "%09{}",
+    "newline": "{}%0A",
+    "space": "%20{}",
+    "plus": "+{}",
+    "zero": "0{}",
+    "underscore": "0_{}",
+}
+_DIGIT_ZERO: Final = {"fullwidth": "\uff10", "arabic": "\u0660"}
+
+
+def int_form(form: str, project_id: str) -> str:
+    """Write a project id in one of `INT_FORMS` (other scripts percent-encoded, as in a URL)."""
+    if form in _DIGIT_ZERO:
+        zero = ord(_DIGIT_ZERO[form])
+        return quote("".join(chr(zero + int(digit)) for digit in project_id), safe="")
+    return form.replace("{}", project_id)
+
 
 MOCK_KEYS: Final = {
     "all": ("phx_mock_parity_all", '["*"]', None),
@@ -77,8 +101,13 @@ class ParityTarget:
         return {**FIXED_KEYS, **self.keys}
 
     def all_projects(self) -> dict[str, str]:
-        """Return the configured projects plus the fixed ones."""
-        return {**FIXED_PROJECTS, **self.projects}
+        """Return the configured projects, the fixed ones and the main one's `int()` forms."""
+        forms = {
+            f"main_{name}": int_form(form, self.projects["main"])
+            for name, form in INT_FORMS.items()
+            if self.projects.get("main", "").isdigit()
+        }
+        return {**FIXED_PROJECTS, **self.projects, **forms}
 
 
 def from_environment(environ: Mapping[str, str], *, name: str = "live") -> ParityTarget:
@@ -116,8 +145,8 @@ def mock_config_toml(*, rate_limit: bool, profile: str = RECORDED_PROFILE) -> st
         # The recorded server runs without a proxy in front (IS_BEHIND_PROXY off).
         "behind_proxy = false",
         f"max_body_bytes = {MOCK_MAX_BODY_BYTES}",
-        "",
     ]
+    lines.append("")
     for role, project_id in MOCK_PROJECTS.items():
         lines += ["[[projects]]", f"id = {project_id}"]
         if role == "foreign":

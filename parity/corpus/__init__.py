@@ -14,6 +14,9 @@ from parity.corpus import (
     pagination,
     routes,
     scopes,
+    surface_projects,
+    surface_routes,
+    surface_values,
     throttling,
     update,
     validation,
@@ -35,6 +38,9 @@ MODULES: Final = (
     body_size,
     throttling,
     fuzz_found,
+    surface_routes,
+    surface_projects,
+    surface_values,
 )
 
 

@@ -20,6 +20,7 @@ from posthog_mock.errors import (
     ConnectionDropped,
     PageError,
     endpoint_not_found,
+    method_not_allowed,
     not_acceptable,
     not_found,
     parse_error,
@@ -28,6 +29,7 @@ from posthog_mock.errors import (
     server_error,
 )
 from posthog_mock.faults import FaultSet
+from posthog_mock.handlers import metadata
 from posthog_mock.journal import Journal
 from posthog_mock.profiles import WWW_AUTHENTICATE_ON_401
 from posthog_mock.request import BodyTooDeep, MockRequest
@@ -39,8 +41,14 @@ from posthog_mock.urls import resolve
 
 logger = logging.getLogger("posthog_mock")
 
-# PostHog's catch-all view for unknown paths under /api/ answers with every method in `Allow`.
-UNKNOWN_API_ROUTE_ALLOW: Final = b"OPTIONS, PUT, PATCH, DELETE, GET, HEAD, POST"
+# PostHog's catch-all view for unknown paths under /api/ (`api_not_found`, a DRF `@api_view`
+# of GET, HEAD, POST, PUT, PATCH and DELETE) has no authentication or permission: OPTIONS is
+# its metadata, any other method a 405. Its `Allow` lists `set(methods) | {"options"}`, so the
+# order is that of a Python set of strings: fixed for one PostHog process, another after a
+# restart (hash randomisation). This is the recorded server's.
+UNKNOWN_API_ROUTE_ALLOW: Final = b"HEAD, OPTIONS, PATCH, GET, DELETE, POST, PUT"
+UNKNOWN_API_ROUTE_METHODS: Final = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"})
+UNKNOWN_API_ROUTE_NAME: Final = "Api Not Found"
 # django-cors-headers as PostHog configures it (CORS_ORIGIN_ALLOW_ALL, its header list).
 CORS_ALLOW_HEADERS: Final = (
     b"accept, accept-encoding, authorization, content-type, dnt, origin, user-agent, "
@@ -174,6 +182,10 @@ class MockApp:
                     negotiate(request)
             except APIError as error:
                 return error_response(error, extra)
+            if api and request.method == "OPTIONS":
+                return metadata(UNKNOWN_API_ROUTE_NAME, UNKNOWN_API_ROUTE_ALLOW.decode())
+            if api and request.method not in UNKNOWN_API_ROUTE_METHODS:
+                return error_response(method_not_allowed(request.method), extra)
             return error_response(endpoint_not_found(), extra)
         route, params = resolved
         extra = ((b"allow", route.allow),) if route.allow is not None else ()

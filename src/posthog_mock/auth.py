@@ -21,9 +21,7 @@ from posthog_mock.request import MockRequest
 from posthog_mock.throttling import RateLimiter
 
 _BEARER: Final = re.compile(r"^Bearer\s+(\S.+)$")
-_PROJECT_ID: Final = re.compile(r"[0-9]+")
 _MAX_PROJECT_ID: Final = 2**63 - 1
-_MAX_PROJECT_ID_DIGITS: Final = 19
 
 
 def find_key(request: MockRequest) -> tuple[object, str] | None:
@@ -67,18 +65,29 @@ def authenticate(config: MockConfig, request: MockRequest) -> KeyConfig:
     return key
 
 
+def parse_project_id(segment: str) -> int | None:
+    """Read a project segment as PostHog does, with Python's `int()` (None: no project).
+
+    `int()` takes surrounding whitespace, a sign, leading zeros, underscores between digits
+    and the decimal digits of every script (fullwidth, Arabic-Indic, ...): a tab or space
+    before 4, a newline after it, `+4`, `04` and `0_4` are all project 4.
+    """
+    try:
+        value = int(segment)
+    except ValueError:
+        return None
+    return value if value <= _MAX_PROJECT_ID else None
+
+
 def resolve_project(config: MockConfig, key: KeyConfig, project_id: str) -> int:
     """Resolve `project_id` (or `@current`) to a configured project, or raise 404."""
     if project_id == "@current":
         resolved = key.current_project
-    elif (
-        len(project_id) <= _MAX_PROJECT_ID_DIGITS
-        and _PROJECT_ID.fullmatch(project_id)
-        and int(project_id) <= _MAX_PROJECT_ID
-    ):
-        resolved = int(project_id)
     else:
-        raise not_found("Project not found.")
+        parsed = parse_project_id(project_id)
+        if parsed is None:
+            raise not_found("Project not found.")
+        resolved = parsed
     if config.project(resolved) is None:
         raise not_found("Project not found.")
     return resolved

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Final
+from typing import Any, Final
 
 from posthog_mock import flags
-from posthog_mock.auth import authorize
+from posthog_mock.auth import authenticate, authorize
 from posthog_mock.errors import (
     APIError,
     ConnectionDropped,
+    method_not_allowed,
     not_found,
     posthog_server_error,
     server_error_page,
@@ -29,6 +30,52 @@ WRITE: Final = "experiment:write"
 MAX_SQL_ID: Final = 2**63 - 1
 LIMIT_TOO_LARGE: Final = f"Ensure this value is less than or equal to {MAX_SQL_ID}."
 
+# DRF's SimpleMetadata description of the web experiment serializer, as PostHog answers it.
+VARIANTS_HELP_TEXT: Final = """Variants for the web experiment. Example:
+
+        {
+            "control": {
+                "transforms": [
+                    {
+                        "text": "Here comes Superman!",
+                        "html": "",
+                        "selector": "#page > #body > .header h1"
+                    }
+                ],
+                "conditions": "None",
+                "rollout_percentage": 50
+            },
+        }"""
+SERIALIZER_FIELDS: Final[dict[str, Any]] = {
+    "id": {"type": "integer", "required": False, "read_only": True, "label": "ID"},
+    "name": {
+        "type": "string",
+        "required": True,
+        "read_only": False,
+        "label": "Name",
+        "max_length": 400,
+    },
+    "created_at": {
+        "type": "datetime",
+        "required": False,
+        "read_only": False,
+        "label": "Created at",
+    },
+    "feature_flag_key": {
+        "type": "string",
+        "required": False,
+        "read_only": True,
+        "label": "Feature flag key",
+    },
+    "variants": {
+        "type": "field",
+        "required": True,
+        "read_only": False,
+        "label": "Variants",
+        "help_text": VARIANTS_HELP_TEXT,
+    },
+}
+
 # DRF answers every request of a view with the view's methods in `Allow`.
 COLLECTION_ALLOW_METHODS: Final = "GET, POST, HEAD, OPTIONS"
 DETAIL_ALLOW_METHODS: Final = "GET, PUT, PATCH, DELETE, HEAD, OPTIONS"
@@ -41,6 +88,9 @@ COLLECTION_ACTIONS: Final = {
     "HEAD": ("list", READ),
     "POST": ("create", WRITE),
     "OPTIONS": ("metadata", READ),
+    # PostHog's scope check names a PATCH on the list "patch", a write action: scope checked,
+    # then DRF's 405 (PUT and DELETE there have no action: the 403 for unsupported methods).
+    "PATCH": ("patch", WRITE),
 }
 DETAIL_ACTIONS: Final = {
     "GET": ("retrieve", READ),
@@ -63,7 +113,10 @@ async def experiment_collection(
     if action == "create":
         return create_experiment(state, request, project_id)
     if action == "metadata":
-        return metadata("Web Experiment List", COLLECTION_ALLOW_METHODS)
+        actions = {"POST": SERIALIZER_FIELDS} if _legacy(state, request) else None
+        return metadata("Web Experiment List", COLLECTION_ALLOW_METHODS, actions)
+    if action == "patch":
+        raise method_not_allowed(request.method)
     return list_experiments(state, request, project_id)
 
 
@@ -74,7 +127,10 @@ async def experiment_detail(
     action, scope = DETAIL_ACTIONS.get(request.method, (None, None))
     project_id = authorize(state.config, state.limiter, request, params["project_id"], scope)
     if action == "metadata":
-        return metadata("Web Experiment Instance", DETAIL_ALLOW_METHODS)
+        actions = None
+        if _legacy(state, request) and _exists(state, project_id, params["experiment_id"]):
+            actions = {"PUT": SERIALIZER_FIELDS}
+        return metadata("Web Experiment Instance", DETAIL_ALLOW_METHODS, actions)
     experiment_id = parse_experiment_id(params["experiment_id"])
     if action == "destroy":
         if not state.store.delete(project_id, experiment_id):
@@ -86,6 +142,23 @@ async def experiment_detail(
             raise not_found()
         return raw_json_response(200, sendable(document), _DETAIL_ALLOW)
     return update_experiment(state, request, project_id, experiment_id, partial=action != "update")
+
+
+def _legacy(state: MockState, request: MockRequest) -> bool:
+    """Whether the (authenticated) request's key is a legacy key, which may do anything.
+
+    DRF's metadata describes the serializer for each of POST and PUT the requester may send:
+    PostHog's scope check lets only a key without scopes through on an OPTIONS clone.
+    """
+    return authenticate(state.config, request).is_legacy
+
+
+def _exists(state: MockState, project_id: int, raw_id: str) -> bool:
+    try:
+        experiment_id = parse_experiment_id(raw_id)
+    except APIError:
+        return False
+    return state.store.get(project_id, experiment_id) is not None
 
 
 def parse_experiment_id(text: str) -> int:
@@ -195,19 +268,18 @@ def _check_storable(state: MockState, data: ExperimentInput) -> None:
             )
 
 
-def metadata(name: str, allow: str) -> Response:
-    """Answer OPTIONS with a reduced version of DRF's metadata (`name`: the view's name)."""
-    return json_response(
-        200,
-        {
-            "name": name,
-            "description": "",
-            "renders": ["application/json"],
-            "parses": [
-                "application/json",
-                "application/x-www-form-urlencoded",
-                "multipart/form-data",
-            ],
-        },
-        ((b"allow", allow.encode()),),
-    )
+def metadata(name: str, allow: str, actions: dict[str, Any] | None = None) -> Response:
+    """Answer OPTIONS with DRF's metadata (`name`: the view's; `actions`: what may be sent)."""
+    body: dict[str, Any] = {
+        "name": name,
+        "description": "",
+        "renders": ["application/json"],
+        "parses": [
+            "application/json",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ],
+    }
+    if actions is not None:
+        body["actions"] = actions
+    return json_response(200, body, ((b"allow", allow.encode()),))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import email.parser
 import email.policy
+import io
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -128,7 +129,9 @@ def _parse_json(body: bytes, encoding: str) -> Any:
     try:
         # Like Python's json (and so DRF): NaN, Infinity and 1e400 parse as floats; the
         # variants field refuses them later ("Value must be valid JSON.").
-        return json.loads(body.decode(encoding))
+        # DRF reads through a codecs stream reader: its errors are the reader's (a UTF-16
+        # body without BOM is "UTF-16 stream does not start with BOM").
+        return json.loads(codecs.getreader(encoding)(io.BytesIO(body)).read())
     except ValueError as exc:
         raise parse_error(f"JSON parse error - {exc}") from None
     except RecursionError:

@@ -1,0 +1,701 @@
+"""Surface generator: the whole HTTP surface, in lockstep on a reference server and a fresh mock.
+
+Where the differential fuzzer varies what `openapi.yaml` describes, this varies what it does
+not: method (unknown ones too) x route form (no slash, format suffix, unknown sub-paths at each
+level) x key kind, project segment forms `int()` accepts or rejects, header forms, body
+encodings, number forms and nesting in the variants, unlisted fields and stateful sequences,
+every write read back through retrieve and list. Each probe creates what it needs and deletes
+it after; the requests go through `Lockstep` (projects written in any form map to the other
+server's in the same form) and the report is the fuzzer's: differences by kind, first example,
+count of differing request pairs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import random
+import re
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Final
+from urllib.parse import quote
+
+import requests
+
+from parity.executor import INTERRUPTION, check_own_server, live_executor
+from parity.fuzz import render, tally
+from parity.lockstep import Lockstep, Outcome, RawRequest, Sides
+from parity.targets import (
+    RECORDED_PROFILE,
+    ParityTarget,
+    TargetConfigError,
+    from_environment,
+    int_form,
+    mock_target,
+)
+
+ORIGIN: Final = "surface"
+JSON: Final = "application/json"
+DISPOSITION: Final = "Content-Disposition: form-data; name="
+_PROJECT: Final = re.compile(r"^/api/projects/(?P<project>[^/]*)(?P<rest>/.*)?$")
+# Experiment ids the base translation leaves alone: with a format suffix (`12.json`), or
+# below the route written with an encoded underscore.
+_IDS_LEFT: Final = (
+    re.compile(r"(?P<prefix>/web_experiments/)(?P<id>\d+)(?P<suffix>\.[a-z0-9]+)(?=/|$)"),
+    re.compile(r"(?P<prefix>/web%5Fexperiments/)(?P<id>\d+)(?P<suffix>(?:\.[a-z0-9]+)?)(?=/|$)"),
+)
+METHODS: Final = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "FOO")
+EXTRA_METHODS: Final = ("PROPFIND", "CONNECT", "get")
+KEY_ROLES: Final = ("all", "read", "write", "flag_read", "other_only", "legacy", "unknown", None)
+# Route forms below `/api/projects/{p}/`, `{id}` a live experiment of the probe.
+ROUTE_FORMS: Final = (
+    "web_experiments/",
+    "web_experiments",
+    "web_experiments.json",
+    "web_experiments.api",
+    "web_experiments/{id}/",
+    "web_experiments/{id}",
+    "web_experiments/{id}.json",
+    "web_experiments/{id}/results/",
+    "web_experiments/{id}/results",
+    "web_experiments/{id}/x/y/",
+    "web_experiments/x/y/",
+    "web_experiments/x/",
+    "web%5Fexperiments/",
+    "web_experiments/%7Bid%7D/",
+    "unknown_resource/",
+)
+# Forms of a project id, `{}` the number written in ASCII digits; `digits` re-writes it in
+# another script. Python's `int()` accepts the first group, PostHog looks projects up with it.
+PROJECT_FORMS: Final[tuple[tuple[str, str], ...]] = (
+    ("plain", "{}"),
+    ("fullwidth", "fullwidth"),
+    ("arabic-indic", "arabic"),
+    ("tab before", "%09{}"),
+    ("newline after", "{}%0A"),
+    ("space before", "%20{}"),
+    ("space after", "{}%20"),
+    ("plus", "+{}"),
+    ("leading zero", "0{}"),
+    ("underscore", "0_{}"),
+    ("form feed", "%0C{}"),
+    ("minus", "-{}"),
+    ("trailing letter", "{}a"),
+    ("decimal", "{}.0"),
+    ("hex", "0x{}"),
+    ("double underscore", "0__{}"),
+    ("empty", ""),
+    ("encoded digit", "%3{}"),
+    ("at current", "@current"),
+    ("at other", "@other"),
+    ("nul", "{}%00"),
+)
+NUMBER_FORMS: Final = (
+    "0",
+    "-0",
+    "-0.0",
+    "0.0",
+    "1.0",
+    "1.50",
+    "1e2",
+    "1E2",
+    "1e+2",
+    "1e-7",
+    "1.5e-7",
+    "123456789.123456789",
+    "0.1",
+    "1e15",
+    "1e16",
+    "1.5e16",
+    "9.2e18",
+    "-9.2e18",
+    "9007199254740993",
+    "9223372036854775807",
+    "-9223372036854775808",
+    "1.7976931348623157e-308",
+    "5e-324",
+    "2.5",
+    "100.0",
+)
+
+
+class SurfaceLockstep(Lockstep):
+    """A `Lockstep` that sends what the generator wrote, with project forms kept on both sides."""
+
+    def __init__(self, sides: Sides, *, max_creates: int | None = None) -> None:
+        """Compare `sides`; project segments the generator registered map form for form."""
+        super().__init__(sides, max_creates=max_creates)
+        self.project_forms: dict[str, str] = {}
+
+    def steer(self, request: RawRequest) -> RawRequest:
+        """Send as written: the generator aims only at what it owns or at nothing."""
+        return request
+
+    def translate(self, request: RawRequest) -> RawRequest:
+        """Map ids and keys as `Lockstep` does; projects and ids on every `/api/projects/` path.
+
+        A project form maps to the same form of the other's project; an id with a format
+        suffix (`12.json`) or below an unknown sub-path keeps its suffix.
+        """
+        translated = super().translate(request)
+        original = _PROJECT.match(request.path)
+        match = _PROJECT.match(translated.path)
+        if match is None or original is None:
+            return translated
+        # From the request as written: the base translation may already have mapped the
+        # project, and a mapped id can be another role's reference id (mock 1, foreign 1).
+        project = original.group("project")
+        mapped = self.project_forms.get(project) or self._project_map.get(project, project)
+        rest = match.group("rest") or ""
+        for pattern in _IDS_LEFT:
+            rest = pattern.sub(self._other_id, rest)
+        path = f"/api/projects/{mapped}{rest}" + translated.target[len(translated.path) :]
+        return RawRequest(
+            translated.method, path, translated.headers, translated.body, translated.origin
+        )
+
+    def _other_id(self, match: re.Match[str]) -> str:
+        other = self.ids.other_for(int(match.group("id")))
+        if other is None:
+            return match.group(0)
+        return f"{match.group('prefix')}{other}{match.group('suffix')}"
+
+    def _track(
+        self, request: RawRequest, reference: requests.Response, other: requests.Response
+    ) -> None:
+        """Pair what any POST created, whatever route form it took."""
+        if request.method.upper() != "POST":
+            return
+        ref_id, other_id = _created_id(reference), _created_id(other)
+        if ref_id is not None and other_id is not None:
+            self.ids.add(ref_id, other_id)
+        elif ref_id is not None:
+            self.ids.reference_only.add(ref_id)
+        elif other_id is not None:
+            self.ids.other_only.add(other_id)
+
+
+def _created_id(response: requests.Response) -> int | None:
+    if response.status_code != 201:
+        return None
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        return None
+    value = body.get("id") if isinstance(body, dict) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def project_form(form: str, project_id: str) -> str:
+    """Render one project segment form for a project id."""
+    return int_form(form, project_id)
+
+
+class RequestBoundReachedError(RuntimeError):
+    """The run sent as many requests as `--max-requests` allows."""
+
+    def __init__(self, bound: int) -> None:
+        """Say which bound was reached."""
+        super().__init__(f"stopped at the bound of {bound} requests (--max-requests)")
+
+
+class Probes:
+    """The generator: builds requests in the reference's terms and sends them in lockstep."""
+
+    def __init__(
+        self, lockstep: SurfaceLockstep, seed: int, *, max_requests: int | None = None
+    ) -> None:
+        """Generate for `lockstep`'s reference, the choices drawn from `seed`.
+
+        `max_requests` bounds the run: the families stop at that many requests, in order.
+        """
+        self.max_requests = max_requests
+        self.lockstep = lockstep
+        self.random = random.Random(seed)  # noqa: S311 (reproducible choices, not secrets)
+        self.ref = lockstep.sides.reference
+        self.other = lockstep.sides.other
+        self.counter = 0
+        self.cleaned: set[int] = set()
+
+    # -- building blocks --------------------------------------------------------------------
+
+    def key(self, role: str | None) -> str | None:
+        """Return the reference's key of a role (None: no key)."""
+        return None if role is None else self.ref.all_keys()[role]
+
+    def project(self, form: str = "{}", role: str = "main") -> str:
+        """Return a project segment in `form`, registered so the other server gets that form."""
+        ref_id = self.ref.all_projects()[role]
+        other_id = self.other.all_projects()[role]
+        if not ref_id.isdigit():
+            return ref_id
+        segment = project_form(form, ref_id)
+        if segment != ref_id:
+            self.lockstep.project_forms[segment] = project_form(form, other_id)
+        return segment
+
+    def name(self) -> str:
+        """Return a name no earlier request of the run used (flag keys stay distinct)."""
+        self.counter += 1
+        return f"Surface probe {self.counter}"
+
+    def send(
+        self,
+        method: str,
+        path: str,
+        role: str | None = "all",
+        *,
+        body: bytes = b"",
+        content_type: str | None = None,
+        headers: Sequence[tuple[str, str]] = (),
+    ) -> Outcome:
+        """Send one request in lockstep."""
+        sent: list[tuple[str, str]] = []
+        key = self.key(role)
+        if key is not None:
+            sent.append(("Authorization", f"Bearer {key}"))
+        if content_type is not None:
+            sent.append(("Content-Type", content_type))
+        sent += headers
+        return self.exchange(RawRequest(method, path, tuple(sent), body, ORIGIN))
+
+    def exchange(self, request: RawRequest) -> Outcome:
+        """Send one request in lockstep, unless a stop was asked or the bound is reached."""
+        INTERRUPTION.check()
+        if self.max_requests is not None and len(self.lockstep.outcomes) >= self.max_requests:
+            raise RequestBoundReachedError(self.max_requests)
+        return self.lockstep.exchange(request)
+
+    def send_json(
+        self, method: str, path: str, role: str | None = "all", doc: Any = None
+    ) -> Outcome:
+        """Send a JSON document (None: no body)."""
+        if doc is None:
+            return self.send(method, path, role)
+        return self.send(
+            method, path, role, body=json.dumps(doc).encode(), content_type="application/json"
+        )
+
+    def valid(self) -> dict[str, Any]:
+        """Return a valid create body with a fresh name."""
+        return {"name": self.name(), "variants": {"control": {"rollout_percentage": 100}}}
+
+    def collection(self, form: str = "{}") -> str:
+        """Return the list route of the main project."""
+        return f"/api/projects/{self.project(form)}/web_experiments/"
+
+    def create(self) -> int | None:
+        """Create an experiment in the main project; its reference id (None: not created)."""
+        outcome = self.send_json("POST", self.collection(), "all", self.valid())
+        return _outcome_id(outcome)
+
+    def read_back(self, experiment_id: int | None) -> None:
+        """Retrieve the experiment and list the project."""
+        if experiment_id is not None:
+            self.send("GET", f"{self.collection()}{experiment_id}/")
+        self.send("GET", self.collection())
+
+    def cleanup(self) -> None:
+        """Delete every experiment the run made on either server, uncompared."""
+        for target, session, ids in (
+            (self.ref, self.lockstep.sides.reference_session, self.lockstep.ids.reference_ids()),
+            (
+                self.other,
+                self.lockstep.sides.other_session,
+                [o for _, o in self.lockstep.ids.pairs] + sorted(self.lockstep.ids.other_only),
+            ),
+        ):
+            auth = {"Authorization": f"Bearer {target.keys['all']}"}
+            for experiment_id in ids:
+                marker = experiment_id if target is self.ref else -experiment_id
+                if marker in self.cleaned:
+                    continue
+                for role in ("main", "other"):
+                    if role not in target.projects:
+                        continue
+                    url = f"{target.base_url}/api/projects/{target.projects[role]}"
+                    session.delete(
+                        f"{url}/web_experiments/{experiment_id}/", headers=auth, timeout=60
+                    )
+                self.cleaned.add(marker)
+
+    # -- probe families ---------------------------------------------------------------------
+
+    def methods_routes_keys(self) -> None:
+        """Every method x route form, with the `all` key and a seeded sample of the others."""
+        for route in ROUTE_FORMS:
+            experiment_id = self.create()
+            methods = list(METHODS)
+            self.random.shuffle(methods)
+            for method in methods:
+                roles = ["all", *self.random.sample(KEY_ROLES[1:], 3)]
+                for role in roles:
+                    path = f"/api/projects/{self.project()}/" + route.replace(
+                        "{id}", str(experiment_id)
+                    )
+                    writes = method in ("POST", "PUT", "PATCH", "FOO")
+                    body = json.dumps(self.valid()).encode() if writes else b""
+                    content_type = "application/json" if body else None
+                    self.send(method, path, role, body=body, content_type=content_type)
+            self.read_back(experiment_id)
+            self.cleanup()
+        for method in EXTRA_METHODS:
+            for role in ("all", "read", "legacy"):
+                self.send(method, self.collection(), role)
+                self.send(method, f"{self.collection()}2147483647/", role)
+
+    def project_segments(self) -> None:
+        """Project segment forms x the main operations x a seeded sample of key kinds."""
+        for _label, form in PROJECT_FORMS:
+            for role in ("all", self.random.choice(("read", "write", "other_only", "legacy"))):
+                segment = self.project(form)
+                base = f"/api/projects/{segment}/web_experiments/"
+                self.send("GET", base, role)
+                if self.random.random() < 0.5:
+                    self.send("OPTIONS", base, role)
+                created = _outcome_id(self.send_json("POST", base, role, self.valid()))
+                experiment_id = created or self.create()
+                self.send("GET", f"{base}{experiment_id}/", role)
+                if self.random.random() < 0.5:
+                    self.send_json("PATCH", f"{base}{experiment_id}/", role, {"name": self.name()})
+                self.send("DELETE", f"{base}{experiment_id}/", role)
+                self.send("GET", self.collection())
+                self.cleanup()
+        for role in ("other", "foreign", "missing"):
+            segment = self.project("{}", role)
+            for key_role in ("all", "other_only", "read"):
+                self.send("GET", f"/api/projects/{segment}/web_experiments/", key_role)
+                self.send_json(
+                    "POST", f"/api/projects/{segment}/web_experiments/", key_role, self.valid()
+                )
+                self.send("OPTIONS", f"/api/projects/{segment}/web_experiments/", key_role)
+            self.cleanup()
+
+    def body_encodings(self) -> None:
+        """Create in every body encoding; read each back."""
+        doc = self.valid()
+        for content_type, body in self._encodings():
+            outcome = self.send(
+                "POST", self.collection(), "all", body=body, content_type=content_type
+            )
+            experiment_id = _outcome_id(outcome)
+            if experiment_id is not None:
+                self.send(
+                    "PATCH",
+                    f"{self.collection()}{experiment_id}/",
+                    "all",
+                    body=body.replace(b"Surface", b"Patched"),
+                    content_type=content_type,
+                )
+            self.read_back(experiment_id)
+            self.cleanup()
+        del doc
+
+    def _encodings(self) -> Iterator[tuple[str | None, bytes]]:
+        variants = '{"control": {"rollout_percentage": 100}}'
+        for content_type in (
+            "application/json",
+            "application/json; charset=utf-8",
+            "application/json; charset=UTF-8",
+            "application/json;charset=latin-1",
+            "application/json; charset=utf-16",
+            "APPLICATION/JSON",
+            "application/vnd.api+json",
+            "application/merge-patch+json",
+            "text/json",
+            "text/plain",
+            None,
+            "application/json, text/plain",
+        ):
+            body = json.dumps(self.valid()).encode()
+            yield content_type, body
+        name = self.name()
+        yield "application/json", b"\xef\xbb\xbf" + json.dumps({"name": name}).encode()
+        yield "application/json", json.dumps(self.valid()).encode("utf-16")
+        yield (
+            "application/json",
+            json.dumps({"name": "Caf\u00e9 " + self.name()}, ensure_ascii=False).encode("latin-1"),
+        )
+        yield "application/json", b" \n\t" + json.dumps(self.valid()).encode() + b"\n "
+        yield (
+            "application/x-www-form-urlencoded",
+            f"name={quote(self.name())}&variants={quote(variants)}".encode(),
+        )
+        yield "application/x-www-form-urlencoded", f"name={quote(self.name())}".encode()
+        yield (
+            "application/x-www-form-urlencoded; charset=utf-8",
+            f"name={quote(self.name())}&name=second".encode(),
+        )
+        boundary = "surfaceboundary"
+        parts = [
+            f'--{boundary}\r\n{DISPOSITION}"name"\r\n\r\n{self.name()}\r\n',
+            f'--{boundary}\r\n{DISPOSITION}"variants"\r\n\r\n{variants}\r\n',
+            f"--{boundary}--\r\n",
+        ]
+        yield f"multipart/form-data; boundary={boundary}", "".join(parts).encode()
+        yield f"multipart/form-data; boundary={boundary}", "".join(parts[:1] + parts[2:]).encode()
+
+    def post_raw(self, body: str) -> int | None:
+        """POST a JSON body written as is (numbers keep their form); the created id or None."""
+        outcome = self.send("POST", self.collection(), body=body.encode(), content_type=JSON)
+        return _outcome_id(outcome)
+
+    def numbers(self) -> None:
+        """Send number forms in every numeric place of the variants; read each create back."""
+        for number in NUMBER_FORMS:
+            controls = (
+                f'{{"rollout_percentage": 100, "x": {number}}}',
+                f'{{"rollout_percentage": {number}}}, "test": {{"rollout_percentage": 0}}',
+                f'{{"rollout_percentage": 100, "transforms": [{{"selector": "#a", "n": {number}}}]'
+                "}",
+            )
+            for control in (controls[0], self.random.choice(controls[1:])):
+                experiment_id = self.post_raw(_body(self.name(), control))
+                if experiment_id is not None:
+                    patch = f'{{"rollout_percentage": 100, "y": [{number}, {{"z": {number}}}]}}'
+                    self.send(
+                        "PATCH",
+                        f"{self.collection()}{experiment_id}/",
+                        body=f'{{"variants": {{"control": {patch}}}}}'.encode(),
+                        content_type=JSON,
+                    )
+                self.read_back(experiment_id)
+                self.cleanup()
+        for number in ("1", "1.5", "-0.0", "1e16"):
+            self.read_back(self.post_raw(_body(number, '{"rollout_percentage": 100}', raw=True)))
+            self.cleanup()
+        for depth in (5, 20, 31):
+            for opener, closer in (("[", "]"), ('{"a":', "}")):
+                nested = opener * depth + "1" + closer * depth
+                control = f'{{"rollout_percentage": 100, "deep": {nested}}}'
+                self.read_back(self.post_raw(_body(self.name(), control)))
+                self.cleanup()
+
+    def headers(self) -> None:
+        """Send Authorization, Accept and query forms on the list and detail routes."""
+        key = self.ref.keys["all"]
+        experiment_id = self.create()
+        auth_forms = (
+            f"Bearer {key}",
+            f"bearer {key}",
+            f"BEARER {key}",
+            f"Bearer  {key}",
+            f"Bearer {key} ",
+            f"Bearer\t{key}",
+            f"Token {key}",
+            f"Basic {key}",
+            key,
+            "Bearer",
+            "Bearer ",
+            f"Bearer {key}, Bearer {key}",
+        )
+        for form in auth_forms:
+            for path in (self.collection(), f"{self.collection()}{experiment_id}/"):
+                self.lockstep.exchange(
+                    RawRequest("GET", path, (("Authorization", form),), b"", ORIGIN)
+                )
+        for accept in (
+            "application/json",
+            "*/*",
+            "text/html",
+            "application/*",
+            "application/json; q=0",
+            "text/html, application/json;q=0.1",
+            "",
+            "application/vnd.api+json",
+            "APPLICATION/JSON",
+        ):
+            self.send("GET", self.collection(), "all", headers=(("Accept", accept),))
+            self.send("OPTIONS", self.collection(), "read", headers=(("Accept", accept),))
+        for query in (
+            "?format=json",
+            "?format=api",
+            "?limit=1&offset=0",
+            "?limit=%EF%BC%91",
+            "?limit=+1",
+            "?limit=1_0",
+            "?offset=%091",
+            f"?personal_api_key={key}",
+        ):
+            self.send("GET", self.collection() + query, "all")
+            self.send("GET", self.collection() + query, None)
+        self.read_back(experiment_id)
+        self.cleanup()
+
+    def unlisted_fields(self) -> None:
+        """Send fields the spec does not list, on create and update; read them back."""
+        extras: tuple[dict[str, Any], ...] = (
+            {"id": 12345},
+            {"created_at": "2020-01-01T00:00:00Z"},
+            {"feature_flag_key": "chosen-key"},
+            {"type": "web"},
+            {"unknown": {"nested": [1, 2]}},
+            {"personal_api_key": self.ref.keys["all"]},
+            {"variants": None},
+            {"name": None},
+            {"deleted": True},
+            {"team_id": 1},
+        )
+        for extra in extras:
+            doc = {**self.valid(), **extra}
+            experiment_id = _outcome_id(
+                self.send_json(
+                    "POST", self.collection(), "read" if "personal_api_key" in extra else "all", doc
+                )
+            )
+            if experiment_id is not None:
+                self.send_json("PATCH", f"{self.collection()}{experiment_id}/", "all", extra)
+                self.send_json(
+                    "PUT", f"{self.collection()}{experiment_id}/", "all", {**self.valid(), **extra}
+                )
+            self.read_back(experiment_id)
+            self.cleanup()
+
+    def stateful(self) -> None:
+        """Run sequences: update, replace, delete twice, writes after delete, lists between."""
+        first, second = self.create(), self.create()
+        for experiment_id in (first, second):
+            detail = f"{self.collection()}{experiment_id}/"
+            self.send_json(
+                "PATCH",
+                detail,
+                "write",
+                {
+                    "variants": {
+                        "control": {"rollout_percentage": 50},
+                        "test": {"rollout_percentage": 50},
+                    }
+                },
+            )
+            self.send("GET", self.collection() + "?limit=1")
+            self.send_json("PUT", detail, "write", {"name": self.name()})
+            self.send_json("PATCH", detail, "read", {"name": self.name()})
+            self.send("DELETE", detail, "write")
+            self.send("DELETE", detail, "write")
+            self.send_json("PATCH", detail, "write", {"name": self.name()})
+            self.send("GET", detail)
+            self.send("GET", self.collection() + "?offset=1")
+        self.cleanup()
+
+    def run(self) -> None:
+        """Run every family, in a fixed order; the seed only shuffles within one."""
+        families: list[Callable[[], None]] = [
+            self.methods_routes_keys,
+            self.project_segments,
+            self.body_encodings,
+            self.numbers,
+            self.headers,
+            self.unlisted_fields,
+            self.stateful,
+        ]
+        try:
+            for family in families:
+                family()
+        finally:
+            self.cleanup()
+
+
+def _body(name: str, control: str, *, raw: bool = False) -> str:
+    """Write a create body with `control` as is; `name` quoted unless `raw`."""
+    written = name if raw else json.dumps(name)
+    return f'{{"name": {written}, "variants": {{"control": {control}}}}}'
+
+
+def _outcome_id(outcome: Outcome) -> int | None:
+    if outcome.reference is None:
+        return None
+    return _created_id(outcome.reference)
+
+
+DEFAULT_SEED: Final = 20250801
+DEFAULT_MAX_CREATES: Final = 1500
+LEDGER: Final = Path("reports/parity-surface-ledger.json")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the options of `python -m parity surface`."""
+    parser.add_argument("--against-mock", action="store_true", help="a fresh mock as the reference")
+    parser.add_argument(
+        "--seed", type=int, default=DEFAULT_SEED, help=f"seed (default {DEFAULT_SEED})"
+    )
+    parser.add_argument(
+        "--max-creates", type=int, default=DEFAULT_MAX_CREATES, help="create budget"
+    )
+    parser.add_argument(
+        "--posthog-version",
+        default=RECORDED_PROFILE,
+        help=f"the mocks' PostHog version profile (default {RECORDED_PROFILE}, as recorded)",
+    )
+    parser.add_argument(
+        "--max-requests",
+        type=int,
+        default=None,
+        help="stop after this many lockstep requests (families in order; default: all)",
+    )
+    parser.add_argument("--output", type=Path, help="also write the report to this file")
+
+
+@contextmanager
+def _reference(args: argparse.Namespace) -> Iterator[tuple[ParityTarget, requests.Session]]:
+    if args.against_mock:
+        with (
+            mock_target(profile=args.posthog_version) as target,
+            requests.Session() as session,
+        ):
+            yield target, session
+        return
+    target = from_environment(os.environ)
+    check_own_server(target.base_url)
+    with live_executor(
+        target, LEDGER, max_creates=args.max_creates, requests_per_minute=None, own_server=True
+    ) as executor:
+        yield target, executor.sessions["default"]
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the generator; print (and write) the report; 1 when a difference remains."""
+    try:
+        with (
+            _reference(args) as (reference, reference_session),
+            mock_target(profile=args.posthog_version) as other,
+            requests.Session() as other_session,
+        ):
+            lockstep = SurfaceLockstep(
+                Sides(reference, reference_session, other, other_session),
+                max_creates=args.max_creates,
+            )
+            stopped = ""
+            try:
+                Probes(lockstep, args.seed, max_requests=args.max_requests).run()
+            except RequestBoundReachedError as exc:
+                stopped = f"{exc}.\n"
+            except KeyboardInterrupt:
+                stopped = "interrupted: the report covers the requests sent so far.\n"
+    except (TargetConfigError, ValueError) as exc:
+        print(f"error: parity surface {exc}", file=sys.stderr)
+        return 2
+    result = tally(lockstep)
+    command = "python -m parity surface" + (" --against-mock" if args.against_mock else "")
+    command += f" --seed {args.seed}"
+    if args.posthog_version:
+        command += f" --posthog-version {args.posthog_version}"
+    if args.max_requests is not None:
+        command += f" --max-requests {args.max_requests}"
+    text = render(
+        result, reference="mock" if args.against_mock else "live", other="mock", command=command
+    )
+    when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    title, rest = text.split("\n", 1)
+    title = title.replace("# Differential fuzz:", "# Surface probes:")
+    main = reference.projects["main"]
+    text = f"{title}\n\nRun {when}: {reference.base_url} (project {main}).\n{stopped}{rest}"
+    print(text, end="")
+    if args.output is not None:
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(text, encoding="utf-8")
+    return 1 if result.differences else 0
