@@ -12,6 +12,8 @@ import unicodedata
 from datetime import datetime
 from typing import Any, Literal
 
+from posthog_mock.hazards import INTEGER_BEYOND_64_BITS, read_breaking
+
 FLAG_KEY_INFIX = "-web-experiment-feature-"
 FLAG_KEY_MAX_LENGTH = 400
 NAME_MAX_LENGTH = 400
@@ -206,21 +208,9 @@ def malformed_cause(body: object) -> str:
     return "other"
 
 
-INT64_RANGE = range(-(2**63), 2**63)
-
-
 def _has_wide_integer(value: object) -> bool:
-    """Whether a JSON value holds an integer PostHog stores but cannot render (orjson: 64 bits)."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-        elif isinstance(item, int) and not isinstance(item, bool) and item not in INT64_RANGE:
-            return True
-    return False
+    """Whether a JSON value holds an integer PostHog stores but cannot render (hazards.py)."""
+    return any(hazard is INTEGER_BEYOND_64_BITS for hazard, _ in read_breaking(value))
 
 
 def _list(value: object) -> list[Any]:
