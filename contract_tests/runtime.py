@@ -11,6 +11,14 @@ from requests import Response
 from contract_tests.guard import GuardedSession, Ledger, Pacer, Target
 from contract_tests.results import RunRecord
 from contract_tests.settings import SuiteSettings
+from posthog_mock.hazards import (
+    HAZARDS,
+    INTEGER_BEYOND_64_BITS,
+    INTEGRAL_FLOAT_BEYOND_64_BITS,
+    MAX_READABLE_DEPTH,
+    RENDERABLE_INTEGERS,
+    Hazard,
+)
 
 CANONICAL_VARIANTS: dict[str, Any] = {
     "control": {"rollout_percentage": 50, "transforms": []},
@@ -49,14 +57,24 @@ class Runtime:
 
     @classmethod
     def create(cls, settings: SuiteSettings) -> Runtime:
-        """Build the runtime with a fresh ledger at the settings' state file."""
-        ledger = Ledger(path=settings.state_file)
+        """Build the runtime with a fresh journal at the settings' state file.
+
+        The runner cleaned up after earlier runs before starting this process; what it could
+        not clean (flags, for want of `feature_flag:write`) it left in `earlier`, kept here.
+        In live mode every accepted write is read back, and values known to break reads are
+        never sent (unless the run is one of destructive probes).
+        """
+        earlier = Ledger.load(settings.state_file).earlier
+        ledger = Ledger(path=settings.state_file, earlier=earlier)
         ledger.save()
+        live = settings.mode == "live"
         session = GuardedSession(
             Target(settings.base_url, settings.project_id),
             ledger,
             max_creates=settings.max_creates,
             pacer=Pacer(settings.requests_per_minute),
+            read_back=live,
+            refuse_read_breaking=live and not settings.destructive_probes,
         )
         return cls(settings=settings, session=session)
 
@@ -103,6 +121,23 @@ class Runtime:
             self.session.delete(self.item_url(created_id), headers=self.auth_headers, timeout=30)
             self.tombstone_id = created_id
 
+    def probe_hazards(self) -> None:
+        """Create one experiment per class of value known to break reads (destructive probes).
+
+        Only on a disposable server (`--destructive-probes`): the read-back after each create
+        finds the break, deletes the experiment and records the PostHog defect.
+        """
+        for hazard in HAZARDS:
+            if not self.may_create(stateful=True):
+                return
+            variants = {"control": {"rollout_percentage": 100, "probe": hazard_sample(hazard)}}
+            self.session.post(
+                self.collection_url,
+                json={"name": f"{self.settings.prefix}probe {hazard.name}", "variants": variants},
+                headers=self.auth_headers,
+                timeout=30,
+            )
+
     def owned_live_ids(self) -> list[int]:
         """Experiments of this run that should still exist, oldest first."""
         return sorted(self.session.ledger.live_ids())
@@ -131,6 +166,18 @@ class Runtime:
             )
             if response.status_code != 201 or len(self.session.ledger.created) == known:
                 self.pool_broken = True
+
+
+def hazard_sample(hazard: Hazard) -> Any:
+    """A value of the class, just past its limit, placed in a variant by `probe_hazards`."""
+    if hazard is INTEGER_BEYOND_64_BITS:
+        return RENDERABLE_INTEGERS.stop
+    if hazard is INTEGRAL_FLOAT_BEYOND_64_BITS:
+        return 1e20
+    nested: Any = 1
+    for _ in range(MAX_READABLE_DEPTH):
+        nested = [nested]
+    return nested
 
 
 def _response_id(response: Response) -> int:
