@@ -14,6 +14,7 @@ from typing import Any, Final
 
 import requests
 
+from contract_tests.guard import posthog_cloud_host
 from parity.compare import ScenarioComparison, compare_runs
 from parity.corpus import BY_NAME, SCENARIOS
 from parity.executor import (
@@ -56,6 +57,12 @@ def _parser() -> argparse.ArgumentParser:
             default=DEFAULT_REQUESTS_PER_MINUTE,
             help="pace requests to the live server (0: unpaced; default "
             f"{DEFAULT_REQUESTS_PER_MINUTE})",
+        )
+        command.add_argument(
+            "--destructive-probes",
+            action="store_true",
+            help="on a disposable server only: also run the scenarios that store values"
+            " breaking reads (parity/corpus/read_breaking.py); refused on PostHog Cloud",
         )
     sub.choices["record"].add_argument(
         "--output",
@@ -120,6 +127,7 @@ def record(args: argparse.Namespace, target: ParityTarget) -> int:
         LEDGER,
         max_creates=args.max_creates,
         requests_per_minute=args.requests_per_minute or None,
+        destructive_probes=args.destructive_probes,
     ) as executor:
         for scenario in scenarios:
             run = executor.run(scenario)
@@ -183,6 +191,7 @@ def live(args: argparse.Namespace, target: ParityTarget) -> int:
             LEDGER,
             max_creates=args.max_creates,
             requests_per_minute=args.requests_per_minute or None,
+            destructive_probes=args.destructive_probes,
         ) as live_run,
         mock_target() as mock,
         plain_executor(mock) as mock_run,
@@ -266,6 +275,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         target = from_environment(os.environ)
     except TargetConfigError as exc:
         print(f"error: parity {args.command} {exc}", file=sys.stderr)
+        return 2
+    cloud = posthog_cloud_host(target.base_url)
+    if args.destructive_probes and cloud is not None:
+        print(
+            f"error: --destructive-probes is refused on PostHog Cloud ({cloud}): those"
+            " scenarios store values that break every read of the project's web experiments"
+            " until deleted; use a disposable server",
+            file=sys.stderr,
+        )
         return 2
     # Ctrl-C and SIGTERM both end a run through its cleanup, also when it was started in the
     # background (where SIGINT is inherited as ignored).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -22,6 +23,7 @@ from contract_tests.guard import (
 )
 from parity.model import NO_JSON, Context, Scenario, Step, TemplateError, placeholders
 from parity.targets import ParityTarget
+from posthog_mock.hazards import read_breaking
 
 # Response headers that are part of the contract; everything else (Date, Server, security
 # headers a deployment adds) is left out of snapshots.
@@ -39,6 +41,13 @@ HEADERS_THAT_MATTER: Final = (
 )
 MAX_TEXT_BODY: Final = 2000
 TIMEOUT_SECONDS: Final = 60.0
+# What a server that closed the connection without an answer is recorded as answering.
+DROPPED_CONNECTION: Final[dict[str, Any]] = {
+    "status": None,
+    "headers": {},
+    "body": None,
+    "error": "connection closed without response",
+}
 
 
 class Interruption:
@@ -153,11 +162,17 @@ class Executor:
         sessions: Mapping[str, requests.Session],
         *,
         after_scenario: Callable[[], None] | None = None,
+        sends_read_breaking: bool = True,
     ) -> None:
-        """Use `sessions` (`default` and optionally `throttled`) to talk to `target`."""
+        """Use `sessions` (`default` and optionally `throttled`) to talk to `target`.
+
+        `sends_read_breaking` False: scenarios that store values PostHog cannot read back
+        (posthog_mock/hazards.py) are not run.
+        """
         self.target = target
         self.sessions = sessions
         self.after_scenario = after_scenario
+        self.sends_read_breaking = sends_read_breaking
         self.requests_sent = 0
 
     def run(self, scenario: Scenario) -> ScenarioRun:
@@ -166,6 +181,14 @@ class Executor:
         missing = missing_roles(scenario, self.target)
         if missing:
             run.not_run = "not configured: " + ", ".join(missing)
+            return run
+        if not self.sends_read_breaking and any(
+            step.json is not NO_JSON and read_breaking(step.json) for step in scenario.steps
+        ):
+            run.not_run = (
+                "stores values that break reads (posthog_mock/hazards.py): only with"
+                " --destructive-probes, on a disposable server"
+            )
             return run
         for url in self.target.reset_urls:
             requests.post(url, timeout=TIMEOUT_SECONDS).raise_for_status()
@@ -215,9 +238,15 @@ class Executor:
         response: requests.Response | None = None
         for _ in range(step.repeat):
             INTERRUPTION.check()
-            response = session.request(
-                step.method, url, headers=headers, data=body, timeout=TIMEOUT_SECONDS
-            )
+            try:
+                response = session.request(
+                    step.method, url, headers=headers, data=body, timeout=TIMEOUT_SECONDS
+                )
+            except requests.ConnectionError as error:
+                if not _closed_without_response(error):
+                    raise
+                self.requests_sent += 1
+                return Exchange(describe_request(step), dict(DROPPED_CONNECTION), step.rule)
             self.requests_sent += 1
             statuses[str(response.status_code)] = statuses.get(str(response.status_code), 0) + 1
         assert response is not None
@@ -225,6 +254,19 @@ class Executor:
         if step.repeat > 1:
             summary = {"statuses": statuses, "last": summary}
         return Exchange(describe_request(step), summary, step.rule or scenario.rule)
+
+
+def _closed_without_response(error: BaseException) -> bool:
+    """Whether a connection error is the server closing the connection instead of answering."""
+    seen: list[BaseException] = [error]
+    while seen:
+        cause = seen.pop()
+        if isinstance(cause, http.client.RemoteDisconnected | ConnectionResetError):
+            return True
+        seen.extend(arg for arg in cause.args if isinstance(arg, BaseException))
+        if cause.__context__ is not None:
+            seen.append(cause.__context__)
+    return False
 
 
 class ThrottledSession(requests.Session):
@@ -251,11 +293,15 @@ def live_executor(
     *,
     max_creates: int,
     requests_per_minute: int | None,
+    destructive_probes: bool = False,
 ) -> Iterator[Executor]:
     """Yield an executor whose requests go through `GuardedSession` (writes only its own).
 
     Experiments an earlier run recorded in the ledger but could not delete (it was killed)
-    are deleted first; then the run starts a ledger of its own.
+    are deleted first; then the run starts a ledger of its own. Every accepted write is read
+    back (deleted at once when that fails) and values known to break reads are never sent,
+    unless `destructive_probes` (a disposable server): then the scenarios that store them run
+    as recorded, their own steps deleting what they stored.
     """
     guard_target = Target(target.base_url, target.projects["main"])
     api_key = target.keys["all"]
@@ -268,7 +314,12 @@ def live_executor(
             raise RuntimeError(f"could not delete experiments an earlier run created: {failed}")
     ledger = Ledger(ledger_path)
     session = GuardedSession(
-        guard_target, ledger, max_creates=max_creates, pacer=Pacer(requests_per_minute)
+        guard_target,
+        ledger,
+        max_creates=max_creates,
+        pacer=Pacer(requests_per_minute),
+        read_back=not destructive_probes,
+        refuse_read_breaking=not destructive_probes,
     )
     sessions: dict[str, requests.Session] = {"default": session}
     if target.throttled_base_url is not None:
@@ -285,7 +336,9 @@ def live_executor(
         if failed:
             raise RuntimeError(f"could not delete experiments this run created: {failed}")
 
-    executor = Executor(target, sessions, after_scenario=cleanup)
+    executor = Executor(
+        target, sessions, after_scenario=cleanup, sends_read_breaking=destructive_probes
+    )
     try:
         yield executor
     finally:

@@ -12,6 +12,7 @@ from parity.corpus import (
     fuzz_found,
     malformed,
     pagination,
+    read_breaking,
     routes,
     scopes,
     throttling,
@@ -35,6 +36,7 @@ MODULES: Final = (
     body_size,
     throttling,
     fuzz_found,
+    read_breaking,
 )
 
 

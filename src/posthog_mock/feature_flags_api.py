@@ -42,9 +42,12 @@ async def feature_flags(state: MockState, request: MockRequest, params: dict[str
     flag_id = parse_experiment_id(raw_id)
     flag = store.get(project_id, flag_id)
     if method == "PATCH":
-        if flag is None or flag.deleted:
+        if flag is None:
             raise not_found()
         return _patch(store, request, project_id, flag)
+    if method == "DELETE":
+        # PostHog's flag viewset refuses DELETE with an empty 405: flags are soft-deleted.
+        return Response(405, b"", content_type=None, headers=DETAIL_ALLOW)
     if method not in ("GET", "HEAD"):
         raise method_not_allowed(method)
     if flag is None:
@@ -79,8 +82,10 @@ def _patch(
     data = request.parsed_body().data
     if not isinstance(data, dict) or set(data) - {"deleted"}:
         raise validation_error("The mock's flags API changes only `deleted`.")
-    deleted = data.get("deleted")
-    if deleted is True:
+    deleted = data.get("deleted", False)
+    if not isinstance(deleted, bool):
+        raise validation_error("Must be a valid boolean.", attr="deleted", code="invalid")
+    if deleted and not flag.deleted:
         if flag.experiment_set:
             ids = ", ".join(str(i) for i in flag.experiment_set)
             raise validation_error(
@@ -89,8 +94,6 @@ def _patch(
             )
         store.soft_delete(project_id, flag.id)
         flag = store.get(project_id, flag.id) or flag
-    elif deleted is not False and "deleted" in data:
-        raise validation_error("Must be a valid boolean.", attr="deleted", code="invalid")
     return json_response(200, render_flag(flag), DETAIL_ALLOW)
 
 

@@ -13,6 +13,29 @@ from parity.snapshots import SNAPSHOT_DIR, compare_with_snapshot, dump_snapshot,
 from parity.targets import ParityTarget, mock_target
 from parity.transformers import normalise
 
+# Recorded on PostHog, not yet reproduced by the mock: it stores these values but still reads
+# them back. Removed when the mock's version profiles break reads like PostHog.
+AWAITING_MOCK_PROFILES = frozenset(
+    {
+        "read_breaking_integral_float_beyond_64_bits",
+        "read_breaking_integer_beyond_64_bits",
+    }
+)
+REPLAYED = [
+    pytest.param(
+        s,
+        id=s.name,
+        marks=pytest.mark.xfail(
+            reason="awaiting the mock's version profiles: PostHog cannot read these values"
+            " back, the mock still can",
+            strict=True,
+        ),
+    )
+    if s.name in AWAITING_MOCK_PROFILES
+    else pytest.param(s, id=s.name)
+    for s in SCENARIOS
+]
+
 
 @pytest.fixture(scope="module")
 def mock() -> Iterator[tuple[ParityTarget, Executor]]:
@@ -25,7 +48,7 @@ def test_every_scenario_has_a_snapshot_and_every_snapshot_a_scenario() -> None:
     assert recorded == sorted(s.name for s in SCENARIOS)
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=[s.name for s in SCENARIOS])
+@pytest.mark.parametrize("scenario", REPLAYED)
 def test_mock_matches_snapshot(scenario: Scenario, mock: tuple[ParityTarget, Executor]) -> None:
     target, executor = mock
     snapshot = load_snapshot(scenario.name)
