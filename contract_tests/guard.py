@@ -692,6 +692,16 @@ def _keep(value: Any, paths: list[list[str | int]], *, role: str) -> Any:
     return value
 
 
+def posthog_cloud_host(base_url: str) -> str | None:
+    """The host of `base_url` when it is PostHog Cloud (posthog.com or a subdomain), else None.
+
+    Destructive probes are refused there: they store values that break every read of the
+    project's web experiments until deleted.
+    """
+    host = (urlsplit(base_url).hostname or "").lower().rstrip(".")
+    return host if host == "posthog.com" or host.endswith(".posthog.com") else None
+
+
 def network_reason(error: BaseException) -> str:
     """The innermost cause of a requests error, e.g. `Connection refused`."""
     while error.__context__ is not None:

@@ -11,7 +11,6 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from contract_tests import baseline, summary
 from contract_tests.guard import (
@@ -21,6 +20,7 @@ from contract_tests.guard import (
     Pacer,
     Target,
     delete_leftovers,
+    posthog_cloud_host,
 )
 from contract_tests.preflight import TargetUnusableError, preflight
 from contract_tests.results import RunRecord
@@ -144,8 +144,8 @@ def settings_for(args: argparse.Namespace, target: TargetInfo) -> SuiteSettings:
 
 def refuse_destructive_on_cloud(base_url: str) -> None:
     """Raise SettingsError when destructive probes would go to PostHog Cloud."""
-    host = (urlsplit(base_url).hostname or "").lower().rstrip(".")
-    if host == "posthog.com" or host.endswith(".posthog.com"):
+    host = posthog_cloud_host(base_url)
+    if host is not None:
         raise SettingsError(
             f"--destructive-probes is refused on PostHog Cloud ({host}): the probes store"
             " values that break every read of the project's web experiments until deleted;"

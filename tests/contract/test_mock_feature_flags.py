@@ -70,14 +70,15 @@ def test_flag_cleanup_sequence_matches_the_recording(mock_server: MockServer) ->
     recorded_id = RECORDED["steps"][0]["body"]["id"]
     for step in RECORDED["steps"]:
         name = step["step"]
+        expected = step["body"]
         if name == "patch_linked":
-            detail = step["body"]["detail"].replace(f": {recorded_id}.", f": {created['id']}.")
-            step = {**step, "body": {**step["body"], "detail": detail}}
+            detail = expected["detail"].replace(f": {recorded_id}.", f": {created['id']}.")
+            expected = {**expected, "detail": detail}
         if name not in got or name == "create":
             continue
         status, body = got[name]
         keep_name = name in ("search_live",)
         assert status == step["status"], name
         assert _normalised(body, keep_name=keep_name) == _normalised(
-            step["body"], keep_name=keep_name
+            expected, keep_name=keep_name
         ), name
