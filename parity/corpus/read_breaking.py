@@ -40,7 +40,13 @@ SCENARIOS: Final = (
         AREA,
         "a float whose value is an integer beyond 64 bits (1e20) is stored; reads answer 500",
         (
-            create("Read breaking float", variants=_variants_with(1e20), rule="1e20: stored"),
+            create("Read breaking float", variants=_variants_with(1)),
+            Step(
+                "PATCH",
+                detail_path(),
+                json={"variants": _variants_with(1e20)},
+                rule="1e20: stored, answered 200",
+            ),
             *_reads_then_delete("after 1e20 is stored"),
         ),
         empty_project=True,
