@@ -21,6 +21,7 @@ from contract_tests.reference import (
     flag_key_problem,
     normalised_variants,
 )
+from posthog_mock.hazards import stored_json
 
 ERROR_KEYS = ("type", "code", "detail", "attr")
 ERROR_TYPES = frozenset(
@@ -149,6 +150,9 @@ def variants_round_trip(ctx: CheckContext, response: Response, case: Case[Any]) 
     if not isinstance(got, dict):
         raise AssertionError(f"Variants lost: {where} answered variants={got!r}")
     difference = first_difference(expected, got, "variants")
+    if difference is not None and method == "GET":
+        # Read back from storage, a float like 1e+20 is the integer PostHog's jsonb made it.
+        difference = first_difference(stored_json(expected), got, "variants")
     if difference is not None:
         at, sent, answered = difference
         raise AssertionError(

@@ -70,11 +70,31 @@ HAZARDS: Final = (INTEGER_BEYOND_64_BITS, INTEGRAL_FLOAT_BEYOND_64_BITS, DEEP_NE
 
 
 def stored_number(value: float) -> int | float:
-    """Return the number Postgres jsonb hands back for a float sent as JSON: integral as int."""
+    """Return the number PostHog reads back for a float it stored: as int if jsonb made it one.
+
+    Python's `json` writes large and small floats in exponent form (`1e+20`, `9.2e+18`);
+    Postgres `numeric` keeps the scale the text implies, so `1e+20` comes back as the integer
+    100000000000000000000 while `1.0` and `1.5e-07` stay floats.
+    """
     if not math.isfinite(value):
         return value
-    exact = Decimal(repr(value))
-    return int(exact) if exact == exact.to_integral_value() else value
+    text = repr(value)
+    exact = Decimal(text)
+    exponent = exact.as_tuple().exponent
+    if "e" in text and isinstance(exponent, int) and exponent >= 0:
+        return int(exact)
+    return value
+
+
+def stored_json(value: Any) -> Any:
+    """Return a JSON value as PostHog reads it back after storing it (see `stored_number`)."""
+    if isinstance(value, dict):
+        return {key: stored_json(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [stored_json(item) for item in value]
+    if isinstance(value, float):
+        return stored_number(value)
+    return value
 
 
 def json_path(parts: tuple[str | int, ...]) -> str:
