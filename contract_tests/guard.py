@@ -16,7 +16,14 @@ from urllib.parse import unquote, urlencode, urlsplit
 
 import requests
 
-from posthog_mock.hazards import DEEP_NESTING, breaking_locations, read_breaking
+from posthog_mock.hazards import (
+    LIST_BREAKING_OBJECT_DEPTH,
+    NESTING_TOO_DEEP,
+    NUMBER_BEYOND_64_BITS,
+    HazardClass,
+    number_breaks_reads,
+    object_depth,
+)
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "QUERY"})
 THROTTLE_WAIT = re.compile(r"available in (\d+(?:\.\d+)?) seconds?")
@@ -631,6 +638,46 @@ def _read(
     return None, body if isinstance(body, dict) else {}
 
 
+Location = tuple[str | int, ...]
+
+
+def body_findings(body: object) -> list[tuple[HazardClass, Location]]:
+    """The values of a request body PostHog would store but not read back, with their places.
+
+    PostHog stores `variants` as they are sent (`name` becomes text), so only they can hold
+    one: numbers outside what it renders, objects nested too deep (posthog_mock/hazards.py).
+    """
+    variants = body.get("variants") if isinstance(body, dict) else None
+    if not isinstance(variants, dict | list):
+        return []
+    found: list[tuple[HazardClass, Location]] = []
+    stack: list[tuple[object, Location]] = [(variants, ("variants",))]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, dict):
+            stack.extend((child, (*where, str(key))) for key, child in item.items())
+        elif isinstance(item, list):
+            stack.extend((child, (*where, index)) for index, child in enumerate(item))
+        elif number_breaks_reads(item):
+            found.append((NUMBER_BEYOND_64_BITS, where))
+    if object_depth(variants) >= LIST_BREAKING_OBJECT_DEPTH:
+        found.append((NESTING_TOO_DEEP, ("variants",)))
+    return sorted(found, key=lambda finding: [str(part) for part in finding[1]])
+
+
+def json_path(where: Location) -> str:
+    """A place in a JSON value as a path: `$.variants.control.x[0]`, `$["a b"]`."""
+    text = "$"
+    for part in where:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif part.isidentifier():
+            text += f".{part}"
+        else:
+            text += f"[{json.dumps(part)}]"
+    return text
+
+
 def body_hazards(body: bytes | str | None) -> list[str]:
     """The read-breaking values of a JSON request body, as `class at path`."""
     if not body:
@@ -638,10 +685,10 @@ def body_hazards(body: bytes | str | None) -> list[str]:
     try:
         value = json.loads(body)
     except RecursionError:
-        return [f"{DEEP_NESTING.name} at $"]
+        return [f"{NESTING_TOO_DEEP.name} at $"]
     except (ValueError, TypeError):
         return []
-    return [f"{hazard.name} at {where}" for hazard, where in read_breaking(value)]
+    return [f"{hazard.name} at {json_path(where)}" for hazard, where in body_findings(value)]
 
 
 def smallest_breaking_body(body: bytes | str | None) -> str:
@@ -657,7 +704,7 @@ def smallest_breaking_body(body: bytes | str | None) -> str:
         value = json.loads(text)
     except (ValueError, RecursionError):
         return text
-    locations = [where for _, where in breaking_locations(value)]
+    locations = [where for _, where in body_findings(value)]
     if not locations or not isinstance(value, dict):
         return text
     reduced = _keep(value, [list(where) for where in locations], role="body")

@@ -12,7 +12,7 @@ import unicodedata
 from datetime import datetime
 from typing import Any, Literal
 
-from posthog_mock.hazards import INTEGER_BEYOND_64_BITS, read_breaking
+from posthog_mock.hazards import number_breaks_reads
 
 FLAG_KEY_INFIX = "-web-experiment-feature-"
 FLAG_KEY_MAX_LENGTH = 400
@@ -210,7 +210,16 @@ def malformed_cause(body: object) -> str:
 
 def _has_wide_integer(value: object) -> bool:
     """Whether a JSON value holds an integer PostHog stores but cannot render (hazards.py)."""
-    return any(hazard is INTEGER_BEYOND_64_BITS for hazard, _ in read_breaking(value))
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, int) and number_breaks_reads(item):
+            return True
+    return False
 
 
 def _list(value: object) -> list[Any]:

@@ -11,14 +11,7 @@ from requests import Response
 from contract_tests.guard import GuardedSession, Ledger, Pacer, Target
 from contract_tests.results import RunRecord
 from contract_tests.settings import SuiteSettings
-from posthog_mock.hazards import (
-    HAZARDS,
-    INTEGER_BEYOND_64_BITS,
-    INTEGRAL_FLOAT_BEYOND_64_BITS,
-    MAX_READABLE_DEPTH,
-    RENDERABLE_INTEGERS,
-    Hazard,
-)
+from posthog_mock.hazards import LIST_BREAKING_OBJECT_DEPTH, RENDERABLE_INT_MAX
 
 CANONICAL_VARIANTS: dict[str, Any] = {
     "control": {"rollout_percentage": 50, "transforms": []},
@@ -127,13 +120,13 @@ class Runtime:
         Only on a disposable server (`--destructive-probes`): the read-back after each create
         finds the break, deletes the experiment and records the PostHog defect.
         """
-        for hazard in HAZARDS:
+        for label, sample in HAZARD_PROBES:
             if not self.may_create(stateful=True):
                 return
-            variants = {"control": {"rollout_percentage": 100, "probe": hazard_sample(hazard)}}
+            variants = {"control": {"rollout_percentage": 100, "probe": sample}}
             self.session.post(
                 self.collection_url,
-                json={"name": f"{self.settings.prefix}probe {hazard.name}", "variants": variants},
+                json={"name": f"{self.settings.prefix}probe {label}", "variants": variants},
                 headers=self.auth_headers,
                 timeout=30,
             )
@@ -168,16 +161,20 @@ class Runtime:
                 self.pool_broken = True
 
 
-def hazard_sample(hazard: Hazard) -> Any:
-    """A value of the class, just past its limit, placed in a variant by `probe_hazards`."""
-    if hazard is INTEGER_BEYOND_64_BITS:
-        return RENDERABLE_INTEGERS.stop
-    if hazard is INTEGRAL_FLOAT_BEYOND_64_BITS:
-        return 1e20
-    nested: Any = 1
-    for _ in range(MAX_READABLE_DEPTH):
-        nested = [nested]
-    return nested
+def _nested_objects(depth: int) -> Any:
+    value: Any = 1
+    for _ in range(depth):
+        value = {"a": value}
+    return value
+
+
+# One value just past each limit of posthog_mock/hazards.py, placed in `variants.control`.
+HAZARD_PROBES: tuple[tuple[str, Any], ...] = (
+    ("integer beyond 64 bits", RENDERABLE_INT_MAX + 1),
+    ("float read back beyond 64 bits", 1e20),
+    # `variants` and `control` are two objects of the depth that breaks the list.
+    ("objects nested too deep", _nested_objects(LIST_BREAKING_OBJECT_DEPTH - 2)),
+)
 
 
 def _response_id(response: Response) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,10 +21,10 @@ from contract_tests.guard import (
     Pacer,
     Target,
     UnsafeRequestRefusedError,
+    body_findings,
 )
 from parity.model import NO_JSON, Context, Scenario, Step, TemplateError, placeholders
 from parity.targets import ParityTarget
-from posthog_mock.hazards import read_breaking
 
 # Response headers that are part of the contract; everything else (Date, Server, security
 # headers a deployment adds) is left out of snapshots.
@@ -41,12 +42,13 @@ HEADERS_THAT_MATTER: Final = (
 )
 MAX_TEXT_BODY: Final = 2000
 TIMEOUT_SECONDS: Final = 60.0
-# What a server that closed the connection without an answer is recorded as answering.
+# What a server that closed the connection, or kept it open, without an answer is recorded as
+# answering (a PostHog worker that aborts while rendering does either).
 DROPPED_CONNECTION: Final[dict[str, Any]] = {
     "status": None,
     "headers": {},
     "body": None,
-    "error": "connection closed without response",
+    "error": "no answer (connection closed or timed out)",
 }
 
 
@@ -174,16 +176,19 @@ class Executor:
         self.after_scenario = after_scenario
         self.sends_read_breaking = sends_read_breaking
         self.requests_sent = 0
+        # A server that dropped a connection (its worker aborted) may be restarting.
+        self._dropped = False
 
     def run(self, scenario: Scenario) -> ScenarioRun:
         """Run every step of a scenario; a refused or failed request ends it with `error`."""
         run = ScenarioRun(scenario)
+        self._dropped = False
         missing = missing_roles(scenario, self.target)
         if missing:
             run.not_run = "not configured: " + ", ".join(missing)
             return run
         if not self.sends_read_breaking and any(
-            step.json is not NO_JSON and read_breaking(step.json) for step in scenario.steps
+            step.json is not NO_JSON and body_findings(step.json) for step in scenario.steps
         ):
             run.not_run = (
                 "stores values that break reads (posthog_mock/hazards.py): only with"
@@ -210,6 +215,26 @@ class Executor:
             if self.after_scenario is not None:
                 self.after_scenario()
         return run
+
+    def _request(
+        self,
+        session: requests.Session,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        body: bytes | None,
+    ) -> requests.Response:
+        """Send once; after a dropped connection, wait for a restarting server to answer."""
+        for _ in range(RESTART_WAITS):
+            try:
+                return session.request(
+                    method, url, headers=headers, data=body, timeout=TIMEOUT_SECONDS
+                )
+            except requests.ConnectionError as error:
+                if not (self._dropped and _refused(error)):
+                    raise
+                time.sleep(RESTART_WAIT_SECONDS)
+        return session.request(method, url, headers=headers, data=body, timeout=TIMEOUT_SECONDS)
 
     def _send(self, scenario: Scenario, step: Step, context: Context) -> Exchange:
         base = self.target.base_for(scenario.server)
@@ -239,13 +264,13 @@ class Executor:
         for _ in range(step.repeat):
             INTERRUPTION.check()
             try:
-                response = session.request(
-                    step.method, url, headers=headers, data=body, timeout=TIMEOUT_SECONDS
-                )
-            except requests.ConnectionError as error:
+                response = self._request(session, step.method, url, headers, body)
+            except (requests.ConnectionError, requests.Timeout) as error:
                 if not _closed_without_response(error):
                     raise
                 self.requests_sent += 1
+                self._dropped = True
+                _wait_until_answering(url)
                 return Exchange(describe_request(step), dict(DROPPED_CONNECTION), step.rule)
             self.requests_sent += 1
             statuses[str(response.status_code)] = statuses.get(str(response.status_code), 0) + 1
@@ -257,11 +282,45 @@ class Executor:
 
 
 def _closed_without_response(error: BaseException) -> bool:
-    """Whether a connection error is the server closing the connection instead of answering."""
+    """Whether a request got no answer: the connection closed, or no answer came in time."""
+    if isinstance(error, requests.ReadTimeout):
+        return True
     seen: list[BaseException] = [error]
     while seen:
         cause = seen.pop()
         if isinstance(cause, http.client.RemoteDisconnected | ConnectionResetError):
+            return True
+        seen.extend(arg for arg in cause.args if isinstance(arg, BaseException))
+        if cause.__context__ is not None:
+            seen.append(cause.__context__)
+    return False
+
+
+RESTART_WAIT_SECONDS: Final = 2.0
+RESTART_WAITS: Final = 60
+
+
+def _wait_until_answering(url: str) -> None:
+    """After no answer, wait (up to two minutes) until the server answers anything again.
+
+    A PostHog worker that aborts is restarted by its master; a step sent meanwhile would
+    record the restart, not the server's rule.
+    """
+    parts = urlsplit(url)
+    probe = f"{parts.scheme}://{parts.netloc}/_health"
+    for _ in range(RESTART_WAITS):
+        try:
+            requests.get(probe, timeout=5)
+            return
+        except requests.RequestException:
+            time.sleep(RESTART_WAIT_SECONDS)
+
+
+def _refused(error: requests.ConnectionError) -> bool:
+    seen: list[BaseException] = [error]
+    while seen:
+        cause = seen.pop()
+        if isinstance(cause, ConnectionRefusedError):
             return True
         seen.extend(arg for arg in cause.args if isinstance(arg, BaseException))
         if cause.__context__ is not None:

@@ -13,9 +13,10 @@ from typing import Any, Final
 from parity.corpus._helpers import P, create, detail_path, get
 from parity.model import Scenario, Step
 from posthog_mock.hazards import (
-    INTEGER_BEYOND_64_BITS,
-    INTEGRAL_FLOAT_BEYOND_64_BITS,
-    RENDERABLE_INTEGERS,
+    LIST_BREAKING_OBJECT_DEPTH,
+    NESTING_TOO_DEEP,
+    NUMBER_BEYOND_64_BITS,
+    RENDERABLE_INT_MAX,
 )
 
 AREA: Final = "read_breaking"
@@ -23,6 +24,13 @@ AREA: Final = "read_breaking"
 
 def _variants_with(value: Any) -> dict[str, Any]:
     return {"control": {"rollout_percentage": 100, "x": value}}
+
+
+def _nested_objects(depth: int) -> Any:
+    value: Any = 1
+    for _ in range(depth):
+        value = {"a": value}
+    return value
 
 
 def _reads_then_delete(rule: str) -> tuple[Step, ...]:
@@ -36,7 +44,7 @@ def _reads_then_delete(rule: str) -> tuple[Step, ...]:
 
 SCENARIOS: Final = (
     Scenario(
-        INTEGRAL_FLOAT_BEYOND_64_BITS.recordings[0],
+        NUMBER_BEYOND_64_BITS.recordings[1],
         AREA,
         "a float whose value is an integer beyond 64 bits (1e20) is stored; reads answer 500",
         (
@@ -52,7 +60,7 @@ SCENARIOS: Final = (
         empty_project=True,
     ),
     Scenario(
-        INTEGER_BEYOND_64_BITS.recordings[0],
+        NUMBER_BEYOND_64_BITS.recordings[0],
         AREA,
         "an integer beyond 64 bits is stored by the write that answers 500; reads answer 500",
         (
@@ -60,10 +68,28 @@ SCENARIOS: Final = (
             Step(
                 "PATCH",
                 detail_path(),
-                json={"variants": _variants_with(RENDERABLE_INTEGERS.stop)},
+                json={"variants": _variants_with(RENDERABLE_INT_MAX + 1)},
                 rule="2**64: stored, not rendered",
             ),
             *_reads_then_delete("after 2**64 is stored"),
+        ),
+        empty_project=True,
+    ),
+    Scenario(
+        NESTING_TOO_DEEP.recordings[0],
+        AREA,
+        f"variants {LIST_BREAKING_OBJECT_DEPTH} objects deep are stored; every list drops the"
+        " connection (the worker aborts) while the experiment itself still reads",
+        (
+            create(
+                "Read breaking nesting",
+                variants=_variants_with(_nested_objects(LIST_BREAKING_OBJECT_DEPTH - 2)),
+                rule="nested: stored",
+            ),
+            get(detail_path(), rule="the experiment reads"),
+            get(P, rule="the project's list drops the connection"),
+            Step("DELETE", detail_path(), rule="deleting it: 204"),
+            get(P, rule="the list once it is deleted"),
         ),
         empty_project=True,
     ),

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
 from posthog_mock.config import ConfigError, MockConfig, default_config, load_config
+from posthog_mock.profiles import CHANGES_BY_ID, PROFILES
 from posthog_mock.server import StartupError, check_database, check_port, serve
 from posthog_mock.storage import StorageError
 
@@ -28,6 +30,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--db", default=str(DEFAULT_DB), help=f"SQLite file or :memory: ({DEFAULT_DB})"
     )
     parser.add_argument("--config", type=Path, help="TOML file with projects, keys and limits")
+    parser.add_argument(
+        "--posthog-version",
+        metavar="VERSION",
+        help=f"answer as this PostHog: {', '.join(PROFILES)} (default: the config's, else"
+        " current), or 2025-08+<change>[,<change>]",
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        default=None,
+        help="answer 400 with a clear error where PostHog answers 500 (not a PostHog version)",
+    )
     return parser
 
 
@@ -39,6 +53,9 @@ def banner(config: MockConfig, host: str, port: int, db: str) -> str:
         f"  database: {db}",
         f"  config:   {config.source}",
         f"  rate limit: {'on (480/minute, 4800/hour per key)' if config.rate_limit else 'off'}",
+        f"  PostHog version: {config.posthog_version}"
+        f" ({len(config.profile.changes)} of {len(CHANGES_BY_ID)} later changes)"
+        + ("; strict: 400 where PostHog answers 500" if config.strict else ""),
         "  projects: " + ", ".join(str(p.id) for p in config.projects),
     ]
     if not config.keys:
@@ -60,6 +77,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not 0 < args.port < 65536:
             raise StartupError(f"invalid port {args.port}")
         config = default_config() if args.config is None else load_config(args.config)
+        if args.posthog_version is not None:
+            config = dataclasses.replace(config, posthog_version=args.posthog_version)
+        if args.strict is not None:
+            config = dataclasses.replace(config, strict=args.strict)
         check_database(args.db)
         check_port(args.host, args.port)
     except (ConfigError, StorageError, StartupError) as exc:

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+from posthog_mock.profiles import DEFAULT_VERSION, Profile, UnknownProfileError, get_profile
+
 DEFAULT_API_KEY: Final = "phx_mock_default_key"
 DEFAULT_MAX_BODY_BYTES: Final = 1_048_576
 # PostHog's scopes are `*` or `<object>:<read|write>`; its list of objects grows with every
@@ -62,6 +64,10 @@ class MockConfig:
     rate_limit: bool = False
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     source: str = "built-in defaults"
+    # Which PostHog the mock answers as (`posthog_mock.profiles`), and the opt-in strict mode:
+    # a clear 400 where that PostHog answers 500 to input it mishandles. Strict is no profile.
+    posthog_version: str = DEFAULT_VERSION
+    strict: bool = False
     _keys_by_value: dict[str, KeyConfig] = field(init=False, repr=False, compare=False)
     _projects_by_id: dict[int, ProjectConfig] = field(init=False, repr=False, compare=False)
 
@@ -69,6 +75,15 @@ class MockConfig:
         """Index keys and projects for constant-time lookups."""
         object.__setattr__(self, "_keys_by_value", {k.value: k for k in self.keys})
         object.__setattr__(self, "_projects_by_id", {p.id: p for p in self.projects})
+        try:
+            get_profile(self.posthog_version)
+        except UnknownProfileError as exc:
+            raise ConfigError(str(exc)) from None
+
+    @property
+    def profile(self) -> Profile:
+        """The PostHog version profile named by `posthog_version`."""
+        return get_profile(self.posthog_version)
 
     def key(self, value: str) -> KeyConfig | None:
         """Look up a configured key by value."""
@@ -107,13 +122,25 @@ def parse_config(raw: dict[str, Any], *, source: str = "<dict>") -> MockConfig:
     server = raw.get("server", {})
     if not isinstance(server, dict):
         raise ConfigError("[server] must be a table")
-    _reject_unknown(server, {"rate_limit", "max_body_bytes"}, "[server]")
+    _reject_unknown(
+        server, {"rate_limit", "max_body_bytes", "posthog_version", "strict"}, "[server]"
+    )
     rate_limit = server.get("rate_limit", False)
     if not isinstance(rate_limit, bool):
         raise ConfigError("server.rate_limit must be true or false")
     max_body = server.get("max_body_bytes", DEFAULT_MAX_BODY_BYTES)
     if isinstance(max_body, bool) or not isinstance(max_body, int) or max_body < 1:
         raise ConfigError("server.max_body_bytes must be a positive integer")
+    version = server.get("posthog_version", DEFAULT_VERSION)
+    if not isinstance(version, str):
+        raise ConfigError("server.posthog_version must be a string, e.g. 'current' or '2025-08'")
+    try:
+        get_profile(version)
+    except UnknownProfileError as exc:
+        raise ConfigError(f"server.posthog_version: {exc}") from None
+    strict = server.get("strict", False)
+    if not isinstance(strict, bool):
+        raise ConfigError("server.strict must be true or false")
 
     projects = _parse_projects(raw.get("projects"))
     known_ids = [p.id for p in projects]
@@ -124,6 +151,8 @@ def parse_config(raw: dict[str, Any], *, source: str = "<dict>") -> MockConfig:
         rate_limit=rate_limit,
         max_body_bytes=max_body,
         source=source,
+        posthog_version=version,
+        strict=strict,
     )
 
 

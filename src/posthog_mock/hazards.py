@@ -1,168 +1,186 @@
-"""Values PostHog stores but then cannot read back: each class, its limit and its evidence.
+"""Values PostHog stores but cannot read back: each class, its measured limits, what reads do.
 
-One place for these facts, pure Python (no server imports), read by the mock, the contract
-suite and the parity fuzzer. Limits were measured on PostHog 29dbf9d2 (about 2025-08-01):
-its JSON renderer is orjson (`posthog/renderers.py`, `SafeJSONRenderer`), which renders
-integers in [-2**63, 2**64 - 1] and nothing wider; Postgres `jsonb` keeps a number as the
-decimal text Python's `json` wrote, so a float whose value is an integer (`1e20`) reads back
-as an `int`.
+One place for these facts: the mock's profiles reproduce the damage from them, and the
+contract suite's live mode never sends a value they name (`make_safe`). Every limit was
+measured on the recorded server (PostHog `29dbf9d2`, about 2025-08-01) by creating an
+experiment whose `variants.control.x` held the value, then reading it back:
+
+- numbers: PostHog renders responses with orjson, which refuses integers outside
+  [-2**63, 2**64 - 1] ("Integer exceeds 64-bit range"); the experiment is stored first, so its
+  create answers 500 and so does every later retrieve and every list of the project, with
+  PostHog's HTML error page, until it is deleted (DELETE works). A float is stored in Postgres
+  `jsonb` as its decimal text and read back through Python's `json`: one written with a positive
+  exponent (every float of magnitude 1e16 or more) reads back as an integer
+  (1e16 -> 10000000000000000, 1e20 -> 100000000000000000000), and when that integer is outside
+  the range above the create still answers 201 (it renders the request's float) and every later
+  read answers 500. `-0.0` and `1e-400` read back as `0.0`.
+- nesting: objects nested inside a variant make the server's worker abort (`malloc(): invalid
+  size`) while it renders them, so the connection drops with no answer: with `variants` 134 to
+  143 objects deep (`control` holding 132 to 141 nested objects) every list of the project drops
+  the connection while retrieve still answers; from about 144 deep the create's own answer and
+  every retrieve drop too (near that boundary the abort is not deterministic: 144 dropped the
+  create's answer once and stored it, 145 dropped it and stored it). 133 deep reads back fine, and
+  so do arrays 150 deep.
 """
 
 from __future__ import annotations
 
-import json
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any, Final
 
-# orjson renders exactly these integers (i64 and u64); one more either side raises
-# "Integer exceeds 64-bit range" and the whole answer becomes a 500.
-RENDERABLE_INTEGERS: Final = range(-(2**63), 2**64)
-# What a generated body is clamped to: the signed 64-bit range, inside the renderable one.
-SAFE_INTEGERS: Final = range(-(2**63), 2**63)
-# The float a too-large integral float becomes: integral, but well inside 64 bits either side.
-SAFE_FLOAT_BOUND: Final = 9.2e18
-# A stored body nested this deep (containers, the body object counting 1) is read back fine;
-# deeper bodies are not (see DEEP_NESTING).
-MAX_READABLE_DEPTH: Final = 100
-# What a generated body is cut to: well below the depth that breaks reads.
+RENDERABLE_INT_MIN: Final = -(2**63)
+RENDERABLE_INT_MAX: Final = 2**64 - 1
+# Python writes a float with an exponent from this magnitude on; jsonb reads it back as an int.
+FLOAT_READ_AS_INT_FROM: Final = 1e16
+# Object depth of `variants` (itself 1) from which reads drop the connection.
+LIST_BREAKING_OBJECT_DEPTH: Final = 134
+RETRIEVE_BREAKING_OBJECT_DEPTH: Final = 144
+# What the contract suite's live mode never exceeds: well below every measured limit.
 SAFE_DEPTH: Final = 32
+SAFE_INT_MIN: Final = RENDERABLE_INT_MIN
+SAFE_INT_MAX: Final = 2**63 - 1
 
 
 @dataclass(frozen=True)
-class Hazard:
-    """One class of stored value that breaks reads of the experiment and its project's list."""
+class HazardClass:
+    """One class of values PostHog stores but cannot read back."""
 
     name: str
     what: str
-    limit: str
     effect: str
+    limit: str
     recordings: tuple[str, ...]
 
 
-INTEGER_BEYOND_64_BITS: Final = Hazard(
-    name="integer_beyond_64_bits",
-    what="an integer anywhere in the body (variants included) outside [-2**63, 2**64 - 1]",
-    limit="integers in [-9223372036854775808, 18446744073709551615] render",
-    effect="the create itself answers 500 (stored, then not rendered: no id comes back); every"
-    " retrieve of it and every list page holding it answers 500 until it is deleted",
-    recordings=("read_breaking_integer_beyond_64_bits",),
+NUMBER_BEYOND_64_BITS: Final = HazardClass(
+    name="number_beyond_64_bits",
+    what="an integer outside [-2**63, 2**64-1], or a float that reads back as one (1e20)",
+    effect="every retrieve and list of the project answers 500 (HTML) until it is deleted",
+    limit=f"integers in [{RENDERABLE_INT_MIN}, {RENDERABLE_INT_MAX}] and floats below"
+    f" {FLOAT_READ_AS_INT_FROM:g} in magnitude, or whose integer value is in that range",
+    recordings=("read_breaking_integer_beyond_64_bits", "read_breaking_float_read_as_big_int"),
 )
-INTEGRAL_FLOAT_BEYOND_64_BITS: Final = Hazard(
-    name="integral_float_beyond_64_bits",
-    what="a float whose value is an integer outside [-2**63, 2**64 - 1] once stored (1e20,"
-    " -1e19, 1.5e30): Postgres jsonb keeps it as an integer",
-    limit="the stored integer must render: within [-9223372036854775808, 18446744073709551615]",
-    effect="the write answers 2xx (rendered from the float it received); every later retrieve"
-    " of it and every list page holding it answers 500 until it is deleted",
-    recordings=("read_breaking_integral_float_beyond_64_bits",),
+NESTING_TOO_DEEP: Final = HazardClass(
+    name="nesting_too_deep",
+    what=f"objects nested {LIST_BREAKING_OBJECT_DEPTH} or more deep in `variants`",
+    effect="every list of the project drops the connection (the worker aborts); from"
+    f" {RETRIEVE_BREAKING_OBJECT_DEPTH} deep the create's answer and every retrieve too",
+    limit=f"`variants` at most {LIST_BREAKING_OBJECT_DEPTH - 1} objects deep",
+    recordings=("read_breaking_nesting_breaks_list",),
 )
-DEEP_NESTING: Final = Hazard(
-    name="deep_nesting",
-    what=f"a body nested deeper than {MAX_READABLE_DEPTH} levels (objects and arrays)",
-    limit=f"at most {MAX_READABLE_DEPTH} levels read back",
-    effect="the write answers 2xx; every later retrieve of it and every list page holding it"
-    " drops the connection without an answer until it is deleted",
-    recordings=("read_breaking_deep_nesting",),
-)
-HAZARDS: Final = (INTEGER_BEYOND_64_BITS, INTEGRAL_FLOAT_BEYOND_64_BITS, DEEP_NESTING)
+CLASSES: Final[tuple[HazardClass, ...]] = (NUMBER_BEYOND_64_BITS, NESTING_TOO_DEEP)
 
 
-def stored_number(value: float) -> int | float:
-    """Return the number PostHog reads back for a float it stored: as int if jsonb made it one.
+@dataclass(frozen=True)
+class Finding:
+    """Where in a value a hazard sits: its class and a JSON path such as `$.control.x[0]`."""
 
-    Python's `json` writes large and small floats in exponent form (`1e+20`, `9.2e+18`);
-    Postgres `numeric` keeps the scale the text implies, so `1e+20` comes back as the integer
-    100000000000000000000 while `1.0` and `1.5e-07` stay floats.
-    """
-    if not math.isfinite(value):
-        return value
-    text = repr(value)
-    exact = Decimal(text)
-    exponent = exact.as_tuple().exponent
-    if "e" in text and isinstance(exponent, int) and exponent >= 0:
-        return int(exact)
+    hazard: HazardClass
+    path: str
+
+
+def read_back_number(value: int | float) -> int | float:
+    """Return the number PostHog's reads give for `value` once `jsonb` has stored it."""
+    if isinstance(value, float) and math.isfinite(value):
+        if value == 0.0:
+            return 0.0
+        if abs(value) >= FLOAT_READ_AS_INT_FROM:
+            return int(value)
     return value
 
 
-def stored_json(value: Any) -> Any:
-    """Return a JSON value as PostHog reads it back after storing it (see `stored_number`)."""
-    if isinstance(value, dict):
-        return {key: stored_json(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [stored_json(item) for item in value]
-    if isinstance(value, float):
-        return stored_number(value)
-    return value
+def number_breaks_reads(value: object) -> bool:
+    """Whether a JSON number, once stored, makes PostHog's reads answer 500."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    if isinstance(value, float) and not math.isfinite(value):
+        return False  # PostHog refuses NaN and Infinity before storing (400)
+    read = read_back_number(value)
+    return isinstance(read, int) and not RENDERABLE_INT_MIN <= read <= RENDERABLE_INT_MAX
 
 
-def json_path(parts: tuple[str | int, ...]) -> str:
-    """Write a location as a JSON path: `$.variants.control.x`, `$.a[0]`, `$["a b"]`."""
-    text = "$"
-    for part in parts:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        elif part.isidentifier():
-            text += f".{part}"
-        else:
-            text += f"[{json.dumps(part)}]"
-    return text
-
-
-def breaking_locations(value: Any) -> list[tuple[Hazard, tuple[str | int, ...]]]:
-    """List every part of a JSON value PostHog would store but not read back, with its place."""
-    found: list[tuple[Hazard, tuple[str | int, ...]]] = []
-    stack: list[tuple[Any, tuple[str | int, ...]]] = [(value, ())]
+def object_depth(value: object) -> int:
+    """How many objects deep `value` nests, counting only objects on the path (arrays pass)."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(value, 0)]
     while stack:
-        item, where = stack.pop()
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            depth += 1
+            deepest = max(deepest, depth)
+            stack.extend((child, depth) for child in item.values())
+        elif isinstance(item, list):
+            stack.extend((child, depth) for child in item)
+    return deepest
+
+
+def nesting_depth(value: object) -> int:
+    """How many containers (objects and arrays) deep `value` nests; a scalar is 0."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(value, 0)]
+    while stack:
+        item, depth = stack.pop()
         if isinstance(item, dict | list):
-            if len(where) + 1 > MAX_READABLE_DEPTH:
-                found.append((DEEP_NESTING, where))
-                continue
-            children: list[tuple[Any, tuple[str | int, ...]]] = (
-                [(v, (*where, str(k))) for k, v in item.items()]
-                if isinstance(item, dict)
-                else [(v, (*where, i)) for i, v in enumerate(item)]
-            )
-            stack.extend(reversed(children))
-        elif isinstance(item, bool):
-            continue
-        elif isinstance(item, int):
-            if item not in RENDERABLE_INTEGERS:
-                found.append((INTEGER_BEYOND_64_BITS, where))
-        elif isinstance(item, float):
-            stored = stored_number(item)
-            if isinstance(stored, int) and stored not in RENDERABLE_INTEGERS:
-                found.append((INTEGRAL_FLOAT_BEYOND_64_BITS, where))
-    return found
+            depth += 1
+            deepest = max(deepest, depth)
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth) for child in children)
+    return deepest
 
 
-def read_breaking(value: Any) -> list[tuple[Hazard, str]]:
-    """List the parts of a JSON value PostHog stores but cannot read back: (class, JSON path)."""
-    return [(hazard, json_path(where)) for hazard, where in breaking_locations(value)]
+def read_breaking(variants: object) -> list[Finding]:
+    """Every hazard in a `variants` value as PostHog would store it, with its path."""
+    findings = [
+        Finding(NUMBER_BEYOND_64_BITS, path)
+        for path, item in _walk(variants, "$")
+        if number_breaks_reads(item)
+    ]
+    if object_depth(variants) >= LIST_BREAKING_OBJECT_DEPTH:
+        findings.append(Finding(NESTING_TOO_DEEP, "$"))
+    return findings
 
 
-def make_safe(value: Any) -> Any:
-    """Return a copy of a JSON value PostHog reads back: wide numbers clamped, nesting cut."""
-    return _safe(value, 1)
+def _walk(value: object, path: str) -> Iterator[tuple[str, object]]:
+    stack: list[tuple[str, object]] = [(path, value)]
+    while stack:
+        where, item = stack.pop()
+        yield where, item
+        if isinstance(item, dict):
+            stack.extend((f"{where}.{key}", child) for key, child in item.items())
+        elif isinstance(item, list):
+            stack.extend((f"{where}[{index}]", child) for index, child in enumerate(item))
 
 
-def _safe(value: Any, depth: int) -> Any:
-    if isinstance(value, dict):
+def is_safe(value: object) -> bool:
+    """Whether `value` stays within what the live suite may send (numbers and depth)."""
+    if nesting_depth(value) > SAFE_DEPTH:
+        return False
+    return not any(_unsafe_number(item) for _, item in _walk(value, "$"))
+
+
+def _unsafe_number(value: object) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    if isinstance(value, float) and not math.isfinite(value):
+        return False
+    read = read_back_number(value)
+    return isinstance(read, int) and not SAFE_INT_MIN <= read <= SAFE_INT_MAX
+
+
+def make_safe(value: Any, depth: int = 0) -> Any:
+    """Return a copy of `value` within the safe limits: numbers clamped, depth cut.
+
+    Integers and floats that read back as integers are clamped into the signed 64-bit range; a
+    container that would nest deeper than `SAFE_DEPTH` is replaced by `None`.
+    """
+    if isinstance(value, dict | list):
         if depth >= SAFE_DEPTH:
-            return {}
-        return {key: _safe(item, depth + 1) for key, item in value.items()}
-    if isinstance(value, list):
-        if depth >= SAFE_DEPTH:
-            return []
-        return [_safe(item, depth + 1) for item in value]
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int) and value not in SAFE_INTEGERS:
-        return SAFE_INTEGERS.stop - 1 if value > 0 else SAFE_INTEGERS.start
-    if isinstance(value, float):
-        stored = stored_number(value)
-        if isinstance(stored, int) and stored not in SAFE_INTEGERS:
-            return SAFE_FLOAT_BOUND if value > 0 else -SAFE_FLOAT_BOUND
+            return None
+        if isinstance(value, dict):
+            return {key: make_safe(item, depth + 1) for key, item in value.items()}
+        return [make_safe(item, depth + 1) for item in value]
+    if _unsafe_number(value):
+        return SAFE_INT_MAX if value > 0 else SAFE_INT_MIN
     return value
