@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 
+from contract_tests.guard import body_findings
 from contract_tests.settings import REPO_ROOT
 from contract_tests.targets import MOCK_FULL_KEY
 from posthog_mock.testing import MockServer
@@ -192,3 +193,55 @@ def test_run_killed_mid_create_is_cleaned_by_the_next_run(
 def _flag_id(server: MockServer, key: str) -> int:
     rows = httpx.get(f"{server.base_url}/_mock/feature_flags").json()["results"]
     return int(next(row["id"] for row in rows if row["key"] == key))
+
+
+def test_destructive_probes_are_refused_on_posthog_cloud(tmp_path: Path) -> None:
+    env = {**live_env("https://eu.posthog.com"), "POSTHOG_DESTRUCTIVE_PROBES": "1"}
+    result = run_contract(["--live", "--reports-dir", str(tmp_path)], env)
+    assert result.returncode == 2
+    assert result.output.strip().splitlines()[-1] == (
+        "error: --destructive-probes is refused on PostHog Cloud (eu.posthog.com): the probes"
+        " store values that break every read of the project's web experiments until deleted;"
+        " use a disposable server (a local PostHog, a staging instance)"
+    )
+    assert not (tmp_path / "contract-state.json").exists()
+
+
+def breaks_like_posthog(exchange: Exchange) -> Exchange:
+    """Reads of a stored value hazards.py names fail as on PostHog: 500, or no answer."""
+    body = exchange.json()
+    if exchange.method != "GET" or not 200 <= exchange.status < 300 or not isinstance(body, dict):
+        return exchange
+    items = body.get("results") if "results" in body else [body]
+    findings = [
+        hazard.name
+        for item in items or []
+        if isinstance(item, dict)
+        for hazard, _ in body_findings(item)
+    ]
+    if "nesting_too_deep" in findings:
+        return replace(exchange, status=DROP_CONNECTION)
+    if findings:
+        return replace(exchange, status=500, headers=[], body=b"<html>Server Error</html>")
+    return exchange
+
+
+@pytest.mark.slow
+def test_destructive_probes_report_each_class_as_a_posthog_defect(
+    mock_server: MockServer, mock_client: httpx.Client, tmp_path: Path
+) -> None:
+    mutant = Mutant("breaks_like_posthog", "hazards", on_response=breaks_like_posthog)
+    with mutating_proxy(mock_server.base_url, mutant) as url:
+        result = run_contract(
+            [*RUN_ARGS, "--seed", "2", "--destructive-probes", "--reports-dir", str(tmp_path)],
+            live_env(url),
+        )
+    breaks = json.loads((tmp_path / "contract-state.json").read_text())["read_breaks"]
+    assert sorted(b["hazards"][0].split(" at ")[0] for b in breaks) == [
+        "nesting_too_deep",
+        "number_beyond_64_bits",
+        "number_beyond_64_bits",
+    ]
+    assert all(b["deleted"] and b["list_after"] == "200" for b in breaks)
+    assert experiments(mock_client) == []
+    assert result.returncode == 3, result.output[-4000:]
