@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -404,6 +405,12 @@ def live_executor(
         # Ctrl-C or a crash between scenarios: delete whatever is still alive.
         cleanup()
         ledger.save()
+        for brk in ledger.read_breaks:
+            print(
+                f"PostHog defect, stored value breaks reads: {brk.write} ({brk.write_status}),"
+                f" then {brk.read}; deleted: {brk.deleted}; body: {brk.smallest_body}",
+                file=sys.stderr,
+            )
 
 
 @contextmanager
