@@ -411,8 +411,11 @@ class GuardedSession(requests.Session):
         parts = experiment_path_parts(urlsplit(url).path, self.target.base_url)
         if method != "POST" or parts is None or parts[1] is not None:
             return None
+        name = _sent_name(request)
+        if name is None:
+            return None  # PostHog stores no experiment without a name it can read
         pending = PendingCreate(
-            name=_sent_name(request),
+            name=name,
             sent_at=datetime.now(UTC).isoformat(timespec="milliseconds"),
             id_floor=self.ledger.highest_known_id(),
         )

@@ -174,7 +174,7 @@ def run_suite(settings: SuiteSettings, select: str | None) -> int:
     resumed, earlier = resume(settings)
     for line in resumed:
         print(f"contract suite: {line}")
-    if earlier.unfinished():
+    if earlier.live_ids():
         print(
             f"error: experiments of an earlier run could not be deleted: {earlier.live_ids()}"
             f" (pending creates: {earlier.suspect_names}); the journal {settings.state_file}"
@@ -328,6 +328,13 @@ def resume(settings: SuiteSettings) -> tuple[list[str], Ledger]:
             f" {deleted} deleted"
             + (f"; of its creates without an answer {pending}, found {found}" if pending else "")
             + (f"; NOT deleted: {failed}" if failed else "")
+        )
+    unfound = [str(p.name) for p in earlier.pending]
+    earlier.pending = []
+    if unfound:
+        lines.append(
+            f"creates of an earlier run that got no answer and were not found in the project"
+            f" (nothing to delete, or it could not be listed): {unfound}"
         )
     cleaned = [key for key in flags_before if key not in earlier.flags_left()]
     if cleaned:
