@@ -437,9 +437,10 @@ class GuardedSession(requests.Session):
                 self._record_flags(path, response)
             return
         _, experiment_id = parts
-        if pending is not None:
-            pending.answered = response.status_code
+        if method == "POST" and experiment_id is None:
             status = response.status_code
+            if pending is not None:
+                pending.answered = status
             # Any 2xx to a create may have created something, 201 or not: track it to delete it.
             if 200 <= status < 300:
                 body = _json_object(response)
@@ -452,10 +453,10 @@ class GuardedSession(requests.Session):
                     )
                 else:
                     self.ledger.untracked_creates += 1
-                self.ledger.pending.remove(pending)
-            elif status < 500 or pending.name is None:
-                # A 4xx stored nothing; a 5xx to a body without a name cannot be looked for.
-                self.ledger.pending.remove(pending)
+                if pending is not None:
+                    self.ledger.pending.remove(pending)
+            elif status < 500 and pending is not None:
+                self.ledger.pending.remove(pending)  # a 4xx stored nothing
             self.ledger.save()
         elif method == "DELETE" and experiment_id is not None and response.status_code == 204:
             owned = self.ledger.created.get(addressed_experiment(experiment_id) or -1)
