@@ -4,7 +4,9 @@ A defect is a check failing on the server's own 5xx answer. It is known when a b
 has the same operation, check, status code and cause (the first malformed part of the request
 body, see `reference.malformed_cause`), so a scheduled run fails only on something new.
 Contract disagreements (a check failing on any other answer) are never baselined: they mean
-the spec or the server is wrong, and one of them must change.
+the spec or the server is wrong, and one of them must change. Nor is damage the run itself
+did: a stored value that broke reads (`stored_value_breaks_reads`, found by the guard's
+read-back), and in a run that recorded one, every 5xx answer to a read.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ from pathlib import Path
 from contract_tests.results import DEFECT, CheckFailure
 
 BASELINE_VERSION = 1
+# Never known: the run's own damage (summary.READ_BREAK_CHECK; not imported, to keep this leaf).
+NEVER_KNOWN_CHECKS = frozenset({"stored_value_breaks_reads"})
+READ_OPERATIONS = frozenset({"web_experiments_list", "web_experiments_retrieve"})
 
 
 class BaselineError(ValueError):
@@ -56,9 +61,17 @@ def save(
     *,
     server: str,
     known: set[KnownDefect] | None = None,
+    damaged: bool = False,
 ) -> list[KnownDefect]:
-    """Write the defects among `failures` (and the `known` ones) as a baseline; return them."""
-    found = {KnownDefect.of(f) for f in failures if f.category == DEFECT}
+    """Write the defects among `failures` (and the `known` ones) as a baseline; return them.
+
+    The run's own damage is left out (see `apply`).
+    """
+    found = {
+        KnownDefect.of(f)
+        for f in failures
+        if f.category == DEFECT and not _own_damage(f, damaged=damaged)
+    }
     entries = sorted(found | (known or set()))
     data = {
         "version": BASELINE_VERSION,
@@ -70,8 +83,17 @@ def save(
     return entries
 
 
-def apply(failures: list[CheckFailure], known: set[KnownDefect]) -> None:
-    """Mark every defect the baseline lists as known (one known already stays known)."""
+def apply(failures: list[CheckFailure], known: set[KnownDefect], *, damaged: bool = False) -> None:
+    """Mark every defect the baseline lists as known, except the run's own damage.
+
+    `damaged`: the run stored a value that broke reads, so a 5xx to a read may be its doing.
+    """
     for failure in failures:
         listed = failure.category == DEFECT and KnownDefect.of(failure) in known
-        failure.known = failure.known or listed
+        # A defect the mock says it reproduced on purpose stays known; the run's own damage never.
+        failure.known = (failure.known or listed) and not _own_damage(failure, damaged=damaged)
+
+
+def _own_damage(failure: CheckFailure, *, damaged: bool) -> bool:
+    """Whether a defect may be the run's own doing: a read break, or a read 5xx after one."""
+    return failure.check in NEVER_KNOWN_CHECKS or (damaged and failure.operation in READ_OPERATIONS)

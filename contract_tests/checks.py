@@ -169,6 +169,9 @@ def variants_round_trip(ctx: CheckContext, response: Response, case: Case[Any]) 
     if not isinstance(got, dict):
         raise AssertionError(f"Variants lost: {where} answered variants={got!r}")
     difference = first_difference(expected, got, "variants")
+    if difference is not None and method == "GET":
+        # Read back from storage, a float like 1e+20 is the integer PostHog's jsonb made it.
+        difference = first_difference(read_back(expected), got, "variants")
     if difference is not None:
         at, sent, answered = difference
         raise AssertionError(

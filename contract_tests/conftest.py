@@ -15,7 +15,7 @@ from schemathesis.pytest import plugin as schemathesis_plugin
 
 from contract_tests import checks as _checks  # noqa: F401  (registers the custom checks)
 from contract_tests import runtime
-from contract_tests.guard import delete_leftovers, network_reason
+from contract_tests.guard import delete_leftovers, highest_listed_id, network_reason
 from contract_tests.results import ItemOutcome
 from contract_tests.settings import SuiteSettings
 
@@ -61,7 +61,11 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     state = runtime.current()
     atexit.register(_cleanup)
     try:
+        state.session.ledger.id_floor = highest_listed_id(state.session, state.settings.api_key)
+        state.session.ledger.save()
         state.make_tombstone()
+        if state.settings.destructive_probes:
+            state.probe_hazards()
     except requests.RequestException as error:
         state.record.aborted = f"cannot reach {state.settings.base_url}: {network_reason(error)}"
         state.record.save(state.settings.results_file)

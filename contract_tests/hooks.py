@@ -22,6 +22,7 @@ from contract_tests import runtime
 from contract_tests.bodies import semantically_valid_body
 from contract_tests.reference import body_verdict, malformed_cause
 from contract_tests.results import CheckFailure, category_of
+from posthog_mock.hazards import make_safe
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
@@ -114,6 +115,9 @@ def steer(case: Case[Any]) -> None:
                 path_parameters["id"] = _pick(candidates, generated)
     if method in BODY_METHODS and not _is_negative(case, ParameterLocation.BODY):
         case.body = semantically_valid_body(case.body, method, settings.prefix)  # type: ignore[assignment]
+    elif method in BODY_METHODS and settings.mode == "live" and not settings.destructive_probes:
+        # A negative body PostHog wrongly accepts is stored: it must be readable too.
+        case.body = make_safe(case.body)
 
 
 def steer_before_call(context: HookContext, case: Case[Any], kwargs: dict[str, Any]) -> None:

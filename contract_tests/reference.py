@@ -12,6 +12,8 @@ import unicodedata
 from datetime import datetime
 from typing import Any, Literal
 
+from posthog_mock.hazards import number_breaks_reads
+
 FLAG_KEY_INFIX = "-web-experiment-feature-"
 FLAG_KEY_MAX_LENGTH = 400
 NAME_MAX_LENGTH = 400
@@ -206,11 +208,8 @@ def malformed_cause(body: object) -> str:
     return "other"
 
 
-INT64_RANGE = range(-(2**63), 2**63)
-
-
 def _has_wide_integer(value: object) -> bool:
-    """Whether a JSON value holds an integer PostHog stores but cannot render (orjson: 64 bits)."""
+    """Whether a JSON value holds an integer PostHog stores but cannot render (hazards.py)."""
     stack = [value]
     while stack:
         item = stack.pop()
@@ -218,7 +217,7 @@ def _has_wide_integer(value: object) -> bool:
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
-        elif isinstance(item, int) and not isinstance(item, bool) and item not in INT64_RANGE:
+        elif isinstance(item, int) and number_breaks_reads(item):
             return True
     return False
 

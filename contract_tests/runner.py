@@ -13,7 +13,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from contract_tests import baseline, summary
-from contract_tests.guard import GuardedSession, Ledger, Pacer, Target, delete_leftovers
+from contract_tests.guard import (
+    CreatedExperiment,
+    GuardedSession,
+    Ledger,
+    Pacer,
+    Target,
+    delete_leftovers,
+    posthog_cloud_host,
+)
 from contract_tests.preflight import TargetUnusableError, preflight
 from contract_tests.results import RunRecord
 from contract_tests.settings import (
@@ -29,6 +37,7 @@ from contract_tests.settings import (
 from contract_tests.targets import TargetInfo, live_target, mock_target
 
 SUITE_DIR = Path(__file__).resolve().parent
+DESTRUCTIVE_VARIABLE = "POSTHOG_DESTRUCTIVE_PROBES"
 # How long a child pytest may take to run its own cleanup after Ctrl-C.
 INTERRUPT_GRACE_SECONDS = 60
 
@@ -88,6 +97,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="known PostHog defects (5xx): applied when FILE exists, else recorded into it",
     )
     parser.add_argument(
+        "--destructive-probes",
+        action="store_true",
+        default=os.environ.get(DESTRUCTIVE_VARIABLE, "") == "1",
+        help="on a disposable server only: send the values known to break reads"
+        " (posthog_mock/hazards.py) on purpose and report them as PostHog defects;"
+        f" refused on PostHog Cloud (env {DESTRUCTIVE_VARIABLE}=1)",
+    )
+    parser.add_argument(
         "--update-baseline",
         action="store_true",
         help="with --baseline: also add the defects this run finds to FILE",
@@ -121,7 +138,19 @@ def settings_for(args: argparse.Namespace, target: TargetInfo) -> SuiteSettings:
         reports_dir=reports_dir,
         baseline_file=None if args.baseline is None else args.baseline.resolve(),
         update_baseline=bool(args.update_baseline),
+        destructive_probes=bool(args.destructive_probes),
     )
+
+
+def refuse_destructive_on_cloud(base_url: str) -> None:
+    """Raise SettingsError when destructive probes would go to PostHog Cloud."""
+    host = posthog_cloud_host(base_url)
+    if host is not None:
+        raise SettingsError(
+            f"--destructive-probes is refused on PostHog Cloud ({host}): the probes store"
+            " values that break every read of the project's web experiments until deleted;"
+            " use a disposable server (a local PostHog, a staging instance)"
+        )
 
 
 def keyword_expression(test_name: str) -> str:
@@ -142,7 +171,19 @@ def run_suite(settings: SuiteSettings, select: str | None) -> int:
     """Run pytest on the suite in a child process; return the exit code after cleanup."""
     known = _load_baseline(settings)
     settings.reports_dir.mkdir(parents=True, exist_ok=True)
-    settings.state_file.unlink(missing_ok=True)
+    resumed, earlier = resume(settings)
+    for line in resumed:
+        print(f"contract suite: {line}")
+    if earlier.live_ids():
+        print(
+            f"error: experiments of an earlier run could not be deleted: {earlier.live_ids()}"
+            f" (pending creates: {earlier.suspect_names}); the journal {settings.state_file}"
+            " keeps them for the next run",
+            file=sys.stderr,
+        )
+        return summary.EXIT_LEFTOVERS
+    # The new journal carries only the flags earlier runs could not soft-delete.
+    Ledger(settings.state_file, earlier=_flags_still_ours(earlier)).save()
     settings.results_file.unlink(missing_ok=True)
     settings_file = settings.reports_dir / SETTINGS_FILE
     settings.save(settings_file)
@@ -183,8 +224,12 @@ def run_suite(settings: SuiteSettings, select: str | None) -> int:
         ledger = Ledger.load(settings.state_file)
         leftovers = cleanup(settings, ledger)
     record = RunRecord.load(settings.results_file)
+    if record is not None and ledger.read_breaks:
+        for failure in summary.read_break_failures(ledger, replay_prefix=settings.base_url):
+            record.add_failure(failure)
+        record.save(settings.results_file)
     # An interrupted run saw only part of the server: it neither writes nor judges a baseline.
-    note = None if interrupted else _baseline_note(settings, record, known)
+    note = None if interrupted else _baseline_note(settings, record, known, ledger)
     replay = ["python", "-m", "contract_tests", *(["--live"] if settings.mode == "live" else [])]
     replay += ["--max-examples", str(settings.max_examples)]
     if settings.baseline_file is not None:
@@ -204,6 +249,7 @@ def run_suite(settings: SuiteSettings, select: str | None) -> int:
         scope_checked=settings.read_only_key is not None,
         baseline_note=note,
         interrupted=interrupted,
+        resumed=resumed,
     )
     print(text)
     return exit_code
@@ -221,29 +267,35 @@ def _load_baseline(settings: SuiteSettings) -> set[baseline.KnownDefect] | None:
 
 
 def _baseline_note(
-    settings: SuiteSettings, record: RunRecord | None, known: set[baseline.KnownDefect] | None
+    settings: SuiteSettings,
+    record: RunRecord | None,
+    known: set[baseline.KnownDefect] | None,
+    ledger: Ledger,
 ) -> str | None:
     """Apply or record the baseline; say what happened in one line."""
     path = settings.baseline_file
     if path is None or record is None or record.aborted:
         return None
+    damaged = bool(ledger.read_breaks)
     if known is not None and not settings.update_baseline:
-        baseline.apply(record.failures, known)
+        baseline.apply(record.failures, known, damaged=damaged)
         matched = sum(failure.known for failure in record.failures)
         return f"Baseline {path}: {len(known)} known defects, {matched} findings matched"
     if known is not None:
-        entries = baseline.save(path, record.failures, server=settings.base_url, known=known)
-        baseline.apply(record.failures, set(entries))
+        entries = baseline.save(
+            path, record.failures, server=settings.base_url, known=known, damaged=damaged
+        )
+        baseline.apply(record.failures, set(entries), damaged=damaged)
         added = len(entries) - len(known)
         return f"Baseline {path} updated: {added} defects added, {len(entries)} known"
-    entries = baseline.save(path, record.failures, server=settings.base_url)
-    baseline.apply(record.failures, set(entries))
+    entries = baseline.save(path, record.failures, server=settings.base_url, damaged=damaged)
+    baseline.apply(record.failures, set(entries), damaged=damaged)
     return f"Baseline {path} written: {len(entries)} known defects (delete it to record again)"
 
 
 def cleanup(settings: SuiteSettings, ledger: Ledger) -> list[int]:
     """Delete what the pytest process could not (killed, crashed); return ids still alive."""
-    if not ledger.live_ids() and not ledger.suspect_names:
+    if not ledger.unfinished() and (ledger.flag_scope_missing or not ledger.flags_left()):
         return []
     session = GuardedSession(
         Target(settings.base_url, settings.project_id),
@@ -252,6 +304,49 @@ def cleanup(settings: SuiteSettings, ledger: Ledger) -> list[int]:
         pacer=Pacer(settings.requests_per_minute),
     )
     return delete_leftovers(session, settings.api_key)
+
+
+def resume(settings: SuiteSettings) -> tuple[list[str], Ledger]:
+    """Finish the cleanup of the run that wrote the journal last (killed, or short of scopes).
+
+    Returns what was done, one line each, and the earlier journal as it is now.
+    """
+    earlier = Ledger.load(settings.state_file)
+    live, pending = earlier.live_ids(), earlier.suspect_names
+    flags_before = earlier.flags_left()
+    if not live and not pending and not flags_before:
+        return [], earlier
+    earlier.flag_scope_missing = False  # this run's key may have the scope the last one lacked
+    known = set(earlier.created)
+    failed = cleanup(settings, earlier)
+    found = sorted(set(earlier.created) - known)
+    lines = []
+    if live or pending:
+        deleted = sorted(i for i in [*live, *found] if i not in failed)
+        lines.append(
+            f"resumed the journal of an earlier run ({settings.state_file}): experiments"
+            f" {deleted} deleted"
+            + (f"; of its creates without an answer {pending}, found {found}" if pending else "")
+            + (f"; NOT deleted: {failed}" if failed else "")
+        )
+    unfound = [str(p.name) for p in earlier.pending]
+    earlier.pending = []
+    if unfound:
+        lines.append(
+            f"creates of an earlier run that got no answer and were not found in the project"
+            f" (nothing to delete, or it could not be listed): {unfound}"
+        )
+    cleaned = [key for key in flags_before if key not in earlier.flags_left()]
+    if cleaned:
+        lines.append(f"soft-deleted {len(cleaned)} feature flags earlier runs left: {cleaned}")
+    return lines, earlier
+
+
+def _flags_still_ours(ledger: Ledger) -> list[CreatedExperiment]:
+    """The deleted experiments of a journal whose flags are not soft-deleted yet."""
+    return [
+        e for e in ledger.flag_owners() if e.deleted and e.feature_flag_key and not e.flag_deleted
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -263,6 +358,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.live:
             target = live_target(os.environ)
+            if args.destructive_probes:
+                refuse_destructive_on_cloud(target.base_url)
             preflight(target)
             return run_suite(settings_for(args, target), args.select)
         with mock_target() as target:

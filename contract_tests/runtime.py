@@ -11,6 +11,7 @@ from requests import Response
 from contract_tests.guard import GuardedSession, Ledger, Pacer, Target
 from contract_tests.results import RunRecord
 from contract_tests.settings import SuiteSettings
+from posthog_mock.hazards import LIST_BREAKING_OBJECT_DEPTH, RENDERABLE_INT_MAX
 
 CANONICAL_VARIANTS: dict[str, Any] = {
     "control": {"rollout_percentage": 50, "transforms": []},
@@ -49,14 +50,24 @@ class Runtime:
 
     @classmethod
     def create(cls, settings: SuiteSettings) -> Runtime:
-        """Build the runtime with a fresh ledger at the settings' state file."""
-        ledger = Ledger(path=settings.state_file)
+        """Build the runtime with a fresh journal at the settings' state file.
+
+        The runner cleaned up after earlier runs before starting this process; what it could
+        not clean (flags, for want of `feature_flag:write`) it left in `earlier`, kept here.
+        In live mode every accepted write is read back, and values known to break reads are
+        never sent (unless the run is one of destructive probes).
+        """
+        earlier = Ledger.load(settings.state_file).earlier
+        ledger = Ledger(path=settings.state_file, earlier=earlier)
         ledger.save()
+        live = settings.mode == "live"
         session = GuardedSession(
             Target(settings.base_url, settings.project_id),
             ledger,
             max_creates=settings.max_creates,
             pacer=Pacer(settings.requests_per_minute),
+            read_back=live,
+            refuse_read_breaking=live and not settings.destructive_probes,
         )
         return cls(settings=settings, session=session)
 
@@ -103,6 +114,23 @@ class Runtime:
             self.session.delete(self.item_url(created_id), headers=self.auth_headers, timeout=30)
             self.tombstone_id = created_id
 
+    def probe_hazards(self) -> None:
+        """Create one experiment per class of value known to break reads (destructive probes).
+
+        Only on a disposable server (`--destructive-probes`): the read-back after each create
+        finds the break, deletes the experiment and records the PostHog defect.
+        """
+        for label, sample in HAZARD_PROBES:
+            if not self.may_create(stateful=True):
+                return
+            variants = {"control": {"rollout_percentage": 100, "probe": sample}}
+            self.session.post(
+                self.collection_url,
+                json={"name": f"{self.settings.prefix}probe {label}", "variants": variants},
+                headers=self.auth_headers,
+                timeout=30,
+            )
+
     def owned_live_ids(self) -> list[int]:
         """Experiments of this run that should still exist, oldest first."""
         return sorted(self.session.ledger.live_ids())
@@ -131,6 +159,22 @@ class Runtime:
             )
             if response.status_code != 201 or len(self.session.ledger.created) == known:
                 self.pool_broken = True
+
+
+def _nested_objects(depth: int) -> Any:
+    value: Any = 1
+    for _ in range(depth):
+        value = {"a": value}
+    return value
+
+
+# One value just past each limit of posthog_mock/hazards.py, placed in `variants.control`.
+HAZARD_PROBES: tuple[tuple[str, Any], ...] = (
+    ("integer beyond 64 bits", RENDERABLE_INT_MAX + 1),
+    ("float read back beyond 64 bits", 1e20),
+    # `variants` and `control` are two objects of the depth that breaks the list.
+    ("objects nested too deep", _nested_objects(LIST_BREAKING_OBJECT_DEPTH - 2)),
+)
 
 
 def _response_id(response: Response) -> int:

@@ -47,6 +47,7 @@ class SuiteSettings:
     reports_dir: Path = field(default_factory=lambda: REPO_ROOT / "reports")
     baseline_file: Path | None = None
     update_baseline: bool = False
+    destructive_probes: bool = False
 
     @property
     def results_file(self) -> Path:

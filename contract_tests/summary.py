@@ -42,6 +42,14 @@ CHECK_GROUPS = {
     "built-in (schemathesis)": BUILTIN_CHECKS,
     "own (contract_tests/checks.py)": OWN_CHECKS,
 }
+# The check name of a write whose stored value broke reads (the guard's read-back, not a
+# schemathesis check): always a PostHog defect of this run, never baselined.
+READ_BREAK_CHECK = "stored_value_breaks_reads"
+WRITE_OPERATIONS = {
+    "POST": "web_experiments_create",
+    "PUT": "web_experiments_update",
+    "PATCH": "web_experiments_partial_update",
+}
 MESSAGE_LINES = 12
 # Longer request lines and curl commands are cut in the summary; the record keeps them whole.
 SHOWN_CHARACTERS = 400
@@ -104,6 +112,47 @@ def matrix_lines(record: RunRecord | None, results_file: Path) -> list[str]:
     return [f"{title}, {excluded}:", *rows]
 
 
+def read_break_failures(ledger: Ledger, *, replay_prefix: str) -> list[CheckFailure]:
+    """The run's read breaks (found by the guard's read-back) as PostHog defects."""
+    failures = []
+    for brk in ledger.read_breaks:
+        method = brk.write.split(" ", 1)[0]
+        where = f"experiment {brk.experiment_id}" if brk.experiment_id is not None else "it"
+        handled = (
+            f"{where} was deleted at once; the list then answered {brk.list_after}"
+            if brk.deleted
+            else f"{where} could NOT be deleted (no id found); the list answers {brk.list_after}"
+        )
+        classes = ", ".join(brk.hazards) if brk.hazards else "no known class (hazards.py)"
+        failures.append(
+            CheckFailure(
+                operation=WRITE_OPERATIONS.get(method, "web_experiments_create"),
+                check=READ_BREAK_CHECK,
+                category=DEFECT,
+                phase="read-back",
+                status_code=brk.write_status,
+                title="stored value breaks reads",
+                message="\n".join(
+                    [
+                        f"PostHog accepted the write ({brk.write_status}) and then failed to read"
+                        f" it back: {brk.read}.",
+                        handled + ".",
+                        f"Values PostHog stores but cannot render: {classes}.",
+                        "Smallest body that shows it (reduced from the body sent, never re-sent):",
+                        brk.smallest_body,
+                    ]
+                ),
+                request=brk.write,
+                cause="stored value breaks reads",
+                curl=f"curl -X {method} {replay_prefix}{brk.write.split(' ', 1)[-1]}"
+                f" -H 'Authorization: Bearer [Filtered]' -H 'Content-Type: application/json'"
+                f" -d '{brk.smallest_body}'",
+                test="read-back",
+            )
+        )
+    return failures
+
+
 def failure_lines(failure: CheckFailure, replay: list[str], seed: int) -> list[str]:
     """One failure: what, where, the check's whole message, and how to replay it."""
     kind = "PostHog defect (5xx)" if failure.category == DEFECT else "contract disagreement"
@@ -135,6 +184,29 @@ def _cut(text: str) -> str:
     return text[:SHOWN_CHARACTERS] + f" ... ({len(text)} characters, whole in {RESULTS_FILE})"
 
 
+def flag_lines(ledger: Ledger, *, list_flags: bool, state_file: Path) -> list[str]:
+    """What became of the feature flags of the run's experiments (PostHog keeps them)."""
+    owners = [e for e in ledger.flag_owners() if e.feature_flag_key]
+    left = ledger.flags_left()
+    if not owners:
+        return []
+    cleaned = len(owners) - len(left)
+    if not left:
+        return [f"Feature flags of the run's experiments: {cleaned} soft-deleted, none left"]
+    if ledger.flag_scope_missing:
+        why = (
+            "the key lacks feature_flag:write, the scope that would let the run soft-delete"
+            ' them (PATCH {"deleted": true})'
+        )
+    else:
+        why = "PostHog did not let the run soft-delete them"
+    if not list_flags:
+        return [f"Feature flags left behind: {len(left)} ({why}), listed in {state_file}"]
+    lines = [f"Feature flags left behind ({len(left)}; {cleaned} soft-deleted; {why}):"]
+    lines.extend(f"    {key}" for key in left)
+    return lines
+
+
 def render(
     *,
     mode: str,
@@ -151,6 +223,7 @@ def render(
     scope_checked: bool,
     baseline_note: str | None = None,
     interrupted: bool = False,
+    resumed: Sequence[str] = (),
 ) -> tuple[str, int]:
     """The summary text printed at the end of a run, and the run's exit code."""
     outcome = verdict(record, leftovers=[*leftovers, *ledger.suspect_names])
@@ -170,6 +243,7 @@ def render(
     ]
     if record is not None and record.aborted:
         lines.append(f"ABORTED: {record.aborted}")
+    lines.extend(f"Before the run: {line}" for line in resumed)
     if not scope_checked:
         lines.append(
             "scope_enforced: no read-only key given, so only the full key was used"
@@ -214,12 +288,7 @@ def render(
         lines.append(
             f"Refused to send {len(ledger.refused)} unsafe requests, e.g. {ledger.refused[0]}"
         )
-    flag_keys = [e.feature_flag_key for e in created if e.feature_flag_key]
-    if flag_keys and list_flags:
-        lines.append(f"Feature flags left behind ({len(flag_keys)}; DELETE keeps them):")
-        lines.extend(f"    {key}" for key in flag_keys)
-    elif flag_keys:
-        lines.append(f"Feature flags left behind: {len(flag_keys)}, listed in {state_file}")
+    lines.extend(flag_lines(ledger, list_flags=list_flags, state_file=state_file))
     lines.append("Reports: " + ", ".join(str(report) for report in reports))
     lines.append(f"{outcome.word} (exit {outcome.exit_code})")
     return "\n".join(lines), outcome.exit_code

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import http.client
 import json
+import sys
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -19,9 +22,12 @@ from contract_tests.guard import (
     GuardedSession,
     Ledger,
     Pacer,
+    PendingCreate,
     Target,
     UnsafeRequestRefusedError,
+    body_findings,
     experiment_path_parts,
+    posthog_cloud_host,
 )
 from parity.model import NO_JSON, Context, Scenario, Step, TemplateError, placeholders
 from parity.targets import ParityTarget
@@ -45,6 +51,14 @@ DEPLOYMENT_HEADERS: Final = frozenset(
 MAX_TEXT_BODY: Final = 2000
 TIMEOUT_SECONDS: Final = 60.0
 REPEAT_WORKERS: Final = 8
+# What a server that closed the connection, or kept it open, without an answer is recorded as
+# answering (a PostHog worker that aborts while rendering does either).
+DROPPED_CONNECTION: Final[dict[str, Any]] = {
+    "status": None,
+    "headers": {},
+    "body": None,
+    "error": "no answer (connection closed or timed out)",
+}
 
 
 class Interruption:
@@ -161,19 +175,36 @@ class Executor:
         sessions: Mapping[str, requests.Session],
         *,
         after_scenario: Callable[[], None] | None = None,
+        sends_read_breaking: bool = True,
     ) -> None:
-        """Use `sessions` (`default` and optionally `throttled`) to talk to `target`."""
+        """Use `sessions` (`default` and optionally `throttled`) to talk to `target`.
+
+        `sends_read_breaking` False: scenarios that store values PostHog cannot read back
+        (posthog_mock/hazards.py) are not run.
+        """
         self.target = target
         self.sessions = sessions
         self.after_scenario = after_scenario
+        self.sends_read_breaking = sends_read_breaking
         self.requests_sent = 0
+        # A server that dropped a connection (its worker aborted) may be restarting.
+        self._dropped = False
 
     def run(self, scenario: Scenario) -> ScenarioRun:
         """Run every step of a scenario; a refused or failed request ends it with `error`."""
         run = ScenarioRun(scenario)
+        self._dropped = False
         missing = missing_roles(scenario, self.target)
         if missing:
             run.not_run = "not configured: " + ", ".join(missing)
+            return run
+        if not self.sends_read_breaking and any(
+            step.json is not NO_JSON and body_findings(step.json) for step in scenario.steps
+        ):
+            run.not_run = (
+                "stores values that break reads (posthog_mock/hazards.py): only with"
+                " --own-server, on a server you own"
+            )
             return run
         for url in self.target.reset_urls:
             requests.post(url, timeout=TIMEOUT_SECONDS).raise_for_status()
@@ -195,6 +226,26 @@ class Executor:
             if self.after_scenario is not None:
                 self.after_scenario()
         return run
+
+    def _request(
+        self,
+        session: requests.Session,
+        method: str,
+        url: str,
+        headers: dict[str, str],
+        body: bytes | None,
+    ) -> requests.Response:
+        """Send once; after a dropped connection, wait for a restarting server to answer."""
+        for _ in range(RESTART_WAITS):
+            try:
+                return session.request(
+                    method, url, headers=headers, data=body, timeout=TIMEOUT_SECONDS
+                )
+            except requests.ConnectionError as error:
+                if not (self._dropped and _refused(error)):
+                    raise
+                time.sleep(RESTART_WAIT_SECONDS)
+        return session.request(method, url, headers=headers, data=body, timeout=TIMEOUT_SECONDS)
 
     def _send(self, scenario: Scenario, step: Step, context: Context) -> Exchange:
         base = self.target.base_for(scenario.server)
@@ -220,23 +271,77 @@ class Executor:
             # A WSGI server alone (no proxy in front) may send the body anyway: never reuse it.
             headers.setdefault("Connection", "close")
 
-        def send(_: int = 0) -> requests.Response:
+        def send(_: int = 0) -> requests.Response | None:
             INTERRUPTION.check()
-            return session.request(
-                step.method, url, headers=headers, data=body, timeout=TIMEOUT_SECONDS
-            )
+            try:
+                return self._request(session, step.method, url, headers, body)
+            except (requests.ConnectionError, requests.Timeout) as error:
+                if not _closed_without_response(error):
+                    raise
+                return None
 
         # A burst (a rate limit's window) must land fast on a loaded machine too: all but the
         # last request of a repeated step go in parallel; the last one is the one recorded.
         with ThreadPoolExecutor(REPEAT_WORKERS) as pool:
             responses = [*pool.map(send, range(step.repeat - 1)), send()]
         self.requests_sent += len(responses)
-        statuses = dict(Counter(str(r.status_code) for r in responses))
         response = responses[-1]
+        if response is None:
+            self._dropped = True
+            _wait_until_answering(url)
+            return Exchange(describe_request(step), dict(DROPPED_CONNECTION), step.rule)
+        statuses = dict(Counter(str(r.status_code) if r else "no answer" for r in responses))
         summary = summarise_response(response)
         if step.repeat > 1:
             summary = {"statuses": statuses, "last": summary}
         return Exchange(describe_request(step), summary, step.rule or scenario.rule)
+
+
+def _closed_without_response(error: BaseException) -> bool:
+    """Whether a request got no answer: the connection closed, or no answer came in time."""
+    if isinstance(error, requests.ReadTimeout):
+        return True
+    seen: list[BaseException] = [error]
+    while seen:
+        cause = seen.pop()
+        if isinstance(cause, http.client.RemoteDisconnected | ConnectionResetError):
+            return True
+        seen.extend(arg for arg in cause.args if isinstance(arg, BaseException))
+        if cause.__context__ is not None:
+            seen.append(cause.__context__)
+    return False
+
+
+RESTART_WAIT_SECONDS: Final = 2.0
+RESTART_WAITS: Final = 60
+
+
+def _wait_until_answering(url: str) -> None:
+    """After no answer, wait (up to two minutes) until the server answers anything again.
+
+    A PostHog worker that aborts is restarted by its master; a step sent meanwhile would
+    record the restart, not the server's rule.
+    """
+    parts = urlsplit(url)
+    probe = f"{parts.scheme}://{parts.netloc}/_health"
+    for _ in range(RESTART_WAITS):
+        try:
+            requests.get(probe, timeout=5)
+            return
+        except requests.RequestException:
+            time.sleep(RESTART_WAIT_SECONDS)
+
+
+def _refused(error: requests.ConnectionError) -> bool:
+    seen: list[BaseException] = [error]
+    while seen:
+        cause = seen.pop()
+        if isinstance(cause, ConnectionRefusedError):
+            return True
+        seen.extend(arg for arg in cause.args if isinstance(arg, BaseException))
+        if cause.__context__ is not None:
+            seen.append(cause.__context__)
+    return False
 
 
 class ThrottledSession(requests.Session):
@@ -262,23 +367,28 @@ class OwnServerSession(GuardedSession):
     Only the origin is checked; creates are still recorded so each scenario cleans up after it.
     """
 
-    def check_allowed(self, method: str, url: str) -> None:
+    def check_allowed(self, method: str, url: str, body: bytes | str | None = None) -> None:
         """Refuse only requests to another server."""
         if urlsplit(url)[:2] != urlsplit(self.target.base_url)[:2]:
             self._refuse(f"{method} {url}: not the target {self.target.base_url}")
 
-    def _record(self, method: str, url: str, response: requests.Response) -> None:
+    def _record(
+        self,
+        method: str,
+        url: str,
+        response: requests.Response,
+        pending: PendingCreate | None = None,
+    ) -> None:
         """Record creates and deletes; a delete of an id in another form (`1.json`) is left."""
         parts = experiment_path_parts(urlsplit(url).path, self.target.base_url)
         if method == "DELETE" and parts is not None and not str(parts[1] or "0").isdigit():
             return
-        super()._record(method, url, response)
+        super()._record(method, url, response, pending)
 
 
 def posthog_cloud(base_url: str) -> bool:
     """Whether a base URL is PostHog Cloud (`posthog.com` or a host below it)."""
-    host = (urlsplit(base_url).hostname or "").lower().rstrip(".")
-    return host == "posthog.com" or host.endswith(".posthog.com")
+    return posthog_cloud_host(base_url) is not None
 
 
 def check_own_server(base_url: str) -> None:
@@ -302,6 +412,9 @@ def live_executor(
     are deleted first; then the run starts a ledger of its own. `own_server` (never PostHog
     Cloud): every request of the corpus is sent, list-route writes, unknown sub-paths and
     values that break reads included (`OwnServerSession`).
+    Accepted writes are read back (deleted at once when that fails) and values known to break
+    reads are refused by the guard, except on one's own server, where the read-breaking
+    scenarios run as recorded, their own steps deleting what they stored.
     """
     if own_server and posthog_cloud(target.base_url):
         raise UnsafeRequestRefusedError(
@@ -319,7 +432,12 @@ def live_executor(
     ledger = Ledger(ledger_path)
     session_class = OwnServerSession if own_server else GuardedSession
     session = session_class(
-        guard_target, ledger, max_creates=max_creates, pacer=Pacer(requests_per_minute)
+        guard_target,
+        ledger,
+        max_creates=max_creates,
+        pacer=Pacer(requests_per_minute),
+        read_back=not own_server,
+        refuse_read_breaking=not own_server,
     )
     sessions: dict[str, requests.Session] = {"default": session}
     if target.throttled_base_url is not None:
@@ -336,13 +454,21 @@ def live_executor(
         if failed:
             raise RuntimeError(f"could not delete experiments this run created: {failed}")
 
-    executor = Executor(target, sessions, after_scenario=cleanup)
+    executor = Executor(
+        target, sessions, after_scenario=cleanup, sends_read_breaking=own_server
+    )
     try:
         yield executor
     finally:
         # Ctrl-C or a crash between scenarios: delete whatever is still alive.
         cleanup()
         ledger.save()
+        for brk in ledger.read_breaks:
+            print(
+                f"PostHog defect, stored value breaks reads: {brk.write} ({brk.write_status}),"
+                f" then {brk.read}; deleted: {brk.deleted}; body: {brk.smallest_body}",
+                file=sys.stderr,
+            )
 
 
 @contextmanager

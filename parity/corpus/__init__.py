@@ -12,6 +12,7 @@ from parity.corpus import (
     fuzz_found,
     malformed,
     pagination,
+    read_breaking,
     routes,
     scopes,
     surface_projects,
@@ -41,6 +42,7 @@ MODULES: Final = (
     surface_routes,
     surface_projects,
     surface_values,
+    read_breaking,
 )
 
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from posthog_mock import handlers, mock_endpoints
+from posthog_mock import feature_flags_api, handlers, mock_endpoints
 from posthog_mock.handlers import Handler
 
 
@@ -50,6 +50,12 @@ ROUTES: Final = (
         ),
         handlers.experiment_detail,
         handlers.DETAIL_ALLOW_METHODS.encode(),
+    ),
+    Route(
+        re.compile(
+            r"/api/projects/(?P<project_id>[^/.]+)/feature_flags(?:/(?P<flag_id>[^/.]+))?/?"
+        ),
+        feature_flags_api.feature_flags,
     ),
     Route(re.compile(r"/_mock/health/?"), mock_endpoints.health, b"GET, HEAD"),
     Route(re.compile(r"/_mock/reset/?"), mock_endpoints.reset, b"POST"),

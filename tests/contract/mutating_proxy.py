@@ -13,6 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+# A mutant answering with this status closes the connection without any answer.
+DROP_CONNECTION = -1
 HOP_BY_HOP = frozenset(
     {"connection", "keep-alive", "transfer-encoding", "content-length", "host", "te", "trailer"}
 )
@@ -92,6 +94,10 @@ def _handler(upstream: str, mutant: Mutant) -> type[BaseHTTPRequestHandler]:
             if answered is None:
                 answered = self._forward(exchange)
             answered = mutant.on_response(answered)
+            if answered.status == DROP_CONNECTION:
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
             self.send_response(answered.status)
             for name, value in answered.headers:
                 if name.lower() not in HOP_BY_HOP:

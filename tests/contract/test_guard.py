@@ -19,6 +19,8 @@ from contract_tests.guard import (
     UnsafeRequestRefusedError,
     addressed_experiment,
     delete_leftovers,
+    posthog_cloud_host,
+    smallest_breaking_body,
 )
 
 BASE = "http://127.0.0.1:9"
@@ -165,7 +167,8 @@ def test_delete_leftovers_deletes_only_live_created_experiments(tmp_path: Path) 
     session.post(LIST, json={})
     session.delete(f"{LIST}1/")
     assert delete_leftovers(session, "key") == []
-    assert adapter.sent[-1] == ("DELETE", f"{LIST}2/")
+    deletes = [sent for sent in adapter.sent if sent[0] == "DELETE"]
+    assert deletes == [("DELETE", f"{LIST}1/"), ("DELETE", f"{LIST}2/")]
     assert session.ledger.live_ids() == []
 
 
@@ -198,7 +201,8 @@ def test_create_answered_5xx_that_was_stored_is_found_and_deleted(tmp_path: Path
     session.post(LIST, json={"name": " contract-suite-odd "})
     assert session.ledger.suspect_names == ["contract-suite-odd"]
     assert delete_leftovers(session, "key") == []
-    assert adapter.sent[-2:] == [("DELETE", f"{LIST}10/"), ("DELETE", f"{LIST}12/")]
+    deletes = [sent for sent in adapter.sent if sent[0] == "DELETE"]
+    assert deletes == [("DELETE", f"{LIST}10/"), ("DELETE", f"{LIST}12/")]
     assert session.ledger.suspect_names == []
     assert 3 not in session.ledger.created
 
@@ -218,3 +222,146 @@ def test_create_answered_5xx_with_a_body_too_deep_to_parse_is_no_suspect(tmp_pat
     response = session.post(LIST, data=deep, headers={"Content-Type": "application/json"})
     assert response.status_code == 500
     assert session.ledger.suspect_names == []
+
+
+FLAGS = f"{BASE}/api/projects/1/feature_flags/"
+
+
+def flag_listing(*flags: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    return 200, {"count": len(flags), "next": None, "previous": None, "results": list(flags)}
+
+
+def our_flag(flag_id: int, key: str, **changes: Any) -> dict[str, Any]:
+    return {"id": flag_id, "key": key, "active": False, "experiment_set": [], **changes}
+
+
+@pytest.mark.parametrize(
+    ("listed", "body"),
+    [
+        pytest.param(our_flag(9, "x-41"), {"deleted": True}, id="checked-and-soft-delete"),
+        pytest.param(our_flag(9, "x-41"), {"deleted": True, "key": "y"}, id="other-fields"),
+        pytest.param(our_flag(9, "x-41"), {"active": True}, id="not-a-delete"),
+        pytest.param(our_flag(9, "x-41", active=True), {"deleted": True}, id="active-flag"),
+        pytest.param(our_flag(9, "x-41", experiment_set=[5]), {"deleted": True}, id="foreign-link"),
+        pytest.param(our_flag(9, "x-41-other"), {"deleted": True}, id="other-key"),
+    ],
+)
+def test_only_a_soft_delete_of_a_checked_flag_of_the_run_is_sent(
+    tmp_path: Path, listed: dict[str, Any], body: dict[str, Any]
+) -> None:
+    session, adapter, _ = make_session(tmp_path, [created(41), flag_listing(listed), (200, {})])
+    session.post(LIST, json={})
+    session.get(f"{FLAGS}?search=x-41")
+    allowed = body == {"deleted": True} and listed == our_flag(9, "x-41")
+    if allowed:
+        session.patch(f"{FLAGS}9/", json=body)
+        assert adapter.sent[-1] == ("PATCH", f"{FLAGS}9/")
+    else:
+        with pytest.raises(UnsafeRequestRefusedError):
+            session.patch(f"{FLAGS}9/", json=body)
+        assert adapter.sent[-1] == ("GET", f"{FLAGS}?search=x-41")
+
+
+def test_flags_are_soft_deleted_after_their_experiments_and_a_403_stops_trying(
+    tmp_path: Path,
+) -> None:
+    session, adapter, _ = make_session(
+        tmp_path,
+        [created(1), created(2), (204, None), (204, None), (403, {"detail": "missing scope"})],
+    )
+    session.post(LIST, json={})
+    session.post(LIST, json={})
+    assert delete_leftovers(session, "key") == []
+    assert [m for m, _ in adapter.sent] == ["POST", "POST", "DELETE", "DELETE", "GET"]
+    assert session.ledger.flag_scope_missing
+    assert session.ledger.flags_left() == ["x-1", "x-2"]
+
+
+@pytest.mark.parametrize(
+    "variants",
+    [
+        pytest.param({"control": {"rollout_percentage": 100, "x": 1e20}}, id="float"),
+        pytest.param({"control": {"rollout_percentage": 100, "x": [2**64]}}, id="integer"),
+    ],
+)
+def test_values_known_to_break_reads_are_never_sent(
+    tmp_path: Path, variants: dict[str, Any]
+) -> None:
+    session, adapter, _ = make_session(tmp_path, [])
+    session.refuse_read_breaking = True
+    with pytest.raises(UnsafeRequestRefusedError, match="number_beyond_64_bits at"):
+        session.post(LIST, json={"name": "n", "variants": variants})
+    assert adapter.sent == []
+
+
+def test_a_write_whose_read_back_fails_is_deleted_at_once_and_recorded(tmp_path: Path) -> None:
+    page = {"results": [{"id": 41}], "next": None}
+    session, adapter, _ = make_session(
+        tmp_path,
+        [
+            created(41),
+            (200, {"id": 41}),  # the create read back: the experiment
+            (200, page),  # and the list page holding it
+            (200, {"id": 41}),  # the PATCH
+            (500, None),  # its read-back fails
+            (204, None),  # so it is deleted at once
+            (200, {"results": [], "next": None}),  # and the list read again
+        ],
+    )
+    session.read_back = True
+    session.post(LIST, json={"name": "x"})
+    sent_body = {"name": "n", "variants": {"control": {"rollout_percentage": 100, "x": 7}}}
+    session.patch(f"{LIST}41/", json=sent_body)
+    item = "/api/projects/1/web_experiments/41/"
+    listed = "/api/projects/1/web_experiments/?limit=100"
+    assert [(m, u.removeprefix(BASE)) for m, u in adapter.sent] == [
+        ("POST", "/api/projects/1/web_experiments/"),
+        ("GET", item),
+        ("GET", listed),
+        ("PATCH", item),
+        ("GET", item),
+        ("DELETE", item),
+        ("GET", listed),
+    ]
+    (brk,) = session.ledger.read_breaks
+    assert brk.deleted
+    assert brk.experiment_id == 41
+    assert brk.read == f"GET {item} answered 500"
+    assert brk.list_after == "200"
+    assert json.loads(brk.smallest_body) == sent_body  # no known class: the whole body
+    assert session.ledger.live_ids() == []
+
+
+def test_smallest_breaking_body_keeps_only_the_path_to_each_value() -> None:
+    body = {
+        "name": "n",
+        "created_at": "2025-01-01T00:00:00Z",
+        "variants": {
+            "control": {"rollout_percentage": 50, "transforms": [], "x": 1e20},
+            "test": {"rollout_percentage": 50, "transforms": [{"text": "a", "n": [1, 2**64]}]},
+        },
+    }
+    assert json.loads(smallest_breaking_body(json.dumps(body))) == {
+        "name": "n",
+        "variants": {
+            "control": {"rollout_percentage": 50, "x": 1e20},
+            "test": {"rollout_percentage": 50, "transforms": [{"n": [2**64]}]},
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("url", "cloud"),
+    [
+        ("https://us.posthog.com", "us.posthog.com"),
+        ("https://eu.posthog.com/", "eu.posthog.com"),
+        ("https://app.posthog.com", "app.posthog.com"),
+        ("https://posthog.com", "posthog.com"),
+        ("https://EU.PostHog.com.", "eu.posthog.com"),
+        ("http://127.0.0.1:8020", None),
+        ("https://posthog.example.com", None),
+        ("https://notposthog.com", None),
+    ],
+)
+def test_posthog_cloud_hosts_are_recognised(url: str, cloud: str | None) -> None:
+    assert posthog_cloud_host(url) == cloud

@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from contract_tests.settings import REPO_ROOT
+from contract_tests.targets import MOCK_CONFIG, MOCK_FULL_KEY
 from posthog_mock.testing import MockServer
 from tests.contract.conftest import live_env, run_contract
 
@@ -79,9 +80,54 @@ def test_live_mode_leaves_experiments_it_did_not_create_byte_identical(
     assert 0 < len(created) <= 25
     assert all(item["deleted"] for item in created)
     assert all(item["name"].startswith("contract-suite-") for item in created)
-    assert f"Feature flags left behind ({len(created)}; DELETE keeps them):" in result.output
-    for item in created:
-        assert item["feature_flag_key"] in result.output
+    assert all(item["flag_deleted"] for item in created)
+    assert f"Feature flags of the run's experiments: {len(created)} soft-deleted, none left" in (
+        result.output
+    )
+    # What is left is exactly the flags of the experiments the run did not create.
+    remaining = mock_client.get("/api/projects/1/feature_flags/").json()["results"]
+    assert sorted(flag["experiment_set"][0] for flag in remaining) == seeded
+
+
+EXPERIMENT_ONLY_KEY = "phx_contract_experiments_only"
+
+
+@pytest.mark.slow
+def test_key_without_flag_scopes_names_every_flag_it_left_and_the_scope(tmp_path: Path) -> None:
+    config = tmp_path / "mock.toml"
+    config.write_text(
+        MOCK_CONFIG
+        + f'\n[[keys]]\nvalue = "{EXPERIMENT_ONLY_KEY}"\nscopes = ["experiment:write"]\n'
+        "current_project = 1\n",
+        encoding="utf-8",
+    )
+    with MockServer.start(db_path=tmp_path / "mock.db", config_path=config, in_process=True) as m:
+        env = {
+            **live_env(m.base_url, read_only=False),
+            "POSTHOG_PERSONAL_API_KEY": EXPERIMENT_ONLY_KEY,
+        }
+        args = ["--live", "--seed", "3", "--max-examples", "3", "--requests-per-minute", "0"]
+        limited = run_contract([*args, "--reports-dir", str(tmp_path)], env)
+        journal = json.loads((tmp_path / "contract-state.json").read_text())
+        full = run_contract(
+            [*args, "--reports-dir", str(tmp_path)], live_env(m.base_url, read_only=False)
+        )
+        left_after = httpx.get(
+            f"{m.base_url}/api/projects/1/feature_flags/",
+            headers={"Authorization": f"Bearer {MOCK_FULL_KEY}"},
+        ).json()
+        final = json.loads((tmp_path / "contract-state.json").read_text())
+
+    keys = [item["feature_flag_key"] for item in journal["created"]]
+    assert keys
+    lines = limited.output.rstrip().splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("Feature flags left behind"))
+    assert "the key lacks feature_flag:write" in lines[header]
+    assert lines[header + 1 : header + 1 + len(keys)] == [f"    {key}" for key in keys]
+    assert journal["flag_scope_missing"] is True
+    # The next run, with a key that may, soft-deletes the flags the earlier one left.
+    assert f"soft-deleted {len(keys)} feature flags earlier runs left" in full.output
+    assert left_after["count"] == 0, (left_after, final, full.output[-3000:])
 
 
 @pytest.mark.slow
