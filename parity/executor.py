@@ -8,7 +8,6 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,7 +49,6 @@ DEPLOYMENT_HEADERS: Final = frozenset(
 )
 MAX_TEXT_BODY: Final = 2000
 TIMEOUT_SECONDS: Final = 60.0
-REPEAT_WORKERS: Final = 8
 # What a server that closed the connection, or kept it open, without an answer is recorded as
 # answering (a PostHog worker that aborts while rendering does either).
 DROPPED_CONNECTION: Final[dict[str, Any]] = {
@@ -280,10 +278,9 @@ class Executor:
                     raise
                 return None
 
-        # A burst (a rate limit's window) must land fast on a loaded machine too: all but the
-        # last request of a repeated step go in parallel; the last one is the one recorded.
-        with ThreadPoolExecutor(REPEAT_WORKERS) as pool:
-            responses = [*pool.map(send, range(step.repeat - 1)), send()]
+        # One after another: PostHog's throttle (DRF's) reads and writes its history without a
+        # lock, so requests sent in parallel lose counts and a burst never reaches the limit.
+        responses = [send() for _ in range(step.repeat)]
         self.requests_sent += len(responses)
         response = responses[-1]
         if response is None:
@@ -454,9 +451,7 @@ def live_executor(
         if failed:
             raise RuntimeError(f"could not delete experiments this run created: {failed}")
 
-    executor = Executor(
-        target, sessions, after_scenario=cleanup, sends_read_breaking=own_server
-    )
+    executor = Executor(target, sessions, after_scenario=cleanup, sends_read_breaking=own_server)
     try:
         yield executor
     finally:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 import time
 from pathlib import Path
 from typing import Final
+from urllib.parse import unquote
 
 from starlette.datastructures import Headers
 from starlette.types import Receive, Scope, Send
@@ -59,6 +61,9 @@ CORS_ALLOW_HEADERS: Final = (
 )
 CORS_ALLOW_METHODS: Final = b"DELETE, GET, OPTIONS, PATCH, POST, PUT"
 CORS_MAX_AGE: Final = b"86400"
+_CORS_URLS: Final = re.compile(
+    r"^(/site_app/|/array/|/static/|/api/(?!early_access_features|surveys|web_experiments).*$)"
+)
 
 
 class MockApp:
@@ -161,11 +166,20 @@ class MockApp:
         api = request.path.startswith("/api/")
         if not api:
             return await self._route(state, request, api=False)
-        if request.method == "OPTIONS" and "access-control-request-method" in request.headers:
+        cors = cors_applies(request.path)
+        if (
+            cors
+            and request.method == "OPTIONS"
+            and "access-control-request-method" in request.headers
+        ):
             # A CORS preflight is answered by the middleware before any view runs.
             preflight = Response(200, content_type=b"text/html; charset=utf-8")
             return _with_django_headers(
                 _with_cors(preflight, request, preflight=True), request, framed=False
+            )
+        if not cors:
+            return _with_django_headers(
+                await self._route(state, request, api=True), request, cors=False
             )
         # django-cors-headers adds the preflight headers to every OPTIONS answer with an Origin.
         response = await self._route(state, request, api=True)
@@ -249,25 +263,36 @@ def accepts_json(accept: str | None) -> bool:
     return False
 
 
+def cors_applies(path: str) -> bool:
+    """Whether django-cors-headers handles `path`: PostHog's `CORS_URLS_REGEX`, with `re.match`.
+
+    A decoded path with a line break inside (`/api/projects/5%0A/...`) does not match, so such
+    answers carry no CORS headers and no `Vary: Origin`.
+    """
+    return _CORS_URLS.match(unquote(path)) is not None
+
+
 def _with_django_headers(
-    response: Response, request: MockRequest, *, framed: bool = True
+    response: Response, request: MockRequest, *, framed: bool = True, cors: bool = True
 ) -> Response:
     """Add what PostHog's Django middleware adds to every API answer (recorded on 2025-08).
 
     `Vary` names `Cookie` once the session was read: a request that carries cookies, or a write
     that got past validation; Django's own 400 page sets it after `Origin`. The clickjacking
     header is missing only on CORS preflights (answered before that middleware runs), `nosniff`
-    only on answers without a body type (204).
+    only on answers without a body type (204); `Origin` only where CORS does not apply.
     """
-    if request.session_accessed or "cookie" in request.headers:
-        vary = (
-            b"Origin, Cookie"
-            if response.status == 400 and _is_html(response)
-            else b"Cookie, Origin"
-        )
-    else:
+    cookie = request.session_accessed or "cookie" in request.headers
+    vary: bytes | None
+    if not cors:
+        vary = b"Cookie" if cookie else None
+    elif not cookie:
         vary = b"Origin"
-    headers = [(b"vary", vary)]
+    elif response.status == 400 and _is_html(response):
+        vary = b"Origin, Cookie"
+    else:
+        vary = b"Cookie, Origin"
+    headers = [] if vary is None else [(b"vary", vary)]
     if framed:
         headers.append((b"x-frame-options", b"SAMEORIGIN"))
     if response.content_type is not None:
