@@ -30,9 +30,50 @@ UNRENDERABLE: Final = "unrenderable"
 DROPS_CONNECTION: Final = "drops_connection"
 
 
-def to_json(payload: Any) -> str:
-    """Compact JSON as PostHog's renderer (orjson) writes it; TypeError beyond 64-bit ints."""
-    return orjson.dumps(payload).decode()
+# orjson recurses on the C stack: on a server thread with a small stack (Granian's runtime) a
+# document nested this deep can overflow it and abort the process, so deeper ones are written
+# container by container here, each scalar and key still by orjson (the same bytes).
+ORJSON_SAFE_NESTING: Final = 48
+
+
+def to_json(payload: Any, nesting: int | None = None) -> str:
+    """Compact JSON as PostHog's renderer (orjson) writes it; TypeError beyond 64-bit ints.
+
+    `nesting` (the payload's `nesting_depth`, when the caller knows it) picks the writer; an
+    unknown nesting uses orjson directly.
+    """
+    if nesting is None or nesting <= ORJSON_SAFE_NESTING:
+        return orjson.dumps(payload).decode()
+    return _to_json_flat(payload)
+
+
+class _Raw(str):
+    """Text the flat writer emits as it is (punctuation and encoded keys)."""
+
+
+def _to_json_flat(payload: Any) -> str:
+    out: list[str] = []
+    stack: list[Any] = [payload]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, _Raw):
+            out.append(item)
+        elif isinstance(item, dict):
+            out.append("{")
+            stack.append(_Raw("}"))
+            for index, (key, value) in reversed(list(enumerate(item.items()))):
+                stack.append(value)
+                stack.append(_Raw(("," if index else "") + orjson.dumps(key).decode() + ":"))
+        elif isinstance(item, list):
+            out.append("[")
+            stack.append(_Raw("]"))
+            for index, value in reversed(list(enumerate(item))):
+                stack.append(value)
+                if index:
+                    stack.append(_Raw(","))
+        else:
+            out.append(orjson.dumps(item).decode())
+    return "".join(out)
 
 
 def to_storage_json(payload: Any) -> str:
@@ -141,7 +182,7 @@ def render_experiment(
             "variants": read_back(rebuilt) if as_stored else rebuilt,
         }
         with contextlib.suppress(TypeError):
-            text = to_json(payload)
+            text = to_json(payload, nesting + DETAIL_WRAPPING)
     detail = _document(text, drops=False)
     if nesting + LIST_WRAPPING > ORJSON_MAX_DEPTH:
         text = None
