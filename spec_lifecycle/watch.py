@@ -24,8 +24,13 @@ from spec_lifecycle.drift import DriftReport
 REPORT_JSON: Final = Path("reports/watch.json")
 PARITY_OUTPUT: Final = Path("reports/watch-parity.txt")
 UNPLACED: Final = "unplaced"
-_SCENARIO: Final = re.compile(r"^## (?P<name>\S+) \((?P<area>[^)]*)\)(?P<rest>.*)$")
-_STEP: Final = re.compile(r"^- step (?P<step>\d+): (?P<rule>.*)$")
+_NOT_RUN: Final = re.compile(r"^NOT RUN (?P<name>\S+): (?P<reason>.*)$")
+_PROFILE: Final = re.compile(r"^## mock profile (?P<profile>\S+): ")
+_REPLAY: Final = re.compile(
+    r"^(?P<name>[A-Za-z0-9_]+): (?:\d+ difference\(s\) from the |(?P<error>.*))"
+)
+_PATH: Final = re.compile(r"^steps\[(?P<step>\d+)\]")
+_CLOSEST: Final = re.compile(r"matches no mock profile; closest: (?P<profile>\S+)$")
 _LIST_ROUTE: Final = re.compile(r"^/api/(?P<scope>projects|environments)/[^/]+/web_experiments/?$")
 _DETAIL_ROUTE: Final = re.compile(
     r"^/api/(?P<scope>projects|environments)/[^/]+/web_experiments/[^/]+/?$"
@@ -58,25 +63,37 @@ class ParityOutcome:
 
 
 def parse_parity_report(text: str, exit_code: int) -> ParityOutcome:
-    """Read the differing steps of a printed parity live report, and its last line."""
+    """Read a printed `parity live` report: its verdict line and where the closest profile differs.
+
+    The report ends with the verdict (`<host> answers as mock profile P` or `<host> matches no
+    mock profile; closest: P`); the differences counted are those of profile P's section
+    (`## mock profile P: ...`, then `<scenario>: N difference(s) ...` and `steps[i]...` lines).
+    """
     lines = text.splitlines()
     summary = next((line for line in reversed(lines) if line.strip()), "")
     outcome = ParityOutcome(exit_code=exit_code, summary=summary)
+    closest = _CLOSEST.search(summary)
+    wanted = closest["profile"] if closest else None
+    section: str | None = None
     scenario: str | None = None
-    current: BehaviourDifference | None = None
+    steps: dict[tuple[str, int | None], BehaviourDifference] = {}
     for line in lines:
-        if match := _SCENARIO.match(line):
-            scenario, current = match["name"], None
-            if "NOT RUN" in match["rest"]:
-                outcome.not_run.append(f"{scenario}{match['rest']}")
-        elif scenario and (match := _STEP.match(line)):
-            current = BehaviourDifference(scenario, int(match["step"]), match["rule"], 0)
-        elif line.lstrip().startswith("DIFFERENCE"):
-            if current is None:
-                current = BehaviourDifference(scenario or UNPLACED, None, "", 0)
-            if current.differences == 0:
-                outcome.differences.append(current)
-            current.differences += 1
+        if match := _NOT_RUN.match(line):
+            outcome.not_run.append(f"{match['name']}: NOT RUN: {match['reason']}")
+        elif match := _PROFILE.match(line):
+            section, scenario = match["profile"], None
+        elif section is None or section != wanted:
+            continue
+        elif match := _REPLAY.match(line):
+            scenario = match["name"]
+            if match["error"] is not None:
+                error = BehaviourDifference(scenario, None, match["error"].strip(), 1)
+                steps[(scenario, None)] = error
+        elif scenario is not None and (match := _PATH.match(line)):
+            step = int(match["step"])
+            found = steps.setdefault((scenario, step), BehaviourDifference(scenario, step, "", 0))
+            found.differences += 1
+    outcome.differences.extend(steps.values())
     if exit_code == 1 and not outcome.differences:
         outcome.differences.append(BehaviourDifference(UNPLACED, None, summary, 1))
     return outcome

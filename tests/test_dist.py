@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -248,7 +249,9 @@ def test_installed_conformance_suite_passes_against_its_own_mock(
         full_install / "posthog-contract", "--max-examples", "3", env=quiet_env(), cwd=tmp_path
     )
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
-    assert result.stdout.rstrip().endswith("PASSED (exit 0)")
+    # Its mock answers as current PostHog, PostHog's own 500s included: known defects, exit 0.
+    last = result.stdout.rstrip().splitlines()[-1]
+    assert re.fullmatch(r"PASSED( \(\d+ known defects?\))? \(exit 0\)", last), last
     assert (tmp_path / "reports" / "contract-junit.xml").is_file()
 
 

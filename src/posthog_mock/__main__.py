@@ -6,7 +6,7 @@ import sys
 from collections.abc import Sequence
 
 # The server's own dependencies, installed by the `mock` extra.
-SERVER_MODULES = frozenset({"starlette", "granian"})
+SERVER_MODULES = frozenset({"starlette", "granian", "orjson"})
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -281,10 +281,10 @@ class MockServer:
 
     def _serve_in_thread(self, timeout: float) -> None:
         from posthog_mock.config import default_config  # noqa: PLC0415
-        from posthog_mock.storage import StorageError  # noqa: PLC0415
 
         try:
             from posthog_mock.server import StartupError, check_database, check_port  # noqa: PLC0415
+            from posthog_mock.storage import StorageError  # noqa: PLC0415
         except ModuleNotFoundError as exc:
             missing = (exc.name or "").partition(".")[0]
             raise MockServerError(
