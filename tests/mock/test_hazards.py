@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import orjson
 import pytest
 
 from posthog_mock import hazards
+from posthog_mock.representation import ORJSON_SAFE_NESTING, to_json
 
 
 def _nested_objects(depth: int) -> object:
@@ -87,3 +89,21 @@ def test_make_safe_clamps_numbers_and_cuts_depth() -> None:
     assert hazards.nesting_depth(safe) == hazards.SAFE_DEPTH
     assert not hazards.is_safe(unsafe)
     assert hazards.make_safe({"ok": [1, {"b": 2.5}]}) == {"ok": [1, {"b": 2.5}]}
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        pytest.param({"a": [1, 2.5, -0.0, 1e16, 1e-7, None, True, {"b": {}}]}, id="mixed"),
+        pytest.param({"k": 'quote " and \u2028 and é', "": []}, id="escapes"),
+        pytest.param([[[]], {}], id="empty-containers"),
+        pytest.param(_nested_objects(60), id="deeper-than-orjson-safe"),
+    ],
+)
+def test_deep_documents_are_written_with_orjson_bytes(value: object) -> None:
+    assert to_json(value, ORJSON_SAFE_NESTING + 1) == orjson.dumps(value).decode()
+
+
+def test_deep_documents_refuse_integers_beyond_64_bits_like_orjson() -> None:
+    with pytest.raises(TypeError, match="64-bit"):
+        to_json({"a": [2**70]}, ORJSON_SAFE_NESTING + 1)
