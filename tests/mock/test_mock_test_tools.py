@@ -108,7 +108,8 @@ def test_stub_matches_body_query_headers_and_counts(
     second = http.post(LIST, json=body, params={"source": "ci"}, headers=headers)
     third = http.post(LIST, json=body, params={"source": "ci"}, headers=headers)
 
-    assert unmatched.status_code == 201 and unmatched.json()["name"] == "Stubbed"
+    assert unmatched.status_code == 201
+    assert unmatched.json()["name"] == "Stubbed"
     assert (first.json(), first.headers["x-stub"]) == ({"id": 42}, "yes")
     assert second.json() == {"id": 42}
     assert third.json()["name"] == "Stubbed"
@@ -149,7 +150,8 @@ def test_seed_with_bad_variant_is_refused_and_stores_nothing(http: httpx.Client)
         ({"variants": CONTROL}, "[0].name: This field is required."),
         (
             {"name": "X", "variants": CONTROL, "colour": "red"},
-            "[0].colour: unknown field (fields: name, variants, created_at, feature_flag_key, project)",
+            "[0].colour: unknown field"
+            " (fields: name, variants, created_at, feature_flag_key, project)",
         ),
         (
             {"name": "X", "variants": CONTROL, "project": 7},
@@ -157,7 +159,8 @@ def test_seed_with_bad_variant_is_refused_and_stores_nothing(http: httpx.Client)
         ),
         (
             {"name": "X", "variants": CONTROL, "created_at": "soon"},
-            "[0].created_at: Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].",
+            "[0].created_at: Datetime has wrong format. Use one of these formats instead:"
+            " YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].",
         ),
     ],
 )
