@@ -30,7 +30,7 @@ from posthog_mock.config import DEFAULT_API_KEY, ConfigError, MockConfig, load_c
 from posthog_mock.controls import MockControls, MockServerError
 from posthog_mock.profiles import get_profile
 
-__all__ = ["MockServer", "MockServerError", "free_port"]
+__all__ = ["MockControls", "MockServer", "MockServerError", "free_port"]
 
 STARTUP_TIMEOUT: Final = 20.0
 _BUSY_PORT_MARK: Final = "address already in use"
