@@ -61,7 +61,8 @@ def expected_type(spec: dict[str, Any]) -> Any:
         return expected_type(non_null) | None
     if kind == "array":
         return Sequence[expected_type(resolved["items"])]  # type: ignore[misc]
-    return {"string": str, "number": float, "boolean": bool}[kind]
+    leaves: dict[str, Any] = {"string": str, "number": float, "boolean": bool}
+    return leaves[str(kind)]
 
 
 def same(actual: Any, expected: Any) -> bool:
