@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 import types
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,6 @@ from posthog_mock.journal import Journal
 from posthog_mock.testing import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
-TARGETS = ("no journal", "base journal", "this journal")
 CREATE = json.dumps({"name": "Bench", "variants": {"control": {"rollout_percentage": 100}}})
 # What httpx sends; built afresh for every request, as a server parses headers from the socket.
 RAW_HEADERS = (
@@ -145,6 +145,87 @@ def served(args: argparse.Namespace) -> dict[str, list[float]]:
     return runs
 
 
+class _Variant(Journal):
+    """A journal keeping something else per request (the alternatives tried; `--variants`)."""
+
+    def keep(self, request: Any) -> Any:
+        """What this variant keeps of the headers."""
+        raise NotImplementedError
+
+    def record(self, request: Any, status: int | None, started: float, fault: str | None) -> None:
+        """Append like this tree's journal, with `keep()` in place of the headers' copy."""
+        if not self.capacity:
+            return
+        path = request.path
+        if path.startswith("/_mock/"):
+            return
+        body = request.body
+        self._seq += 1
+        headers = self.keep(request)
+        entry = (self._seq, started, time.perf_counter() - started, request.method, path)
+        self._entries.append(
+            (*entry, request.query_string, headers, body, len(body), status, fault)
+        )
+
+
+class ListReference(_Variant):
+    """The server's header list itself, not a copy."""
+
+    def keep(self, request: Any) -> Any:
+        """Keep the list."""
+        return request.headers.raw
+
+
+class JoinedBlob(_Variant):
+    """One bytes object per request instead of the header objects."""
+
+    def keep(self, request: Any) -> Any:
+        """Join names and values."""
+        return b"\r\n".join(map(b"\0".join, request.headers.raw))
+
+
+class InternedPairs(_Variant):
+    """Equal (name, value) pairs shared between requests (most repeat)."""
+
+    def __init__(self, capacity: int = 1000) -> None:
+        """Start with an empty pair cache."""
+        super().__init__(capacity)
+        self._pairs: dict[Any, Any] = {}
+
+    def keep(self, request: Any) -> Any:
+        """Look every pair up in the cache (cleared when it grows past 4096)."""
+        if len(self._pairs) > 4096:
+            self._pairs.clear()
+        raw = request.headers.raw
+        return tuple(map(self._pairs.setdefault, raw, raw))
+
+
+class WholeRequest(Journal):
+    """The request object itself and the outcome, everything extracted on reading."""
+
+    def record(self, request: Any, status: int | None, started: float, fault: str | None) -> None:
+        """Append a reference to the request."""
+        if self.capacity:
+            self._entries.append((request, status, started, time.perf_counter(), fault))  # type: ignore[arg-type]
+
+
+class NoHeaders(_Variant):
+    """No headers at all (what an assertion on headers needs is then lost): the floor."""
+
+    def keep(self, request: Any) -> Any:
+        """Keep nothing."""
+        return ()
+
+
+VARIANTS: dict[str, Any] = {
+    "list reference": ListReference,
+    "joined blob": JoinedBlob,
+    "interned pairs": InternedPairs,
+    "whole request": WholeRequest,
+    "no headers": NoHeaders,
+}
+
+
 def base_journal(commit: str) -> type[Any]:
     """The `Journal` class of `commit`, loaded from git into a module of its own."""
     source = subprocess.run(
@@ -162,12 +243,14 @@ def base_journal(commit: str) -> type[Any]:
 
 async def run(args: argparse.Namespace) -> dict[str, list[float]]:
     """Alternate the targets; return CPU µs per retrieve for each run."""
-    journals = {
+    journals: dict[str, Callable[[], Journal]] = {
         "no journal": lambda: Journal(0),
         "base journal": base_journal(args.base),
         "this journal": Journal,
     }
-    runs: dict[str, list[float]] = {target: [] for target in TARGETS}
+    if args.variants:
+        journals.update(VARIANTS)
+    runs: dict[str, list[float]] = {target: [] for target in journals}
     with tempfile.TemporaryDirectory() as tmp:
         app = MockApp(default_config(), Path(tmp) / "bench.sqlite3")
         state = app.open()
@@ -180,8 +263,8 @@ async def run(args: argparse.Namespace) -> dict[str, list[float]]:
             ids.append(json.loads(body)["id"])
         path = f"/api/projects/1/web_experiments/{ids[50]}/"
         for _ in range(args.rounds):
-            for target in TARGETS:
-                app.state = dataclasses.replace(state, journal=journals[target]())
+            for target, make in journals.items():
+                app.state = dataclasses.replace(state, journal=make())
                 # Fill the ring first: a full journal is the steady state of a long run.
                 for _ in range(1000):
                     await request(app, "GET", path)
@@ -203,6 +286,8 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--write", type=Path)
     parser.add_argument("--http-requests", type=int, default=2000)
+    parser.add_argument("--variants", action="store_true", help="add the alternatives tried")
+    parser.add_argument("--no-http", action="store_true", help="only the ASGI measurement")
     args = parser.parse_args()
     runs = asyncio.run(run(args))
     medians = {target: statistics.median(values) for target, values in runs.items()}
@@ -216,10 +301,13 @@ def main() -> None:
         "|---|---:|---:|---|",
     ]
     floor = medians["no journal"]
-    for target in TARGETS:
+    for target in runs:
         share = (medians[target] - floor) / floor * 100
         per_run = ", ".join(f"{v:.1f}" for v in runs[target])
         lines.append(f"| {target} | {medians[target]:.1f} | {share:+.1f} % | {per_run} |")
+    if args.no_http:
+        print("\n".join(lines))
+        return
     http_args = argparse.Namespace(rounds=args.rounds, requests=args.http_requests)
     http_runs = served(http_args)
     off, on = (statistics.median(values) for values in http_runs.values())

@@ -341,3 +341,56 @@ def test_failed_assertion_shows_its_message_once_without_library_source(
     assert "def assert_requested" not in output
     assert "def check_requested" not in output
     assert "raise RequestAssertionError" not in output
+
+
+@pytest.mark.anyio
+async def test_async_client_meets_broken_connections_as_on_a_socket(
+    posthog_mock_in_memory: InMemoryMock,
+) -> None:
+    posthog_mock_in_memory.add_fault("reset", times=1)
+    posthog_mock_in_memory.add_fault("empty", times=1)
+    posthog_mock_in_memory.add_fault("truncate", times=1)
+    async with posthog_mock_in_memory.async_http_client(timeout=1.0) as http:
+        with pytest.raises(httpx.ReadError):
+            await http.get(LIST)
+        with pytest.raises(httpx.RemoteProtocolError) as empty:
+            await http.get(LIST)
+        with pytest.raises(httpx.RemoteProtocolError) as truncated:
+            await http.get(LIST)
+        answered = await http.get(LIST)
+
+    assert str(empty.value) == "Server disconnected without sending a response."
+    assert str(truncated.value).startswith(
+        "peer closed connection without sending complete message body: received"
+    )
+    assert answered.json()["count"] == 0
+    statuses = [(r.status, r.fault) for r in posthog_mock_in_memory.requests]
+    assert statuses == [(None, "reset"), (None, "empty"), (200, "truncate"), (200, None)]
+
+
+@pytest.mark.anyio
+async def test_sync_client_works_inside_async_code(posthog_mock_in_memory: InMemoryMock) -> None:
+    with posthog_mock_in_memory.http_client() as http:
+        assert http.get("/_mock/health").json() == {"status": "ok"}
+
+
+def test_delay_longer_than_the_read_timeout_times_out(posthog_mock_in_memory: InMemoryMock) -> None:
+    posthog_mock_in_memory.add_fault("delay", seconds=5, times=1)
+
+    with posthog_mock_in_memory.http_client(timeout=0.1) as http, pytest.raises(httpx.ReadTimeout):
+        http.get(LIST)
+
+    assert [r.status for r in posthog_mock_in_memory.requests] == [None]
+
+
+def test_in_memory_mock_keeps_its_state_between_clients(
+    posthog_mock_in_memory: InMemoryMock,
+) -> None:
+    with posthog_mock_in_memory.http_client() as first:
+        first.post(LIST, json={"name": "Kept", "variants": CONTROL})
+    with httpx.Client(
+        transport=posthog_mock_in_memory.transport,
+        base_url=posthog_mock_in_memory.base_url,
+        headers={"Authorization": f"Bearer {posthog_mock_in_memory.api_key}"},
+    ) as second:
+        assert [e["name"] for e in second.get(LIST).json()["results"]] == ["Kept"]
