@@ -134,6 +134,7 @@ def readme_block(heading: str) -> str:
     return match.group(1)
 
 
+@pytest.mark.slow  # a whole mypy run: about 8 s on 2 cores
 def test_mypy_strict_rejects_a_wrong_body_and_accepts_typed_ones(tmp_path: Path) -> None:
     (tmp_path / "bad_body.py").write_text(BAD_SNIPPET)
     (tmp_path / "good_body.py").write_text(GOOD_SNIPPET)
