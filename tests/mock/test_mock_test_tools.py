@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ import pytest
 
 from posthog_mock.config import parse_config
 from posthog_mock.seeding import SeedError
-from posthog_mock.testing import MockServer, MockServerError
+from posthog_mock.testing import MockServer, MockServerError, free_port
 from posthog_mock.transport import InMemoryMock
 from posthog_mock.verification import RequestMatcher, json_differences
 from tests.test_readme import USER_PYTEST_OPTIONS
@@ -394,3 +395,44 @@ def test_in_memory_mock_keeps_its_state_between_clients(
         headers={"Authorization": f"Bearer {posthog_mock_in_memory.api_key}"},
     ) as second:
         assert [e["name"] for e in second.get(LIST).json()["results"]] == ["Kept"]
+
+
+@pytest.mark.slow  # starts a server process
+def test_seed_file_is_stored_at_start(tmp_path: Path) -> None:
+    seed_file = tmp_path / "seed.toml"
+    seed_file.write_text(
+        '[[experiments]]\nname = "From file"\nfeature_flag_key = "from-file"\n'
+        "variants = {control = {rollout_percentage = 100}}\n"
+    )
+    port = free_port()
+    command = [sys.executable, "-m", "posthog_mock", "--port", str(port), "--db", ":memory:"]
+    server = subprocess.Popen(
+        [*command, "--seed-file", str(seed_file)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert server.stdout is not None
+        banner = [server.stdout.readline() for _ in range(7)]
+        with httpx.Client(
+            base_url=f"http://127.0.0.1:{port}",
+            headers={"Authorization": "Bearer phx_mock_default_key"},
+        ) as http:
+            page = _wait_for_list(http)
+    finally:
+        server.terminate()
+        server.communicate(timeout=10)
+
+    assert "  seeded experiments: 1 (into an empty database)\n" in banner
+    assert [(e["name"], e["feature_flag_key"]) for e in page["results"]] == [
+        ("From file", "from-file")
+    ]
+
+
+def _wait_for_list(http: httpx.Client) -> dict[str, Any]:
+    for _ in range(200):
+        try:
+            page: dict[str, Any] = http.get(LIST).json()
+        except httpx.TransportError:
+            time.sleep(0.05)
+            continue
+        return page
+    raise AssertionError("the mock did not answer")
