@@ -16,6 +16,7 @@ Fixtures:
         (and ``posthog_version=``/``strict=``).
     posthog_mock_in_memory: a mock without a socket whatever the mode, emptied before the test;
         its ``transport`` serves any ``httpx.Client`` or ``httpx.AsyncClient``.
+    posthog_mock_transport: that transport (its URL: ``posthog_mock_in_memory.base_url``).
 
 ``--posthog-mock-mode=in-memory`` (ini ``posthog_mock_mode``) makes every fixture use the mock
 in memory: the SDK clients and ``posthog_mock.http_client()`` get its httpx transport.
@@ -36,7 +37,7 @@ import pytest
 
 if TYPE_CHECKING:
     from posthog_mock.testing import MockServer
-    from posthog_mock.transport import InMemoryMock
+    from posthog_mock.transport import InMemoryMock, InMemoryTransport
     from posthog_web_experiments import AsyncPostHogWebExperiments, PostHogWebExperiments
 
 MODES = ("in-process", "subprocess", "in-memory")
@@ -306,3 +307,9 @@ def posthog_mock_in_memory(posthog_mock_in_memory_session: InMemoryMock) -> InMe
     """Give the session's in-memory mock, emptied before the test: ``transport`` for httpx."""
     posthog_mock_in_memory_session.reset()
     return posthog_mock_in_memory_session
+
+
+@pytest.fixture
+def posthog_mock_transport(posthog_mock_in_memory: InMemoryMock) -> InMemoryTransport:
+    """Give the in-memory mock's httpx transport (emptied before the test), for any client."""
+    return posthog_mock_in_memory.transport
