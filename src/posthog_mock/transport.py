@@ -203,6 +203,13 @@ class InMemoryMock(MockControls):
         """The URL its clients use; only this mock's transport answers it."""
         return self._base_url
 
+    def __repr__(self) -> str:
+        """Name the URL and the PostHog it answers as."""
+        return (
+            f"InMemoryMock(base_url={self._base_url!r},"
+            f" posthog_version={self.config.posthog_version!r}, strict={self.config.strict})"
+        )
+
     def close(self) -> None:
         """Release the transport's event loops and close the store."""
         self._http.close()
