@@ -101,7 +101,7 @@ def test_unknown_mode_is_a_usage_error(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_x="def test_x(posthog_mock):\n    pass\n")
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
     result.stderr.fnmatch_lines(
-        ["*posthog_mock_mode must be one of in-process, subprocess: 'docker'*"]
+        ["*posthog_mock_mode must be one of in-process, subprocess, in-memory: 'docker'*"]
     )
     assert result.ret != 0
 

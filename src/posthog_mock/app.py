@@ -36,9 +36,11 @@ from posthog_mock.journal import Journal
 from posthog_mock.profiles import WWW_AUTHENTICATE_ON_401
 from posthog_mock.request import BodyTooDeep, MockRequest
 from posthog_mock.responses import Response, error_response
+from posthog_mock.seeding import SeedError, seed_configured
 from posthog_mock.state import MockState, ReproducedDefect
 from posthog_mock.storage import ExperimentStore
 from posthog_mock.throttling import RateLimiter
+from posthog_mock.tool_routes import resolve_tool
 from posthog_mock.urls import resolve
 
 logger = logging.getLogger("posthog_mock")
@@ -79,6 +81,11 @@ class MockApp:
         """Open the store (idempotent); lifespan startup and tests call this."""
         if self.state is None:
             store = ExperimentStore(self.db_path)
+            try:
+                seed_configured(self.config, store)
+            except SeedError as exc:
+                store.close()
+                raise SeedError(exc.where, exc.reason) from None
             self.state = MockState(
                 self.config,
                 store,
@@ -145,6 +152,12 @@ class MockApp:
             trust_forwarded_host=state.config.behind_proxy,
         )
         started = time.perf_counter()
+        if state.stubs.rules:
+            stubbed = state.stubs.pick(request)
+            if stubbed is not None:
+                await stubbed.send(send, head=head)
+                state.journal.record(request, stubbed.status, started, "stub")
+                return
         intercepted = bool(state.faults.rules)
         try:
             if intercepted:
@@ -188,7 +201,7 @@ class MockApp:
         )
 
     async def _route(self, state: MockState, request: MockRequest, *, api: bool) -> Response:
-        resolved = resolve(request.path)
+        resolved = resolve_tool(request.path) or resolve(request.path)
         if resolved is None:
             extra = ((b"allow", UNKNOWN_API_ROUTE_ALLOW),) if api else ()
             try:

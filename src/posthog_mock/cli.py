@@ -20,6 +20,8 @@ from posthog_mock.config import (
 )
 from posthog_mock.faults import FaultSpec
 from posthog_mock.profiles import CHANGES_BY_ID, PROFILES
+from posthog_mock.seeding import SeedError, load_seed_file
+from posthog_mock.seeding import validate as validate_seeds
 from posthog_mock.server import StartupError, check_database, check_port, serve
 from posthog_mock.storage import StorageError
 
@@ -57,6 +59,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="JSON",
         help='a fault rule, as POST /_mock/faults takes it, e.g. \'{"kind": "status", "status":'
         " 503, \"times\": 2}' (repeatable; added after the config file's [[faults]])",
+    )
+    parser.add_argument(
+        "--seed-file",
+        type=Path,
+        metavar="PATH",
+        help="experiments to store into an empty database at start and after each reset: JSON"
+        ' (a list, or {"experiments": [...]}) or TOML ([[experiments]]), checked like a create',
     )
     parser.add_argument(
         "--journal-size",
@@ -100,6 +109,8 @@ def banner(config: MockConfig, host: str, port: int, db: str) -> str:
     ]
     for spec in config.faults:
         lines.append(f"  fault: {json.dumps(spec.to_json())}")
+    if config.seed:
+        lines.append(f"  seeded experiments: {len(config.seed)} (into an empty database)")
     if not config.keys:
         lines.append("  no API keys configured: every API request will answer 401")
     for key in config.keys:
@@ -124,9 +135,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.strict is not None:
             config = dataclasses.replace(config, strict=args.strict)
         config = with_cli_options(config, args.fault, args.journal_size)
+        if args.seed_file is not None:
+            config = dataclasses.replace(
+                config, seed=(*config.seed, *load_seed_file(args.seed_file))
+            )
+        validate_seeds(config.seed, config)
         check_database(args.db)
         check_port(args.host, args.port)
-    except (ConfigError, StorageError, StartupError) as exc:
+    except (ConfigError, StorageError, StartupError, SeedError) as exc:
         sys.stderr.write(f"posthog_mock: error: {exc}\n")
         return 2
     sys.stdout.write(banner(config, args.host, args.port, args.db) + "\n")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
 from posthog_mock.faults import FaultSpec, FaultSpecError, parse_fault
 from posthog_mock.profiles import DEFAULT_VERSION, Profile, UnknownProfileError, get_profile
+from posthog_mock.seeding import SeedError, check_entries
 
 DEFAULT_API_KEY: Final = "phx_mock_default_key"
 DEFAULT_MAX_BODY_BYTES: Final = 1_048_576
@@ -76,6 +78,8 @@ class MockConfig:
     behind_proxy: bool = True
     faults: tuple[FaultSpec, ...] = ()
     journal_size: int = DEFAULT_JOURNAL_SIZE
+    # Experiments stored into an empty database at start and after each reset (`seeding`).
+    seed: tuple[Mapping[str, Any], ...] = ()
     _keys_by_value: dict[str, KeyConfig] = field(init=False, repr=False, compare=False)
     _projects_by_id: dict[int, ProjectConfig] = field(init=False, repr=False, compare=False)
 
@@ -126,7 +130,7 @@ def load_config(path: Path) -> MockConfig:
 
 def parse_config(raw: dict[str, Any], *, source: str = "<dict>") -> MockConfig:
     """Validate an already parsed TOML document."""
-    _reject_unknown(raw, {"server", "projects", "keys", "faults"}, "top level")
+    _reject_unknown(raw, {"server", "projects", "keys", "faults", "experiments"}, "top level")
     server = raw.get("server", {})
     if not isinstance(server, dict):
         raise ConfigError("[server] must be a table")
@@ -179,7 +183,16 @@ def parse_config(raw: dict[str, Any], *, source: str = "<dict>") -> MockConfig:
         behind_proxy=behind_proxy,
         faults=parse_faults(raw.get("faults", []), "faults"),
         journal_size=journal_size,
+        seed=parse_seed(raw.get("experiments", []), "experiments"),
     )
+
+
+def parse_seed(raw: Any, where: str) -> tuple[Mapping[str, Any], ...]:
+    """Check the shape of `[[experiments]]` tables (a create's checks run when the mock starts)."""
+    try:
+        return check_entries(raw, where)
+    except SeedError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def parse_faults(raw: Any, where: str) -> tuple[FaultSpec, ...]:

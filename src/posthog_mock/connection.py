@@ -18,6 +18,9 @@ from collections.abc import Iterator, MutableMapping
 from typing import Any, Final
 
 _PROC_FDS: Final = "/proc/self/fd"
+# The scope extension of an in-memory exchange (`posthog_mock.transport`): no socket to break,
+# so a drop is reported to the transport, which raises what httpx raises on a real one.
+IN_MEMORY: Final = "posthog_mock.in_memory"
 
 
 class ConnectionFaultError(RuntimeError):
@@ -69,12 +72,20 @@ def find_socket(scope: MutableMapping[str, Any]) -> socket.socket:
 
 def close_without_answer(scope: MutableMapping[str, Any]) -> None:
     """Send a FIN before any byte of an answer: an empty reply."""
+    in_memory = (scope.get("extensions") or {}).get(IN_MEMORY)
+    if in_memory is not None:
+        in_memory.drop("closed")
+        return
     with find_socket(scope) as sock:
         sock.shutdown(socket.SHUT_RDWR)
 
 
 def reset(scope: MutableMapping[str, Any]) -> None:
     """Abort the connection with a RST (Linux: connect to AF_UNSPEC); elsewhere SO_LINGER 0."""
+    in_memory = (scope.get("extensions") or {}).get(IN_MEMORY)
+    if in_memory is not None:
+        in_memory.drop("reset")
+        return
     with find_socket(scope) as sock:
         if sys.platform == "linux":
             libc = ctypes.CDLL(None, use_errno=True)

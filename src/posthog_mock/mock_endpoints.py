@@ -1,4 +1,4 @@
-"""Mock-only endpoints under `/_mock/`: health, reset, flag view, seeding, faults, journal."""
+"""Mock-only endpoints under `/_mock/`: health, reset, flags, seeding, faults, stubs, journal."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ from posthog_mock.errors import APIError, method_not_allowed, not_found, validat
 from posthog_mock.faults import FaultSpecError, parse_fault
 from posthog_mock.request import MockRequest
 from posthog_mock.responses import Response, json_response, raw_json_response
+from posthog_mock.seeding import SeedError, seed_configured, store_seeds, validate
 from posthog_mock.state import MockState
 from posthog_mock.storage import ExperimentIdTaken, FlagKeyTaken
+from posthog_mock.stubs import StubSpecError, parse_stub
 from posthog_mock.validation import check_storable, parse_datetime
 
 
@@ -28,12 +30,14 @@ async def health(state: MockState, request: MockRequest, params: dict[str, str])
 
 
 async def reset(state: MockState, request: MockRequest, params: dict[str, str]) -> Response:
-    """POST: delete every experiment and flag, forget rate-limit histories, faults and journal."""
+    """POST: delete experiments and flags; forget rate limits, faults, stubs and the journal."""
     _require(request, "POST")
     state.store.reset()
+    seed_configured(state.config, state.store)
     state.limiter.reset()
     state.defects.clear()
     state.faults.clear()
+    state.stubs.clear()
     state.journal.clear()
     return Response(204, content_type=None)
 
@@ -78,6 +82,59 @@ async def fault(state: MockState, request: MockRequest, params: dict[str, str]) 
     _require(request, "DELETE")
     if not state.faults.remove(int(params["fault_id"])):
         raise not_found("No fault with this id.")
+    return Response(204, content_type=None)
+
+
+async def seed(state: MockState, request: MockRequest, params: dict[str, str]) -> Response:
+    """POST: store experiments checked like a create (a list, or `{"experiments": [...]}`).
+
+    All or nothing: one invalid entry stores none; the answer lists what a retrieve returns.
+    """
+    _require(request, "POST")
+    data = request.parsed_body().data
+    if isinstance(data, dict) and set(data) == {"experiments"}:
+        data = data["experiments"]
+    if isinstance(data, dict):
+        data = [data]
+    try:
+        seeds = validate(data, state.config, state.store, where="")
+    except SeedError as exc:
+        where = exc.where.lstrip(".") or "experiments"
+        raise validation_error(f"{where}: {exc.reason}", attr=where) from None
+    documents = store_seeds(state.store, seeds)
+    return raw_json_response(201, "[" + ",".join(doc.text for doc in documents) + "]")
+
+
+async def stubs(state: MockState, request: MockRequest, params: dict[str, str]) -> Response:
+    """GET lists the stubs, POST adds one (an object) or several (a list), DELETE clears.
+
+    A list is added whole or not at all: one invalid entry adds none.
+    """
+    _require(request, "GET", "HEAD", "POST", "DELETE")
+    if request.method == "DELETE":
+        state.stubs.clear()
+        return Response(204, content_type=None)
+    if request.method == "POST":
+        data = request.parsed_body().data
+        entries = data if isinstance(data, list) else [data]
+        specs = []
+        for index, entry in enumerate(entries):
+            try:
+                specs.append(parse_stub(entry))
+            except StubSpecError as exc:
+                where = f"[{index}].{exc.field}" if data is entries else exc.field
+                raise validation_error(f"{where}: {exc.reason}", attr=where) from None
+        added = [state.stubs.add(spec).to_json() for spec in specs]
+        return json_response(201, added if isinstance(data, list) else added[0])
+    listed = [stub.to_json() for stub in state.stubs.rules]
+    return json_response(200, {"count": len(listed), "results": listed})
+
+
+async def stub(state: MockState, request: MockRequest, params: dict[str, str]) -> Response:
+    """DELETE: remove one stub by id (404 when there is none)."""
+    _require(request, "DELETE")
+    if not state.stubs.remove(int(params["stub_id"])):
+        raise not_found("No stub with this id.")
     return Response(204, content_type=None)
 
 

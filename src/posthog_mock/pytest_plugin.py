@@ -6,13 +6,20 @@ the mock's fixtures need the ``[mock]`` extra.
 
 Fixtures:
     posthog_mock: the session's mock, emptied before the test, faults and request journal too
-        (``base_url``, ``api_key``, ``project_id``, ``reset()``, ``add_fault()``, ``fault()``,
-        ``requests``, ``assert_requested()``).
+        (``base_url``, ``api_key``, ``project_id``, ``reset()``, ``seed()``, ``add_fault()``,
+        ``fault()``, ``stub()``, ``requests``, ``assert_requested()``,
+        ``assert_requested_in_order()``, ``http_client()``).
     posthog_client / posthog_async_client: SDK clients on it, ignoring any ``POSTHOG_*``.
     posthog_mock_server: the session's mock without the reset.
     posthog_mock_config: the TOML file it starts with (override it, or set the ini option).
     posthog_mock_factory: start more mocks, each with its own configuration and database
         (and ``posthog_version=``/``strict=``).
+    posthog_mock_in_memory: a mock without a socket whatever the mode, emptied before the test;
+        its ``transport`` serves any ``httpx.Client`` or ``httpx.AsyncClient``.
+    posthog_mock_transport: that transport (its URL: ``posthog_mock_in_memory.base_url``).
+
+``--posthog-mock-mode=in-memory`` (ini ``posthog_mock_mode``) makes every fixture use the mock
+in memory: the SDK clients and ``posthog_mock.http_client()`` get its httpx transport.
 
 ``--posthog-version`` (ini ``posthog_mock_posthog_version``) names the PostHog the mocks answer
 as (``current``, ``2025-08``, ``2025-08+<change>``), ``--posthog-mock-strict`` (ini
@@ -30,9 +37,10 @@ import pytest
 
 if TYPE_CHECKING:
     from posthog_mock.testing import MockServer
+    from posthog_mock.transport import InMemoryMock, InMemoryTransport
     from posthog_web_experiments import AsyncPostHogWebExperiments, PostHogWebExperiments
 
-MODES = ("in-process", "subprocess")
+MODES = ("in-process", "subprocess", "in-memory")
 MockFactory = Callable[..., "MockServer"]
 
 
@@ -43,7 +51,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--posthog-mock-mode",
         choices=MODES,
         default=None,
-        help="run the mock in a thread of the test process (default) or as a subprocess",
+        help="run the mock in a thread of the test process (default), as a subprocess, or in"
+        " memory (no socket: clients get an httpx transport that calls the mock directly)",
     )
     group.addoption(
         "--posthog-version",
@@ -58,7 +67,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=None,
         help="strict mode: a clear 400 where PostHog answers 500",
     )
-    parser.addini("posthog_mock_mode", "in-process (default) or subprocess", default="in-process")
+    parser.addini(
+        "posthog_mock_mode", "in-process (default), subprocess or in-memory", default="in-process"
+    )
     parser.addini(
         "posthog_mock_posthog_version", "PostHog version the mock answers as (default: config's)"
     )
@@ -114,6 +125,14 @@ def _start(
 ) -> MockServer:
     from posthog_mock.testing import MockServer, MockServerError  # noqa: PLC0415 - on first use
 
+    if _mode(config) == "in-memory":
+        return _in_memory(  # type: ignore[return-value]
+            stack,
+            db_path,
+            config_path,
+            posthog_version=posthog_version or _posthog_version(config),
+            strict=_strict(config) if strict is None else strict,
+        )
     in_process = _mode(config) == "in-process"
     started = MockServer.start(
         db_path,
@@ -126,6 +145,43 @@ def _start(
         return stack.enter_context(started)
     except MockServerError as exc:
         pytest.fail(f"posthog_mock: {exc}", pytrace=False)
+
+
+def _in_memory(
+    stack: ExitStack,
+    db_path: str | Path,
+    config_path: Path | None,
+    *,
+    posthog_version: str | None = None,
+    strict: bool | None = None,
+) -> InMemoryMock:
+    """Open the mock in memory: the same app, state and checks, answered without a socket."""
+    import dataclasses  # noqa: PLC0415
+
+    from posthog_mock.testing import MockServerError  # noqa: PLC0415 - names the missing extra
+
+    try:
+        from posthog_mock.config import ConfigError, default_config, load_config  # noqa: PLC0415
+        from posthog_mock.seeding import SeedError  # noqa: PLC0415
+        from posthog_mock.transport import InMemoryMock  # noqa: PLC0415
+    except ModuleNotFoundError as exc:
+        missing = (exc.name or "").partition(".")[0]
+        error = MockServerError(
+            f"the in-memory mock needs the mock extra ({missing} is not installed):"
+            " pip install 'posthog-web-experiments[mock]'"
+        )
+        pytest.fail(f"posthog_mock: {error}", pytrace=False)
+    try:
+        mock_config = default_config() if config_path is None else load_config(config_path)
+        if posthog_version is not None:
+            mock_config = dataclasses.replace(mock_config, posthog_version=posthog_version)
+        if strict is not None:
+            mock_config = dataclasses.replace(mock_config, strict=strict)
+        mock = InMemoryMock(mock_config, db_path)
+    except (ConfigError, SeedError) as exc:
+        pytest.fail(f"posthog_mock: posthog_mock cannot start: {exc}", pytrace=False)
+    stack.callback(mock.close)
+    return mock
 
 
 @pytest.fixture(scope="session")
@@ -187,14 +243,18 @@ def posthog_mock(posthog_mock_server: MockServer) -> MockServer:
 @pytest.fixture
 def posthog_client(posthog_mock: MockServer) -> Iterator[PostHogWebExperiments]:
     """Give a ``PostHogWebExperiments`` client on the freshly emptied mock."""
+    import httpx  # noqa: PLC0415
+
     from posthog_web_experiments import PostHogWebExperiments  # noqa: PLC0415
 
     # environ={}: a POSTHOG_* variable of the developer's shell never redirects a test.
+    transport = posthog_mock.client_transport
     with PostHogWebExperiments(
         api_key=posthog_mock.api_key,
         host=posthog_mock.base_url,
         project_id=posthog_mock.project_id,
         environ={},
+        http_client=None if transport is None else httpx.Client(transport=transport),
     ) as client:
         yield client
 
@@ -211,7 +271,11 @@ def posthog_async_client(posthog_mock: MockServer) -> AsyncPostHogWebExperiments
     from posthog_web_experiments import AsyncPostHogWebExperiments  # noqa: PLC0415
 
     no_keepalive = httpx.Limits(max_keepalive_connections=0)
-    http = httpx.AsyncClient(limits=no_keepalive, verify=False)  # noqa: S501 - http:// only
+    http = httpx.AsyncClient(
+        limits=no_keepalive,
+        verify=False,  # noqa: S501 - http:// only
+        transport=posthog_mock.client_transport,
+    )
     return AsyncPostHogWebExperiments(
         api_key=posthog_mock.api_key,
         host=posthog_mock.base_url,
@@ -219,3 +283,33 @@ def posthog_async_client(posthog_mock: MockServer) -> AsyncPostHogWebExperiments
         environ={},
         http_client=http,
     )
+
+
+@pytest.fixture(scope="session")
+def posthog_mock_in_memory_session(
+    tmp_path_factory: pytest.TempPathFactory,
+    posthog_mock_config: Path | None,
+    pytestconfig: pytest.Config,
+) -> Iterator[InMemoryMock]:
+    """Open the session's in-memory mock (whatever the mode), without the reset."""
+    with ExitStack() as stack:
+        yield _in_memory(
+            stack,
+            tmp_path_factory.mktemp("posthog_mock") / "mock.sqlite3",
+            posthog_mock_config,
+            posthog_version=_posthog_version(pytestconfig),
+            strict=_strict(pytestconfig),
+        )
+
+
+@pytest.fixture
+def posthog_mock_in_memory(posthog_mock_in_memory_session: InMemoryMock) -> InMemoryMock:
+    """Give the session's in-memory mock, emptied before the test: ``transport`` for httpx."""
+    posthog_mock_in_memory_session.reset()
+    return posthog_mock_in_memory_session
+
+
+@pytest.fixture
+def posthog_mock_transport(posthog_mock_in_memory: InMemoryMock) -> InMemoryTransport:
+    """Give the in-memory mock's httpx transport (emptied before the test), for any client."""
+    return posthog_mock_in_memory.transport

@@ -1,4 +1,4 @@
-"""What every handler needs: configuration, storage, the rate limiter, faults and journal."""
+"""What every handler needs: configuration, storage, the rate limiter, faults, journal, stubs."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from posthog_mock.config import MockConfig
 from posthog_mock.faults import FaultSet
 from posthog_mock.journal import Journal
 from posthog_mock.storage import ExperimentStore
+from posthog_mock.stubs import StubSet
 from posthog_mock.throttling import RateLimiter
 
 # How many of the latest reproduced PostHog defects `/_mock/posthog_defects` lists.
@@ -35,3 +36,4 @@ class MockState:
     defects: deque[ReproducedDefect] = field(default_factory=lambda: deque(maxlen=DEFECT_LOG_SIZE))
     faults: FaultSet = field(default_factory=FaultSet)
     journal: Journal = field(default_factory=Journal)
+    stubs: StubSet = field(default_factory=StubSet)

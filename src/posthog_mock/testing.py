@@ -27,15 +27,13 @@ from typing import IO, Any, Final
 import httpx
 
 from posthog_mock.config import DEFAULT_API_KEY, ConfigError, MockConfig, load_config
+from posthog_mock.controls import MockControls, MockServerError
 from posthog_mock.profiles import get_profile
-from posthog_mock.verification import ANY, RecordedRequest, check_requested
+
+__all__ = ["MockControls", "MockServer", "MockServerError", "free_port"]
 
 STARTUP_TIMEOUT: Final = 20.0
 _BUSY_PORT_MARK: Final = "address already in use"
-
-
-class MockServerError(RuntimeError):
-    """The mock server did not start or stop as expected."""
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -140,7 +138,7 @@ class _EmbeddedServer:
         _STOPPED_EMBEDDED.append(self._granian)
 
 
-class MockServer:
+class MockServer(MockControls):
     """The mock on a loopback port, awaited until healthy: a subprocess, or in this process."""
 
     def __init__(
@@ -283,6 +281,7 @@ class MockServer:
         from posthog_mock.config import default_config  # noqa: PLC0415
 
         try:
+            from posthog_mock.seeding import SeedError, validate  # noqa: PLC0415
             from posthog_mock.server import StartupError, check_database, check_port  # noqa: PLC0415
             from posthog_mock.storage import StorageError  # noqa: PLC0415
         except ModuleNotFoundError as exc:
@@ -299,10 +298,11 @@ class MockServer:
                 config = dataclasses.replace(config, posthog_version=self.posthog_version)
             if self.strict is not None:
                 config = dataclasses.replace(config, strict=self.strict)
+            validate(config.seed, config)
             if self.db_path != ":memory:":
                 check_database(self.db_path)
             check_port(self.host, self.port)
-        except (ConfigError, StorageError, StartupError) as exc:
+        except (ConfigError, StorageError, StartupError, SeedError) as exc:
             raise MockServerError(f"posthog_mock cannot start: {exc}") from None
         embedded = _EmbeddedServer(config, self.db_path, self.host, self.port)
         self._embedded = embedded
@@ -371,77 +371,6 @@ class MockServer:
         self.stop()
         self._fixed_port = self.port
         self.launch(timeout, wait_for_port=True)
-
-    def reset(self) -> None:
-        """Wipe every experiment and flag (`POST /_mock/reset`)."""
-        response = self._http.post(f"{self.base_url}/_mock/reset")
-        if response.status_code != 204:
-            raise MockServerError(f"reset answered {response.status_code}: {response.text}")
-
-    def add_fault(self, kind: str, **options: Any) -> dict[str, Any]:
-        """Install a fault rule (`POST /_mock/faults`); return it as the server lists it.
-
-        `kind` is one of status, throttle, delay, slow_body, reset, empty, truncate, hang;
-        `options` are the rule's other fields (`method`, `route`, `times`, `every`,
-        `probability`, `seed`, `status`, ...), as the mock's README documents them.
-        """
-        response = self._http.post(f"{self.base_url}/_mock/faults", json={"kind": kind, **options})
-        if response.status_code != 201:
-            raise MockServerError(f"fault refused ({response.status_code}): {response.text}")
-        rule: dict[str, Any] = response.json()
-        return rule
-
-    @contextmanager
-    def fault(self, kind: str, **options: Any) -> Iterator[dict[str, Any]]:
-        """Install a fault rule for the duration of the `with` block, then remove it."""
-        rule = self.add_fault(kind, **options)
-        try:
-            yield rule
-        finally:
-            self._http.delete(f"{self.base_url}/_mock/faults/{rule['id']}")
-
-    @property
-    def faults(self) -> list[dict[str, Any]]:
-        """The installed fault rules with their counters (`GET /_mock/faults`)."""
-        rules: list[dict[str, Any]] = self._get("/_mock/faults")["results"]
-        return rules
-
-    def clear_faults(self) -> None:
-        """Remove every fault rule (`DELETE /_mock/faults`)."""
-        self._http.delete(f"{self.base_url}/_mock/faults").raise_for_status()
-
-    @property
-    def requests(self) -> list[RecordedRequest]:
-        """Every request the mock received since the last reset, oldest first (keys masked)."""
-        entries = self._get("/_mock/requests")["results"]
-        return [RecordedRequest.from_json(entry) for entry in entries]
-
-    def clear_requests(self) -> None:
-        """Empty the request journal (`DELETE /_mock/requests`)."""
-        self._http.delete(f"{self.base_url}/_mock/requests").raise_for_status()
-
-    def assert_requested(
-        self,
-        method: str | None = None,
-        path: str | None = None,
-        *,
-        json: Any = ANY,
-        count: int | None = None,
-    ) -> list[RecordedRequest]:
-        """Assert the mock received requests with this method, path (exact or glob) and JSON body.
-
-        With `count`, exactly that many must match, else at least one; the failure message lists
-        every request received. Returns the matching requests.
-        """
-        __tracebackhide__ = True
-        return check_requested(self.requests, method, path, json, count)
-
-    def _get(self, path: str) -> dict[str, Any]:
-        response = self._http.get(f"{self.base_url}{path}")
-        if response.status_code != 200:
-            raise MockServerError(f"GET {path} answered {response.status_code}: {response.text}")
-        data: dict[str, Any] = response.json()
-        return data
 
     def _close_log(self) -> None:
         if self._log is not None:

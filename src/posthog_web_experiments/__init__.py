@@ -46,6 +46,20 @@ from ._errors import (
     ValidationError,
 )
 from ._logging import enable_debug_logging
+from ._params import (
+    ControlTransformParam,
+    ControlVariantParam,
+    TransformAttributeParam,
+    TransformParam,
+    UrlMatchTypeParam,
+    UtmConditionsParam,
+    VariantConditionsParam,
+    VariantParam,
+    WebExperimentCreateParams,
+    WebExperimentPartialUpdateParams,
+    WebExperimentUpdateParams,
+    WebExperimentVariantsParam,
+)
 from ._response import RawResponse, RetryEvent, RetryHook
 from ._retries import RetryPolicy
 from ._strict import StrictResponseError
@@ -67,7 +81,9 @@ __all__ = [
     "AuthenticationError",
     "ConfigurationError",
     "ControlTransform",
+    "ControlTransformParam",
     "ControlVariant",
+    "ControlVariantParam",
     "Error",
     "ErrorType",
     "NotFoundError",
@@ -90,17 +106,27 @@ __all__ = [
     "StrictResponseError",
     "Transform",
     "TransformAttribute",
+    "TransformAttributeParam",
+    "TransformParam",
     "UnexpectedResponseError",
     "UrlMatchType",
+    "UrlMatchTypeParam",
     "UtmConditions",
+    "UtmConditionsParam",
     "ValidationError",
     "Variant",
     "VariantConditions",
+    "VariantConditionsParam",
+    "VariantParam",
     "WebExperiment",
     "WebExperimentCreate",
+    "WebExperimentCreateParams",
     "WebExperimentPartialUpdate",
+    "WebExperimentPartialUpdateParams",
     "WebExperimentUpdate",
+    "WebExperimentUpdateParams",
     "WebExperimentVariants",
+    "WebExperimentVariantsParam",
     "__version__",
     "enable_debug_logging",
 ]

@@ -157,7 +157,7 @@ def test_assert_requested_returns_the_matches(server: MockServer, client: httpx.
     server.assert_requested("DELETE", count=0)
 
 
-def test_assert_requested_failure_lists_what_was_received(
+def test_assert_requested_failure_shows_the_closest_and_what_was_received(
     server: MockServer, client: httpx.Client
 ) -> None:
     client.post(LIST, json=BODY)
@@ -168,6 +168,10 @@ def test_assert_requested_failure_lists_what_was_received(
 
     assert str(caught.value) == (
         f'expected at least 1 request(s) POST {LIST} with JSON body {{"name": "Other"}}, found 0.\n'
+        f"Closest: 1. POST {LIST} -> 201  "
+        '{"name":"Journaled","variants":{"control":{"rollout_percentage":100}}}\n'
+        '  - name: expected "Other", got "Journaled"\n'
+        "  - variants: not expected\n"
         "The mock received 2:\n"
         f"  1. POST {LIST} -> 201  "
         '{"name":"Journaled","variants":{"control":{"rollout_percentage":100}}}\n'

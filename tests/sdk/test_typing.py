@@ -16,6 +16,9 @@ from posthog_web_experiments import (
     PostHogWebExperiments,
     RateLimitError,
     WebExperiment,
+    WebExperimentCreateParams,
+    WebExperimentPartialUpdateParams,
+    WebExperimentUpdateParams,
 )
 
 from .fault_server import STD_EXPERIMENT
@@ -33,7 +36,17 @@ def answer(request: httpx.Request) -> httpx.Response:
     return httpx.Response(201 if request.method == "POST" else 200, json=STD_EXPERIMENT)
 
 
-BODY = {"name": "n", "variants": {"control": {"rollout_percentage": 100}}}
+BODY: WebExperimentCreateParams = {
+    "name": "n",
+    "variants": {"control": {"rollout_percentage": 100}},
+}
+PUT_BODY: WebExperimentUpdateParams = {
+    "name": "n",
+    "variants": {"control": {"rollout_percentage": 100}},
+}
+PATCH_BODY: WebExperimentPartialUpdateParams = {
+    "variants": {"control": {"rollout_percentage": 100}}
+}
 
 
 def test_sync_surface_types() -> None:
@@ -44,8 +57,8 @@ def test_sync_surface_types() -> None:
         assert_type(client, PostHogWebExperiments)
         assert_type(client.create(BODY), WebExperiment)
         assert_type(client.retrieve(1, timeout=1.0, max_retries=0), WebExperiment)
-        assert_type(client.update(1, BODY, project_id=2), WebExperiment)
-        assert_type(client.partial_update(1, BODY), WebExperiment)
+        assert_type(client.update(1, PUT_BODY, project_id=2), WebExperiment)
+        assert_type(client.partial_update(1, PATCH_BODY), WebExperiment)
         assert_type(client.list_page(limit=1, offset=0), PaginatedWebExperimentList)
         assert_type(client.iter_pages(limit=1), Iterator[PaginatedWebExperimentList])
         assert_type(client.iter_experiments(limit=1), Iterator[WebExperiment])
@@ -62,8 +75,8 @@ async def test_async_surface_types() -> None:
         assert_type(client, AsyncPostHogWebExperiments)
         assert_type(await client.create(BODY), WebExperiment)
         assert_type(await client.retrieve(1, timeout=1.0, max_retries=0), WebExperiment)
-        assert_type(await client.update(1, BODY, project_id=2), WebExperiment)
-        assert_type(await client.partial_update(1, BODY), WebExperiment)
+        assert_type(await client.update(1, PUT_BODY, project_id=2), WebExperiment)
+        assert_type(await client.partial_update(1, PATCH_BODY), WebExperiment)
         assert_type(await client.list_page(limit=1, offset=0), PaginatedWebExperimentList)
         assert_type(client.iter_pages(limit=1), AsyncIterator[PaginatedWebExperimentList])
         assert_type(client.iter_experiments(limit=1), AsyncIterator[WebExperiment])

@@ -59,6 +59,11 @@ from .._base_client import (
 from .._config import DEFAULT_TIMEOUT
 from .._errors import ConfigurationError
 from .._models import parse_page_response
+from .._params import (
+    WebExperimentCreateParams,
+    WebExperimentPartialUpdateParams,
+    WebExperimentUpdateParams,
+)
 from .._response import RawResponse, RetryHook
 from .._retries import RetryPolicy, may_have_been_sent
 from . import pagination
@@ -281,7 +286,7 @@ class AsyncPostHogWebExperiments(BaseClient):
 
     async def create(
         self,
-        body: WebExperimentCreate | Mapping[str, Any],
+        body: WebExperimentCreate | WebExperimentCreateParams,
         *,
         project_id: str | int | None = None,
         timeout: Timeout | None = None,
@@ -310,7 +315,7 @@ class AsyncPostHogWebExperiments(BaseClient):
     async def update(
         self,
         experiment_id: int,
-        body: WebExperimentUpdate | Mapping[str, Any],
+        body: WebExperimentUpdate | WebExperimentUpdateParams,
         *,
         project_id: str | int | None = None,
         timeout: Timeout | None = None,
@@ -325,7 +330,7 @@ class AsyncPostHogWebExperiments(BaseClient):
     async def partial_update(
         self,
         experiment_id: int,
-        body: WebExperimentPartialUpdate | Mapping[str, Any],
+        body: WebExperimentPartialUpdate | WebExperimentPartialUpdateParams,
         *,
         project_id: str | int | None = None,
         timeout: Timeout | None = None,
@@ -384,7 +389,7 @@ class AsyncRawCalls:
 
     async def create(
         self,
-        body: WebExperimentCreate | Mapping[str, Any],
+        body: WebExperimentCreate | WebExperimentCreateParams,
         *,
         project_id: str | int | None = None,
         timeout: Timeout | None = None,
@@ -417,7 +422,7 @@ class AsyncRawCalls:
     async def update(
         self,
         experiment_id: int,
-        body: WebExperimentUpdate | Mapping[str, Any],
+        body: WebExperimentUpdate | WebExperimentUpdateParams,
         *,
         project_id: str | int | None = None,
         timeout: Timeout | None = None,
@@ -435,7 +440,7 @@ class AsyncRawCalls:
     async def partial_update(
         self,
         experiment_id: int,
-        body: WebExperimentPartialUpdate | Mapping[str, Any],
+        body: WebExperimentPartialUpdate | WebExperimentPartialUpdateParams,
         *,
         project_id: str | int | None = None,
         timeout: Timeout | None = None,
