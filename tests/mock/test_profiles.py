@@ -186,6 +186,43 @@ def test_create_answers_by_profile_and_strict_mode(
     _assert_answer(_create(strict_client, case), strict)
 
 
+WITHDRAWN_INPUTS = [
+    pytest.param(0, NOT_A_DICT, id="variants-0"),
+    pytest.param(
+        {"control": []},
+        invalid("Experiment variant 'control' should be a dictionary"),
+        id="variant",
+    ),
+    pytest.param(
+        with_transforms([None]),
+        invalid("Experiment transform [$0] variant 'test' should be a dictionary"),
+        id="transform",
+    ),
+    pytest.param(
+        {"control": {"rollout_percentage": [100]}},
+        invalid(
+            "multivariate.variants[0].rollout_percentage must be a number, got list", "filters"
+        ),
+        id="percentage",
+    ),
+]
+
+
+@pytest.mark.parametrize(("variants", "clear"), WITHDRAWN_INPUTS)
+@pytest.mark.parametrize("method", ["PATCH", "PUT"])
+def test_updates_with_withdrawn_inputs_answer_500_and_strict_400_leaving_it_unchanged(
+    client: httpx.Client, strict_client: httpx.Client, method: str, variants: Any, clear: Any
+) -> None:
+    for http, expected in ((client, (500, SERVER_ERROR)), (strict_client, (400, clear))):
+        created = http.post(P, json={"name": "u", "variants": CONTROL}).json()
+        url = f"{P}{created['id']}/"
+
+        response = http.request(method, url, json={"name": "v", "variants": variants})
+
+        assert (response.status_code, response.json()) == expected
+        assert http.get(url).json() == created
+
+
 def test_one_change_on_the_base_answers_only_that_change(
     posthog_mock_factory: Callable[..., MockServer],
 ) -> None:
