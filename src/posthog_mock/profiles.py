@@ -139,6 +139,8 @@ RECORDINGS: Final = "parity recordings"
 # A fork of PostHog's code whose web_experiment.py carries the check PR #47791 added.
 FORK: Final = "hanzoai/insights"
 FORK_COMMIT: Final = "978a866e7aa33b1b88dc2686f65b96c280ebd207"
+# Another copy of PostHog's own web_experiment.py held by the code index.
+UPSTREAM_COMMIT: Final = "8e4cd150a0a1328cebd30df7a9b8bd7b87b95e22"
 
 WWW_AUTHENTICATE_ON_401: Final = "www_authenticate_on_401"
 PERSONAL_API_KEY_WORDING: Final = "personal_api_key_wording"
@@ -238,9 +240,9 @@ CHANGES: Final[tuple[Change, ...]] = (
                 "code",
                 POSTHOG,
                 "posthog/permissions.py",
-                '`APIScopePermission.has_permission`: `self.message = "This action does not'
-                ' support personal API key access"` when no scope is required for the action'
-                " (a copy read through the code index, which gives no line numbers)",
+                '`self.message = "This action does not support personal API key access"` when'
+                " no scope is required for the action (a copy read through the code index,"
+                " which gives no line numbers)",
                 commit="001027ced3127c76229e5b8c8802924d0ef94cef",
                 lines="APIScopePermission.has_permission",
             ),
@@ -288,6 +290,14 @@ WITHDRAWN: Final[tuple[Withdrawn, ...]] = (
             ),
             Evidence(
                 "code",
+                POSTHOG,
+                "posthog/api/web_experiment.py",
+                "an upstream copy held by the code index (undated): the same lines",
+                commit=UPSTREAM_COMMIT,
+                lines="55-58",
+            ),
+            Evidence(
+                "code",
                 FORK,
                 "posthog/api/web_experiment.py",
                 "after PR #47791: unchanged",
@@ -311,6 +321,14 @@ WITHDRAWN: Final[tuple[Withdrawn, ...]] = (
                 commit=RECORDED_COMMIT,
                 lines="124-133",
                 first_seen=RECORDED_DATE,
+            ),
+            Evidence(
+                "code",
+                POSTHOG,
+                "posthog/api/web_experiment.py",
+                "an upstream copy held by the code index (undated): the same loop",
+                commit=UPSTREAM_COMMIT,
+                lines="59-68",
             ),
             Evidence(
                 "code",
