@@ -114,15 +114,12 @@ def variants_verdict(variants: object, *, partial: bool, present: bool) -> Verdi
                 content = transform.get(content_key)
                 if isinstance(content, str) and unsafe_content(content) is not None:
                     return "reject"
-    total = 0.0
-    for variant in variants.values():
-        percentage = variant["rollout_percentage"]
-        if isinstance(percentage, bool) or not isinstance(percentage, int | float):
-            return "reject"
-        if not math.isfinite(percentage) or not 0 <= percentage <= 100:
-            return "reject"
-        total += percentage
-    if total != 100:
+    # §4.7: PostHog only sums the percentages. Booleans count as numbers and no range is checked
+    # (150 and -50 pass); anything else makes the sum raise, a 500.
+    percentages = [variant["rollout_percentage"] for variant in variants.values()]
+    if any(not isinstance(p, int | float) or not math.isfinite(p) for p in percentages):
+        return "reject"
+    if sum(percentages) != 100:
         return "reject"
     return "accept"
 
@@ -194,8 +191,7 @@ def malformed_cause(body: object) -> str:
             if not isinstance(transform, dict):
                 return "a transform is not an object"
     for variant in variants.values():
-        percentage = variant.get("rollout_percentage")
-        if isinstance(percentage, bool) or not isinstance(percentage, int | float):
+        if not isinstance(variant.get("rollout_percentage"), int | float):
             return "rollout_percentage is not a number"
     if _has_wide_integer(body):
         return "an integer beyond 64 bits"

@@ -129,6 +129,28 @@ def test_slugify_keeps_inner_underscores_and_drops_non_ascii() -> None:
             id="content-the-patterns-miss",
         ),
         pytest.param(
+            {
+                "variants": {
+                    "control": {"rollout_percentage": 150},
+                    "test": {"rollout_percentage": -50},
+                }
+            },
+            "PATCH",
+            "accept",
+            id="out-of-range-summing-to-100",
+        ),
+        pytest.param(
+            {
+                "variants": {
+                    "control": {"rollout_percentage": 100},
+                    "b": {"rollout_percentage": False},
+                }
+            },
+            "PATCH",
+            "accept",
+            id="boolean-counts-in-the-sum",
+        ),
+        pytest.param(
             {"variants": {"control": {"rollout_percentage": 100, "is_new": 5}}},
             "PATCH",
             "accept",
