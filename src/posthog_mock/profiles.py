@@ -25,8 +25,8 @@ BASE_VERSION: Final = "2025-08"
 NEWEST_VERSION: Final = "2026-05"
 # The default is the newest evidenced PostHog: what PostHog Cloud runs is newer than the recorded
 # server, and a client tested on `2025-08` would never see the 400s of the script-injection check
-# that PostHog has sent since February 2026. `2025-08` stays one option away for the answers that
-# a real server confirmed.
+# that PostHog's code has had since February 2026. `2025-08` stays one option away for the
+# answers that a real server confirmed.
 DEFAULT_VERSION: Final = NEWEST_VERSION
 # Names no longer accepted, with what to use instead (a clear error, never a silent alias).
 RENAMED: Final = {"current": NEWEST_VERSION}
