@@ -17,14 +17,16 @@ from posthog_mock.hazards import number_breaks_reads
 FLAG_KEY_INFIX = "-web-experiment-feature-"
 FLAG_KEY_MAX_LENGTH = 400
 NAME_MAX_LENGTH = 400
-# §4.6: the substring each unsafe pattern's detail must contain.
+# §4.6: PostHog's patterns in its order, each with what its detail names after "disallowed "
+# (the evidence is that of posthog_mock.profiles' `transform_script_injection_check`).
 UNSAFE_CONTENT: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"<script", re.IGNORECASE), "script"),
-    (re.compile(r"\bon[a-z]+\s*=", re.IGNORECASE), "event handler"),
-    (re.compile(r"javascript:", re.IGNORECASE), "javascript:"),
-    (re.compile(r"<iframe", re.IGNORECASE), "iframe"),
-    (re.compile(r"<object", re.IGNORECASE), "object"),
-    (re.compile(r"data:text/html", re.IGNORECASE), "data:text/html"),
+    (re.compile(r"<script[^>]*>", re.IGNORECASE), "<script> tags"),
+    (re.compile(r"</script>", re.IGNORECASE), "</script> tags"),
+    (re.compile(r"\son\w+\s*=", re.IGNORECASE), "event handlers (onclick, onerror, etc.)"),
+    (re.compile(r"javascript\s*:", re.IGNORECASE), "javascript: protocol"),
+    (re.compile(r"data\s*:\s*text/html", re.IGNORECASE), "data:text/html"),
+    (re.compile(r"<iframe[^>]*>", re.IGNORECASE), "<iframe> tags"),
+    (re.compile(r"<(object|embed)[^>]*>", re.IGNORECASE), "<object> or <embed> tags"),
 )
 CREATED_AT_FORMAT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z")
 
@@ -107,34 +109,23 @@ def variants_verdict(variants: object, *, partial: bool, present: bool) -> Verdi
         for transform in transforms:
             if not isinstance(transform, dict) or transform.get("selector") is None:
                 return "reject"
-    for variant in variants.values():
-        transforms = variant.get("transforms")
-        if not isinstance(transforms, list):
-            continue
-        for transform in transforms:
-            if not isinstance(transform, dict):
-                continue
+            # §4.6: right after the selector, the text then the html, strings only.
             for content_key in ("text", "html"):
                 content = transform.get(content_key)
                 if isinstance(content, str) and unsafe_content(content) is not None:
                     return "reject"
-                if content is not None and not isinstance(content, str):
-                    return "unspecified"
-    total = 0.0
-    for variant in variants.values():
-        percentage = variant["rollout_percentage"]
-        if isinstance(percentage, bool) or not isinstance(percentage, int | float):
-            return "reject"
-        if not math.isfinite(percentage) or not 0 <= percentage <= 100:
-            return "reject"
-        total += percentage
-    if total != 100:
+    # §4.7: PostHog only sums the percentages. Booleans count as numbers and no range is checked
+    # (150 and -50 pass); anything else makes the sum raise, a 500.
+    percentages = [variant["rollout_percentage"] for variant in variants.values()]
+    if any(not isinstance(p, int | float) or not math.isfinite(p) for p in percentages):
+        return "reject"
+    if sum(percentages) != 100:
         return "reject"
     return "accept"
 
 
 def unsafe_content(content: str) -> str | None:
-    """The detail fragment of the first unsafe pattern in `content`, or None (§4.6)."""
+    """What the detail names for the first disallowed pattern in `content`, or None (§4.6)."""
     for pattern, fragment in UNSAFE_CONTENT:
         if pattern.search(content):
             return fragment
@@ -200,8 +191,7 @@ def malformed_cause(body: object) -> str:
             if not isinstance(transform, dict):
                 return "a transform is not an object"
     for variant in variants.values():
-        percentage = variant.get("rollout_percentage")
-        if isinstance(percentage, bool) or not isinstance(percentage, int | float):
+        if not isinstance(variant.get("rollout_percentage"), int | float):
             return "rollout_percentage is not a number"
     if _has_wide_integer(body):
         return "an integer beyond 64 bits"

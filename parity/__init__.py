@@ -16,7 +16,7 @@ hand-written corpus here, or generated requests) can go through the same path:
 - `diff`: `diff_values` gives every differing path of two JSON values (`Difference`).
 - `snapshots`: one file per scenario in `parity/snapshots/`, with what it was recorded against.
 - `replay`: the recordings replayed on each mock profile; the generated changes table of
-  `current` and the coverage (`parity/coverage.json`).
+  `2026-05` and the coverage (`parity/coverage.json`).
 - `corpus`: the scenarios, one module per area; `cli`: `python -m parity list|record|live|tables`
   (installed as `posthog-parity`).
 """

@@ -28,11 +28,13 @@ from parity.model import Scenario
 from parity.replay import (
     COVERAGE_PATH,
     DOCS_PATH,
+    MOCK_README_PATH,
     UNEXPLAINED,
     ScenarioReplay,
     TableError,
     check_explained,
     generate,
+    mock_readme,
     replay,
 )
 from parity.snapshots import SNAPSHOT_DIR, build_snapshot, write_snapshot
@@ -52,7 +54,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("list", help="print every scenario with its area and step count")
     tables = sub.add_parser(
-        "tables", help="replay the recordings on every profile; write coverage.json and the docs"
+        "tables",
+        help="replay the recordings on every profile; write coverage.json, docs/parity.md's tables"
+        " and the mock README's table of changes",
     )
     tables.add_argument(
         "--check", action="store_true", help="write nothing; exit 1 when a file is stale"
@@ -270,7 +274,11 @@ def tables(args: argparse.Namespace) -> int:
         check_explained(made.by_change)
     except TableError as exc:
         print(f"error: {exc}", file=sys.stderr)
-    files = {COVERAGE_PATH: made.coverage_file(), DOCS_PATH: made.document(DOCS_PATH.read_text())}
+    files = {
+        COVERAGE_PATH: made.coverage_file(),
+        DOCS_PATH: made.document(DOCS_PATH.read_text(encoding="utf-8")),
+        MOCK_README_PATH: mock_readme(MOCK_README_PATH.read_text(encoding="utf-8")),
+    }
     stale = [path for path, text in files.items() if path.read_text(encoding="utf-8") != text]
     if args.check:
         for path in stale:

@@ -2,7 +2,7 @@
 
 `replay` runs scenarios on a fresh mock of one profile and diffs each with what a reference
 answered (the snapshots, or a live run). From the replays come the two generated tables of
-`docs/parity.md`: the changes of `current` (each step where `current` differs from the recording,
+`docs/parity.md`: the changes of `2026-05` (each step where `2026-05` differs from the recording,
 attributed to the one `posthog_mock.profiles.CHANGES` entry that makes it differ) and the
 coverage (recorded steps by operation, status, key and profile), kept as data in
 `parity/coverage.json`.
@@ -24,10 +24,14 @@ from parity.model import Scenario
 from parity.snapshots import load_snapshot
 from parity.targets import RECORDED_PROFILE, mock_target
 from parity.transformers import normalise
-from posthog_mock.profiles import CHANGES, CURRENT_VERSION, PROFILES
+from posthog_mock import profiles
+from posthog_mock.profiles import CHANGES, NEWEST_VERSION, PROFILES, evidence_lines
 
 COVERAGE_PATH: Final = Path(__file__).parent / "coverage.json"
 DOCS_PATH: Final = Path(__file__).parent.parent / "docs" / "parity.md"
+# The mock README's table of changes, generated from `posthog_mock.profiles` alone.
+MOCK_README_PATH: Final = Path(profiles.__file__).parent / "README.md"
+MOCK_README_SECTION: Final = "profiles:changes"
 _STEP: Final = re.compile(r"^\[(\d+)\]")
 _LIST_ROUTE: Final = re.compile(r"^/api/projects/[^/]+/web_experiments/?$")
 _DETAIL_ROUTE: Final = re.compile(r"^/api/projects/[^/]+/web_experiments/[^/]+/?$")
@@ -42,10 +46,10 @@ _OPERATIONS: Final = {
 
 
 class TableError(RuntimeError):
-    """A step of `current` differs and no single change explains it, or a file cannot be made."""
+    """A step of `2026-05` differs and no single change explains it, or a file cannot be made."""
 
 
-# The row of the changes table for steps of `current` that no single change explains.
+# The row of the changes table for steps of `2026-05` that no single change explains.
 UNEXPLAINED: Final = "(no single change)"
 
 
@@ -110,13 +114,13 @@ def attribute_changes(
     replays: Mapping[str, Mapping[str, ScenarioReplay]],
     reference: Mapping[str, list[dict[str, Any]]],
 ) -> dict[str, list[str]]:
-    """Return the steps (`scenario#step`) where `current` differs from the recording, by change.
+    """Return the steps (`scenario#step`) where `2026-05` differs from the recording, by change.
 
-    Each change is replayed alone (`2025-08+<change>`) on the scenarios where `current` differs;
+    Each change is replayed alone (`2025-08+<change>`) on the scenarios where `2026-05` differs;
     a step is the change's when it answers there otherwise than on `2025-08`. The steps of
-    `current` that differ where no single change does are listed under UNEXPLAINED.
+    `2026-05` that differ where no single change does are listed under UNEXPLAINED.
     """
-    changed = differing(replays[CURRENT_VERSION])
+    changed = differing(replays[NEWEST_VERSION])
     base = replays[RECORDED_PROFILE]
     subset = {name: reference[name] for name in changed}
     explained: set[tuple[str, int]] = set()
@@ -141,10 +145,10 @@ def attribute_changes(
 
 
 def check_explained(by_change: Mapping[str, list[str]]) -> None:
-    """Raise TableError when a step of `current` differs and no single change explains it."""
+    """Raise TableError when a step of `2026-05` differs and no single change explains it."""
     if by_change.get(UNEXPLAINED):
         raise TableError(
-            f"{CURRENT_VERSION} differs from the recording in {len(by_change[UNEXPLAINED])}"
+            f"{NEWEST_VERSION} differs from the recording in {len(by_change[UNEXPLAINED])}"
             " step(s) where no single change of posthog_mock.profiles.CHANGES does: "
             + ", ".join(by_change[UNEXPLAINED])
         )
@@ -210,20 +214,23 @@ def lost_coverage(committed: Mapping[str, Any], fresh: Mapping[str, Any]) -> lis
 
 
 def changes_table(by_change: Mapping[str, list[str]]) -> str:
-    """Render the changes of `current` as a Markdown table, one row per change entry."""
+    """Render the changes of `2026-05` as a Markdown table, one row per change entry."""
     lines = [
-        "| change | what it changes | upstream source | recorded steps where `current` differs |",
-        "|---|---|---|---|",
+        "| change | what it changes | first seen | evidence | recorded steps where `2026-05`"
+        " differs |",
+        "|---|---|---|---|---|",
     ]
     for change in CHANGES:
         steps = by_change.get(change.id, [])
         shown = f"{len(steps)}: {_grouped(steps)}" if steps else "none"
-        lines.append(f"| `{change.id}` | {change.summary} | {change.source} | {shown} |")
+        seen = change.first_seen or "undated"
+        cell = evidence_lines(change.evidence)
+        lines.append(f"| `{change.id}` | {change.summary} | {seen} | {cell} | {shown} |")
     if not CHANGES:
-        lines.append("| (none yet) | `current` is `2025-08` | | none |")
+        lines.append("| (none yet) | `2026-05` is `2025-08` | | | none |")
     if by_change.get(UNEXPLAINED):
         count = len(by_change[UNEXPLAINED])
-        lines.append(f"| {UNEXPLAINED} | a failure of `make test` | | {count} |")
+        lines.append(f"| {UNEXPLAINED} | a failure of `make test` | | | {count} |")
     return "\n".join(lines)
 
 
@@ -249,6 +256,11 @@ def with_section(document: str, marker: str, body: str) -> str:
     head, _, rest = document.partition(start)
     _, _, tail = rest.partition(end)
     return f"{head}{start}\n{body}\n{end}{tail}"
+
+
+def mock_readme(document: str) -> str:
+    """Return the mock README with its table of changes regenerated from the profiles."""
+    return with_section(document, MOCK_README_SECTION, profiles.changes_markdown())
 
 
 @dataclass(frozen=True)

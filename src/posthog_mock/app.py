@@ -18,6 +18,7 @@ from posthog_mock.body import BodyStream
 from posthog_mock.config import MockConfig
 from posthog_mock.errors import (
     HTML_CONTENT_TYPE,
+    WWW_AUTHENTICATE_TEMPLATE,
     APIError,
     ConnectionDropped,
     PageError,
@@ -342,5 +343,5 @@ def _log_defect(state: MockState, request: MockRequest, status: int) -> None:
 
 
 def _www_authenticate(request: MockRequest) -> bytes:
-    url = f"{request.base_url}/.well-known/oauth-protected-resource"
-    return f'Bearer resource_metadata="{url}"'.encode("latin-1", "replace")
+    # Pinned to the site URL as PostHog pins it to SITE_URL: Host and X-Forwarded-* never steer it.
+    return WWW_AUTHENTICATE_TEMPLATE.format(base=request.site_url).encode("latin-1", "replace")

@@ -19,7 +19,7 @@ from posthog_mock.config import (
     parse_faults,
 )
 from posthog_mock.faults import FaultSpec
-from posthog_mock.profiles import CHANGES_BY_ID, PROFILES
+from posthog_mock.profiles import CHANGES_BY_ID, version_help
 from posthog_mock.seeding import SeedError, load_seed_file
 from posthog_mock.seeding import validate as validate_seeds
 from posthog_mock.server import StartupError, check_database, check_port, serve
@@ -43,8 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--posthog-version",
         metavar="VERSION",
-        help=f"answer as this PostHog: {', '.join(PROFILES)} (default: the config's, else"
-        " current), or 2025-08+<change>[,<change>]",
+        help=version_help(),
     )
     parser.add_argument(
         "--strict",

@@ -154,7 +154,7 @@ def parse_config(raw: dict[str, Any], *, source: str = "<dict>") -> MockConfig:
         raise ConfigError("server.max_body_bytes must be a positive integer")
     version = server.get("posthog_version", DEFAULT_VERSION)
     if not isinstance(version, str):
-        raise ConfigError("server.posthog_version must be a string, e.g. 'current' or '2025-08'")
+        raise ConfigError("server.posthog_version must be a string, e.g. '2026-05' or '2025-08'")
     try:
         get_profile(version)
     except UnknownProfileError as exc:

@@ -1,8 +1,7 @@
-"""Feature flag rules: key derivation (Django's slugify) and the variant split checks."""
+"""Feature flag rules: key derivation (Django's slugify) and the variant split check."""
 
 from __future__ import annotations
 
-import math
 import re
 import secrets
 import unicodedata
@@ -10,7 +9,6 @@ from collections.abc import Callable
 from typing import Any, Final
 
 from posthog_mock.errors import APIError, posthog_server_error, validation_error
-from posthog_mock.profiles import SPLIT_PERCENTAGE_CHECKS, Profile
 
 FLAG_KEY_MAX_LENGTH: Final = 400
 FLAG_KEY_INFIX: Final = "-web-experiment-feature-"
@@ -82,33 +80,22 @@ def build_split(variants: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def check_split(split: list[dict[str, Any]], *, profile: Profile, strict: bool) -> None:
+def check_split(split: list[dict[str, Any]], *, strict: bool) -> None:
     """Validate the split the way PostHog's feature flag serializer does (`attr: "filters"`).
 
-    Without the per-percentage checks PostHog only sums the percentages (booleans count as
-    numbers there): a string or any other non-number makes that sum raise, a 500.
+    PostHog only sums the percentages (booleans count as numbers there): a string or any other
+    non-number makes that sum raise, PostHog's 500, or strict mode's clear 400. No version read
+    checks each percentage's range, so 150 and -50 summing to 100 are stored.
     """
-    checked = profile.has(SPLIT_PERCENTAGE_CHECKS)
     for index, entry in enumerate(split):
         value = entry["rollout_percentage"]
-        where = f"multivariate.variants[{index}].rollout_percentage"
-        if isinstance(value, bool) or not isinstance(value, int | float):
+        if not isinstance(value, int | float):
             not_a_number = validation_error(
-                f"{where} must be a number, got {type(value).__name__}", attr="filters"
+                f"multivariate.variants[{index}].rollout_percentage must be a number,"
+                f" got {type(value).__name__}",
+                attr="filters",
             )
-            if checked:
-                raise not_a_number
-            if not isinstance(value, bool):
-                raise posthog_server_error(not_a_number, strict=strict)
-            continue
-        if not checked:
-            continue
-        if isinstance(value, float) and not math.isfinite(value):
-            raise validation_error(f"{where} must be finite, got {value}", attr="filters")
-        if not 0 <= value <= 100:
-            raise validation_error(
-                f"{where} must be between 0 and 100, got {value}", attr="filters"
-            )
+            raise posthog_server_error(not_a_number, strict=strict)
     if sum(entry["rollout_percentage"] for entry in split) != 100:
         raise validation_error(
             "Invalid variant definitions: Variant rollout percentages must sum to 100.",

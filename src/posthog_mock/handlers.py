@@ -249,7 +249,7 @@ def _validated(state: MockState, request: MockRequest, *, partial: bool) -> Expe
 
 def _checked_split(state: MockState, data: ExperimentInput) -> list[dict[str, object]]:
     split = flags.build_split(data.variants)
-    flags.check_split(split, profile=state.config.profile, strict=state.config.strict)
+    flags.check_split(split, strict=state.config.strict)
     return split
 
 

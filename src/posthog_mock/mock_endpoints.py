@@ -8,6 +8,7 @@ from typing import Any
 from posthog_mock import flags
 from posthog_mock.errors import APIError, method_not_allowed, not_found, validation_error
 from posthog_mock.faults import FaultSpecError, parse_fault
+from posthog_mock.profiles import CHANGES
 from posthog_mock.request import MockRequest
 from posthog_mock.responses import Response, json_response, raw_json_response
 from posthog_mock.seeding import SeedError, seed_configured, store_seeds, validate
@@ -209,6 +210,7 @@ async def config(state: MockState, request: MockRequest, params: dict[str, str])
             "max_body_bytes": cfg.max_body_bytes,
             "posthog_version": cfg.posthog_version,
             "changes": sorted(cfg.profile.changes),
+            "evidence": [c.to_json() for c in CHANGES if cfg.profile.has(c.id)],
             "strict": cfg.strict,
             "journal_size": cfg.journal_size,
         },

@@ -22,7 +22,7 @@ Fixtures:
 in memory: the SDK clients and ``posthog_mock.http_client()`` get its httpx transport.
 
 ``--posthog-version`` (ini ``posthog_mock_posthog_version``) names the PostHog the mocks answer
-as (``current``, ``2025-08``, ``2025-08+<change>``), ``--posthog-mock-strict`` (ini
+as (``2026-05``, the default, ``2025-08``, ``2025-08+<change>``), ``--posthog-mock-strict`` (ini
 ``posthog_mock_strict``) turns on strict mode; both beat the TOML file's ``[server]`` values.
 """
 
@@ -59,7 +59,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         dest="posthog_mock_posthog_version",
         metavar="VERSION",
         default=None,
-        help="PostHog version the mock answers as: current, 2025-08 or 2025-08+<change>",
+        help="PostHog version the mock answers as: 2026-05 (default), 2025-08 or 2025-08+<change>",
     )
     group.addoption(
         "--posthog-mock-strict",

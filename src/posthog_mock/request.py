@@ -45,6 +45,15 @@ class MockRequest:
         return QueryParams(self.query_string)
 
     @cached_property
+    def site_url(self) -> str:
+        """The server's own URL (PostHog's SITE_URL): its scheme and listening address only."""
+        if self.server is None:
+            return self.base_url
+        address, port = self.server
+        host = f"[{address}]" if ":" in address else address
+        return f"{self.scheme}://{host}" if port is None else f"{self.scheme}://{host}:{port}"
+
+    @cached_property
     def base_url(self) -> str:
         """Scheme and host as Django sees them (X-Forwarded-Proto; -Host only behind a proxy)."""
         scheme = self.scheme

@@ -10,12 +10,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any, Final
 
 from posthog_mock.errors import APIError, posthog_server_error, validation_error
-from posthog_mock.profiles import (
-    FALSY_VARIANTS_REJECTED,
-    NON_OBJECT_VARIANTS_REJECTED,
-    TRANSFORM_SCRIPT_INJECTION_CHECK,
-    Profile,
-)
+from posthog_mock.profiles import TRANSFORM_SCRIPT_INJECTION_CHECK, Profile
 
 NAME_MAX_LENGTH: Final = 400
 DATETIME_FORMAT_HINT: Final = "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z]"
@@ -29,14 +24,17 @@ _DJANGO_DATETIME = re.compile(
     r"\s*(?P<tzinfo>Z|[+-]\d{2}(?::?\d{2})?)?$"
 )
 
-# (pattern, what the detail names); the detail must contain the second element verbatim.
-_UNSAFE_CONTENT: Final = (
-    (re.compile(r"<\s*script", re.IGNORECASE), "script tags"),
-    (re.compile(r"\bon[a-z]+\s*=", re.IGNORECASE), "inline event handler attributes"),
-    (re.compile(r"javascript\s*:", re.IGNORECASE), "javascript: URLs"),
-    (re.compile(r"<\s*iframe", re.IGNORECASE), "iframe tags"),
-    (re.compile(r"<\s*object", re.IGNORECASE), "object tags"),
-    (re.compile(r"data\s*:\s*text/html", re.IGNORECASE), "data:text/html URLs"),
+# PostHog's `validate_no_xss` after PR #47791, as a fork of its code has it (see the evidence of
+# `transform_script_injection_check`): each pattern, searched case-insensitively in this order, and
+# what the detail says after "<field> contains disallowed ".
+_DISALLOWED: Final = (
+    (re.compile(r"<script[^>]*>", re.IGNORECASE), "<script> tags"),
+    (re.compile(r"</script>", re.IGNORECASE), "</script> tags"),
+    (re.compile(r"\son\w+\s*=", re.IGNORECASE), "event handlers (onclick, onerror, etc.)"),
+    (re.compile(r"javascript\s*:", re.IGNORECASE), "javascript: protocol"),
+    (re.compile(r"data\s*:\s*text/html", re.IGNORECASE), "data:text/html"),
+    (re.compile(r"<iframe[^>]*>", re.IGNORECASE), "<iframe> tags"),
+    (re.compile(r"<(object|embed)[^>]*>", re.IGNORECASE), "<object> or <embed> tags"),
 )
 
 
@@ -196,9 +194,9 @@ def _has_non_finite(value: Any) -> bool:
 def validate_variant_rules(variants: Any, *, profile: Profile, strict: bool) -> dict[str, Any]:
     """PostHog's variant checks 3 to 6 (reference §4), first failure wins.
 
-    Where the profile's PostHog raises an unhandled exception (it calls `.get` on whatever a
-    variant or transform is, iterates whatever `transforms` is), the answer is its 500, or in
-    strict mode the 400 current PostHog gives (or a clear one where none does).
+    Where PostHog raises an unhandled exception (`"control" in 0`, `.get` on whatever a variant
+    or transform is, iterating whatever `transforms` is), every profile answers its 500, and
+    strict mode a clear 400 instead.
     """
     if variants in ([], "") or (isinstance(variants, dict) and "control" not in variants):
         raise validation_error("Experiment should contain a control variant")
@@ -206,14 +204,14 @@ def validate_variant_rules(variants: Any, *, profile: Profile, strict: bool) -> 
         dictionary = validation_error(
             "Experiment variants should be a dictionary of keys -> transforms"
         )
-        if variants or profile.has(FALSY_VARIANTS_REJECTED):
+        if variants:
             raise dictionary
         raise posthog_server_error(dictionary, strict=strict)  # `"control" in 0`
-    checks_objects = profile.has(NON_OBJECT_VARIANTS_REJECTED)
+    checks_content = profile.has(TRANSFORM_SCRIPT_INJECTION_CHECK)
     for name, variant in variants.items():
         if not isinstance(variant, dict):
             error = validation_error(f"Experiment variant '{name}' should be a dictionary")
-            raise error if checks_objects else posthog_server_error(error, strict=strict)
+            raise posthog_server_error(error, strict=strict)  # `.get` on a non-dict
         if variant.get("rollout_percentage") is None:
             raise validation_error(
                 f"Experiment variant '{name}' does not have any rollout percentage"
@@ -225,15 +223,17 @@ def validate_variant_rules(variants: Any, *, profile: Profile, strict: bool) -> 
                 error = validation_error(
                     f"Experiment transform [${index}] variant '{name}' should be a dictionary"
                 )
-                raise error if checks_objects else posthog_server_error(error, strict=strict)
+                raise posthog_server_error(error, strict=strict)  # `.get` on a non-dict
             if transform.get("selector") is None:
                 raise validation_error(
                     f"Experiment transform [${index}] variant '{name}' "
                     "does not have a valid selector"
                 )
-    if profile.has(TRANSFORM_SCRIPT_INJECTION_CHECK):
-        for name, variant in variants.items():
-            _check_unsafe_content(name, variant)
+            if checks_content:
+                for field in ("text", "html"):
+                    content = transform.get(field)
+                    if isinstance(content, str):
+                        _check_disallowed(content, f"Transform {field} in variant '{name}'")
     return variants
 
 
@@ -252,25 +252,11 @@ def _transforms_of(name: str, variant: dict[str, Any], *, strict: bool) -> list[
     raise posthog_server_error(not_a_list, strict=strict)  # a number, `true` or null
 
 
-def _check_unsafe_content(name: str, variant: dict[str, Any]) -> None:
-    transforms = variant.get("transforms")
-    if not isinstance(transforms, list):
-        return
-    for index, transform in enumerate(transforms):
-        if not isinstance(transform, dict):
-            raise validation_error(
-                f"Experiment transform [${index}] variant '{name}' should be a dictionary"
-            )
-        for field in ("text", "html"):
-            content = transform.get(field)
-            if not isinstance(content, str):
-                continue
-            for pattern, what in _UNSAFE_CONTENT:
-                if pattern.search(content):
-                    raise validation_error(
-                        f"Experiment transform [${index}] variant '{name}' has unsafe "
-                        f"content in '{field}': {what} are not allowed"
-                    )
+def _check_disallowed(content: str, field_name: str) -> None:
+    """PostHog's `validate_no_xss`: the first disallowed pattern found is the 400."""
+    for pattern, what in _DISALLOWED:
+        if pattern.search(content):
+            raise validation_error(f"{field_name} contains disallowed {what}")
 
 
 def check_storable(variants: dict[str, Any]) -> None:

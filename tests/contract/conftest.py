@@ -27,7 +27,9 @@ class RunResult:
 
 
 @contextmanager
-def suite_mock(directory: Path, posthog_version: str | None = None) -> Iterator[MockServer]:
+def suite_mock(
+    directory: Path, posthog_version: str | None = None, *, strict: bool | None = None
+) -> Iterator[MockServer]:
     """A fresh posthog_mock with the suite's three keys, its files in `directory` (in-process)."""
     config = directory / "mock.toml"
     config.write_text(MOCK_CONFIG, encoding="utf-8")
@@ -36,6 +38,7 @@ def suite_mock(directory: Path, posthog_version: str | None = None) -> Iterator[
         config_path=config,
         in_process=True,
         posthog_version=posthog_version,
+        strict=strict,
     ) as server:
         yield server
 

@@ -90,15 +90,65 @@ def test_slugify_keeps_inner_underscores_and_drops_non_ascii() -> None:
         pytest.param(
             {
                 "variants": {
-                    "control": {
-                        "rollout_percentage": 100,
-                        "transforms": [{"html": "<img onerror=alert(1)>"}],
-                    }
+                    "control": {"rollout_percentage": 50},
+                    "test": {
+                        "rollout_percentage": 50,
+                        "transforms": [{"selector": "img", "html": "<img onerror=alert(1)>"}],
+                    },
                 }
             },
             "PATCH",
             "reject",
             id="event-handler",
+        ),
+        pytest.param(
+            {
+                "variants": {
+                    "control": {
+                        "rollout_percentage": 100,
+                        "transforms": [{"html": "<img onerror=alert(1)><script>"}],
+                    }
+                }
+            },
+            "PATCH",
+            "accept",
+            id="control-content-never-checked",
+        ),
+        pytest.param(
+            {
+                "variants": {
+                    "control": {"rollout_percentage": 50},
+                    "test": {
+                        "rollout_percentage": 50,
+                        "transforms": [{"selector": "a", "text": "onclick=x <script src=y"}],
+                    },
+                }
+            },
+            "PATCH",
+            "accept",
+            id="content-the-patterns-miss",
+        ),
+        pytest.param(
+            {
+                "variants": {
+                    "control": {"rollout_percentage": 150},
+                    "test": {"rollout_percentage": -50},
+                }
+            },
+            "PATCH",
+            "accept",
+            id="out-of-range-summing-to-100",
+        ),
+        pytest.param(
+            {
+                "variants": {
+                    "control": {"rollout_percentage": 100},
+                    "b": {"rollout_percentage": False},
+                }
+            },
+            "PATCH",
+            "accept",
+            id="boolean-counts-in-the-sum",
         ),
         pytest.param(
             {"variants": {"control": {"rollout_percentage": 100, "is_new": 5}}},

@@ -61,14 +61,21 @@ def test_request_without_credentials_returns_401_with_www_authenticate(
     )
 
 
-def test_401_www_authenticate_honours_forwarded_headers(anon: httpx.Client) -> None:
+def test_401_www_authenticate_is_pinned_to_the_site_url(
+    anon: httpx.Client, server: MockServer
+) -> None:
+    # PostHog pins it to SITE_URL: neither Host nor X-Forwarded-* steer the discovery hint.
     response = anon.get(
         "/api/projects/1/web_experiments/",
-        headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "eu.example.com"},
+        headers={
+            "Host": "attacker.example",
+            "X-Forwarded-Proto": "https",
+            "X-Forwarded-Host": "eu.example.com",
+        },
     )
 
     assert response.headers["www-authenticate"] == (
-        'Bearer resource_metadata="https://eu.example.com/.well-known/oauth-protected-resource"'
+        f'Bearer resource_metadata="{server.base_url}/.well-known/oauth-protected-resource"'
     )
 
 

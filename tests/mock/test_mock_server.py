@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from posthog_mock.profiles import CHANGES_BY_ID
+from posthog_mock.profiles import CHANGES, CHANGES_BY_ID
 from posthog_mock.testing import MockServer, MockServerError, free_port
 from tests.mock.helpers import err
 from tests.payloads import STD
@@ -84,8 +84,9 @@ def test_mock_config_lists_projects_and_keys(anon: httpx.Client) -> None:
     assert body["keys"] == [
         {"value": "phx_mock_default_key", "scopes": ["*"], "projects": None, "current_project": 1}
     ]
-    assert (body["posthog_version"], body["strict"]) == ("current", False)
+    assert (body["posthog_version"], body["strict"]) == ("2026-05", False)
     assert body["changes"] == sorted(CHANGES_BY_ID)
+    assert body["evidence"] == [change.to_json() for change in CHANGES]
 
 
 def test_mock_config_names_the_version_and_strict_mode(
@@ -94,12 +95,13 @@ def test_mock_config_names_the_version_and_strict_mode(
     recorded = httpx.get(f"{recorded_server.base_url}/_mock/config").json()
     strict = httpx.get(f"{strict_server.base_url}/_mock/config").json()
 
-    assert (recorded["posthog_version"], recorded["changes"], recorded["strict"]) == (
-        "2025-08",
-        [],
-        False,
-    )
-    assert (strict["posthog_version"], strict["strict"]) == ("current", True)
+    assert (
+        recorded["posthog_version"],
+        recorded["changes"],
+        recorded["evidence"],
+        recorded["strict"],
+    ) == ("2025-08", [], [], False)
+    assert (strict["posthog_version"], strict["strict"]) == ("2026-05", True)
 
 
 def test_seed_into_unknown_project_returns_404(anon: httpx.Client) -> None:

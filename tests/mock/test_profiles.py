@@ -1,7 +1,7 @@
-"""Each PostHog change entry, PostHog's own 500s and strict mode, as the three servers answer.
+"""Each PostHog change entry and its evidence, PostHog's own 500s and strict mode.
 
-`recorded_client` answers as `2025-08` (the recorded server), `client` as `current` (the
-default), `strict_client` as `current` in strict mode.
+`recorded_client` answers as `2025-08` (the recorded server), `client` as `2026-05` (the
+default), `strict_client` as `2026-05` in strict mode.
 """
 
 from __future__ import annotations
@@ -13,8 +13,20 @@ from typing import Any
 import httpx
 import pytest
 
+from parity.replay import MOCK_README_PATH, MOCK_README_SECTION
+from posthog_mock.cli import build_parser
 from posthog_mock.errors import BAD_REQUEST_PAGE, SERVER_ERROR_PAGE
-from posthog_mock.profiles import CHANGES, CHANGES_BY_ID, PROFILES, get_profile
+from posthog_mock.profiles import (
+    CHANGES,
+    CHANGES_BY_ID,
+    DEFAULT_VERSION,
+    PROFILES,
+    WITHDRAWN,
+    Change,
+    UnknownProfileError,
+    changes_markdown,
+    get_profile,
+)
 from posthog_mock.testing import MockServer
 from tests.mock.helpers import err, invalid
 
@@ -32,98 +44,70 @@ def with_transforms(transforms: Any) -> dict[str, Any]:
     return two({"rollout_percentage": 50}, {"rollout_percentage": 50, "transforms": transforms})
 
 
-# (variants or a whole body, 2025-08, current, strict): an expected answer is the status and,
+NOT_A_DICT = invalid("Experiment variants should be a dictionary of keys -> transforms")
+
+# (variants or a whole body, 2025-08, 2026-05, strict): an expected answer is the status and,
 # for an error, its whole body.
 CREATE_CASES = [
+    pytest.param(0, (500, SERVER_ERROR), (500, SERVER_ERROR), (400, NOT_A_DICT), id="variants-0"),
     pytest.param(
-        0,
-        (500, SERVER_ERROR),
-        (400, invalid("Experiment variants should be a dictionary of keys -> transforms")),
-        (400, invalid("Experiment variants should be a dictionary of keys -> transforms")),
-        id="falsy_variants_rejected-0",
+        False, (500, SERVER_ERROR), (500, SERVER_ERROR), (400, NOT_A_DICT), id="variants-false"
     ),
     pytest.param(
-        False,
-        (500, SERVER_ERROR),
-        (400, invalid("Experiment variants should be a dictionary of keys -> transforms")),
-        (400, invalid("Experiment variants should be a dictionary of keys -> transforms")),
-        id="falsy_variants_rejected-false",
+        0.0, (500, SERVER_ERROR), (500, SERVER_ERROR), (400, NOT_A_DICT), id="variants-0.0"
     ),
     pytest.param(
         {"control": 100},
         (500, SERVER_ERROR),
+        (500, SERVER_ERROR),
         (400, invalid("Experiment variant 'control' should be a dictionary")),
-        (400, invalid("Experiment variant 'control' should be a dictionary")),
-        id="non_object_variants_rejected-variant",
+        id="variant-not-an-object",
     ),
     pytest.param(
         with_transforms(["h1"]),
         (500, SERVER_ERROR),
+        (500, SERVER_ERROR),
         (400, invalid("Experiment transform [$0] variant 'test' should be a dictionary")),
-        (400, invalid("Experiment transform [$0] variant 'test' should be a dictionary")),
-        id="non_object_variants_rejected-transform",
+        id="transform-not-an-object",
     ),
     pytest.param(
         with_transforms("ab"),
         (500, SERVER_ERROR),
-        (400, invalid("Experiment transform [$0] variant 'test' should be a dictionary")),
+        (500, SERVER_ERROR),
         (400, invalid("Experiment variant 'test' transforms should be a list")),
-        id="non_object_variants_rejected-transforms-string",
+        id="transforms-string",
     ),
     pytest.param(
         with_transforms(5),
         (500, SERVER_ERROR),
         (500, SERVER_ERROR),
         (400, invalid("Experiment variant 'test' transforms should be a list")),
-        id="transforms-number-500-in-both",
+        id="transforms-number",
     ),
     pytest.param(
         with_transforms([{"selector": "h1", "html": "<script>alert(1)</script>"}]),
         (201, None),
-        (
-            400,
-            invalid(
-                "Experiment transform [$0] variant 'test' has unsafe content in 'html':"
-                " script tags are not allowed"
-            ),
-        ),
-        (
-            400,
-            invalid(
-                "Experiment transform [$0] variant 'test' has unsafe content in 'html':"
-                " script tags are not allowed"
-            ),
-        ),
+        (400, invalid("Transform html in variant 'test' contains disallowed <script> tags")),
+        (400, invalid("Transform html in variant 'test' contains disallowed <script> tags")),
         id="transform_script_injection_check",
     ),
     pytest.param(
-        {"control": {"rollout_percentage": 100, "transforms": ["h1"]}},
+        {"control": {"rollout_percentage": 100, "transforms": ["h1", {"html": "<script>"}]}},
         (201, None),
-        (400, invalid("Experiment transform [$0] variant 'control' should be a dictionary")),
-        (400, invalid("Experiment transform [$0] variant 'control' should be a dictionary")),
-        id="transform_script_injection_check-control-transform",
+        (201, None),
+        (201, None),
+        id="control-transforms-never-checked",
     ),
     pytest.param(
         two({"rollout_percentage": 150}, {"rollout_percentage": -50}),
         (201, None),
-        (
-            400,
-            invalid(
-                "multivariate.variants[0].rollout_percentage must be between 0 and 100, got 150",
-                "filters",
-            ),
-        ),
-        (
-            400,
-            invalid(
-                "multivariate.variants[0].rollout_percentage must be between 0 and 100, got 150",
-                "filters",
-            ),
-        ),
-        id="split_percentage_checks-range",
+        (201, None),
+        (201, None),
+        id="split-out-of-range-summing-to-100",
     ),
     pytest.param(
         {"control": {"rollout_percentage": "100"}},
+        (500, SERVER_ERROR),
         (500, SERVER_ERROR),
         (
             400,
@@ -131,30 +115,14 @@ CREATE_CASES = [
                 "multivariate.variants[0].rollout_percentage must be a number, got str", "filters"
             ),
         ),
-        (
-            400,
-            invalid(
-                "multivariate.variants[0].rollout_percentage must be a number, got str", "filters"
-            ),
-        ),
-        id="split_percentage_checks-string",
+        id="split-percentage-string",
     ),
     pytest.param(
         two({"rollout_percentage": 99}, {"rollout_percentage": True}),
         (201, None),
-        (
-            400,
-            invalid(
-                "multivariate.variants[1].rollout_percentage must be a number, got bool", "filters"
-            ),
-        ),
-        (
-            400,
-            invalid(
-                "multivariate.variants[1].rollout_percentage must be a number, got bool", "filters"
-            ),
-        ),
-        id="split_percentage_checks-boolean-sums",
+        (201, None),
+        (201, None),
+        id="split-boolean-counts-as-1",
     ),
     pytest.param(
         {"control": {"rollout_percentage": 100, "note": "a\x00b"}},
@@ -203,49 +171,80 @@ def _create(client: httpx.Client, case: Any) -> httpx.Response:
     return client.post(P, json=body)
 
 
-@pytest.mark.parametrize(("case", "recorded", "current", "strict"), CREATE_CASES)
+@pytest.mark.parametrize(("case", "recorded", "newest", "strict"), CREATE_CASES)
 def test_create_answers_by_profile_and_strict_mode(
     recorded_client: httpx.Client,
     client: httpx.Client,
     strict_client: httpx.Client,
     case: Any,
     recorded: tuple[int, Any],
-    current: tuple[int, Any],
+    newest: tuple[int, Any],
     strict: tuple[int, Any],
 ) -> None:
     _assert_answer(_create(recorded_client, case), recorded)
-    _assert_answer(_create(client, case), current)
+    _assert_answer(_create(client, case), newest)
     _assert_answer(_create(strict_client, case), strict)
 
 
-def test_2025_08_stores_what_newer_checks_refuse(recorded_client: httpx.Client) -> None:
-    variants = two({"rollout_percentage": 150}, {"rollout_percentage": -50})
+WITHDRAWN_INPUTS = [
+    pytest.param(0, NOT_A_DICT, id="variants-0"),
+    pytest.param(
+        {"control": []},
+        invalid("Experiment variant 'control' should be a dictionary"),
+        id="variant",
+    ),
+    pytest.param(
+        with_transforms([None]),
+        invalid("Experiment transform [$0] variant 'test' should be a dictionary"),
+        id="transform",
+    ),
+    pytest.param(
+        {"control": {"rollout_percentage": [100]}},
+        invalid(
+            "multivariate.variants[0].rollout_percentage must be a number, got list", "filters"
+        ),
+        id="percentage",
+    ),
+]
 
-    created = recorded_client.post(P, json={"name": "split", "variants": variants})
-    listed = recorded_client.get(P)
 
-    assert created.json()["variants"] == variants
-    assert [e["variants"] for e in listed.json()["results"]] == [variants]
+@pytest.mark.parametrize(("variants", "clear"), WITHDRAWN_INPUTS)
+@pytest.mark.parametrize("method", ["PATCH", "PUT"])
+def test_updates_with_withdrawn_inputs_answer_500_and_strict_400_leaving_it_unchanged(
+    client: httpx.Client, strict_client: httpx.Client, method: str, variants: Any, clear: Any
+) -> None:
+    for http, expected in ((client, (500, SERVER_ERROR)), (strict_client, (400, clear))):
+        created = http.post(P, json={"name": "u", "variants": CONTROL}).json()
+        url = f"{P}{created['id']}/"
+
+        response = http.request(method, url, json={"name": "v", "variants": variants})
+
+        assert (response.status_code, response.json()) == expected
+        assert http.get(url).json() == created
 
 
 def test_one_change_on_the_base_answers_only_that_change(
     posthog_mock_factory: Callable[..., MockServer],
 ) -> None:
-    server = posthog_mock_factory(posthog_version="2025-08+split_percentage_checks")
+    server = posthog_mock_factory(posthog_version="2025-08+transform_script_injection_check")
     headers = {"Authorization": f"Bearer {server.api_key}"}
     with httpx.Client(base_url=server.base_url, headers=headers) as http:
-        split = http.post(
-            P, json={"name": "a", "variants": {"control": {"rollout_percentage": "1"}}}
+        script = http.post(
+            P,
+            json={
+                "name": "a",
+                "variants": with_transforms([{"selector": "a", "text": "<iframe>"}]),
+            },
         )
-        falsy = http.post(P, json={"name": "b", "variants": 0})
+        anonymous = httpx.get(server.base_url + P)
 
-    assert split.json() == invalid(
-        "multivariate.variants[0].rollout_percentage must be a number, got str", "filters"
+    assert script.json() == invalid(
+        "Transform text in variant 'test' contains disallowed <iframe> tags"
     )
-    assert falsy.json() == SERVER_ERROR
+    assert (anonymous.status_code, "www-authenticate" in anonymous.headers) == (401, False)
 
 
-def test_401_carries_www_authenticate_only_in_current(
+def test_401_carries_www_authenticate_only_in_2026_05(
     recorded_server: MockServer, server: MockServer
 ) -> None:
     old = httpx.get(recorded_server.base_url + P)
@@ -336,17 +335,77 @@ def test_multipart_without_boundary_gets_djangos_html_400_page(
 
 def test_every_profile_is_the_base_plus_change_entries() -> None:
     assert PROFILES["2025-08"].changes == frozenset()
-    assert PROFILES["current"].changes == frozenset(CHANGES_BY_ID)
+    assert PROFILES["2026-05"].changes == frozenset(CHANGES_BY_ID)
+    assert DEFAULT_VERSION == "2026-05"
     assert len(CHANGES_BY_ID) == len(CHANGES)
-    assert get_profile("2025-08+falsy_variants_rejected").changes == {"falsy_variants_rejected"}
+    assert get_profile("2025-08+personal_api_key_wording").changes == {"personal_api_key_wording"}
+
+
+def test_the_old_name_current_is_refused_naming_its_new_name() -> None:
+    with pytest.raises(UnknownProfileError) as raised:
+        get_profile("current")
+
+    assert str(raised.value) == (
+        "unknown PostHog version 'current': it was renamed '2026-05' (the newest PostHog the"
+        " evidence shows); expected one of 2025-08, 2026-05"
+    )
+
+
+@pytest.mark.parametrize("withdrawn", [w.id for w in WITHDRAWN])
+def test_a_withdrawn_change_is_refused_saying_so(withdrawn: str) -> None:
+    with pytest.raises(UnknownProfileError) as raised:
+        get_profile(f"2025-08+{withdrawn}")
+
+    assert str(raised.value) == (
+        f"unknown PostHog change(s) {withdrawn!r} in '2025-08+{withdrawn}' ({withdrawn}:"
+        f" withdrawn, no PostHog source); known: {', '.join(CHANGES_BY_ID)}"
+    )
 
 
 @pytest.mark.parametrize("change", CHANGES, ids=[change.id for change in CHANGES])
-def test_every_change_names_a_file_of_posthogs_code(change: Any) -> None:
-    path, _, where = change.source.partition(": ")
-    assert re.fullmatch(r"(posthog|ee|products)(/[a-z0-9_]+)+\.py", path), change.source
-    assert where
+def test_every_change_has_evidence_a_reviewer_can_open(change: Change) -> None:
     assert change.summary
+    assert change.after, "evidence of the change itself, not only of the recorded server"
+    for evidence in change.evidence:
+        assert evidence.note
+        if evidence.kind == "code":
+            assert re.fullmatch(r"[0-9a-f]{40}", evidence.commit), evidence
+            assert re.fullmatch(r"(posthog|ee|products)(/[a-z0-9_]+)+\.py", evidence.path)
+            assert evidence.lines
+        elif evidence.kind in ("pr", "report"):
+            assert re.fullmatch(
+                r"https://github\.com/[\w.-]+/[\w.-]+/(pull|issues)/\d+", evidence.url
+            )
+        else:
+            assert evidence.kind == "recording"
+            assert (MOCK_README_PATH.parents[2] / evidence.path).is_file(), evidence.path
+        for date in (evidence.first_seen, evidence.last_seen):
+            assert date == "" or re.fullmatch(r"\d{4}-\d{2}-\d{2}", date)
+
+
+def test_the_newest_profile_is_named_by_its_newest_dated_evidence() -> None:
+    newest = max(change.last_seen for change in CHANGES)
+
+    assert newest[:7] == "2026-05"
+
+
+def test_mock_readme_table_of_changes_is_generated_from_the_profiles() -> None:
+    document = MOCK_README_PATH.read_text(encoding="utf-8")
+    start, end = f"<!-- {MOCK_README_SECTION} -->", f"<!-- /{MOCK_README_SECTION} -->"
+    section = document.partition(start)[2].partition(end)[0]
+
+    assert section == f"\n{changes_markdown()}\n", (
+        "src/posthog_mock/README.md's table of changes is stale: run python -m parity tables"
+    )
+
+
+def test_version_help_shows_each_changes_evidence() -> None:
+    squashed = "".join(build_parser().format_help().split())  # argparse wraps mid-word
+
+    for change in CHANGES:
+        assert change.id in squashed
+        for evidence in change.after:
+            assert "".join(evidence.where().split()) in squashed
 
 
 def _nested(depth: int) -> Any:

@@ -150,13 +150,13 @@ async def test_rename_of_a_shape_todays_posthog_refuses_is_a_validation_error(
     kind: str, mock_options: dict[str, Any], seeded: dict[str, int]
 ) -> None:
     async with open_client(kind, **mock_options) as client:
-        experiment = await call(client, "retrieve", seeded["percentage_out_of_range"])
+        experiment = await call(client, "retrieve", seeded["script_injection"])
         body = {"name": "renamed", "variants": experiment.variants.to_dict()}
         with pytest.raises(ValidationError) as raised:
             await call(client, "partial_update", experiment.id, body)
         unchanged = await call(client, "retrieve", experiment.id)
-    assert (raised.value.code, raised.value.attr) == ("invalid_input", "filters")
+    assert (raised.value.code, raised.value.attr) == ("invalid_input", None)
     assert raised.value.detail == (
-        "multivariate.variants[0].rollout_percentage must be between 0 and 100, got 150"
+        "Transform html in variant 'test' contains disallowed <script> tags"
     )
-    assert unchanged.variants.to_dict() == STORED["percentage_out_of_range"]
+    assert unchanged.variants.to_dict() == STORED["script_injection"]

@@ -129,7 +129,7 @@ def test_watch_puts_spec_and_behaviour_drift_side_by_side(tmp_path: Path) -> Non
     }
     assert all(row["behaviour_drift"] == [] for row in report["operations"].values())
     assert report["behaviour"]["exit_code"] == 0
-    assert report["behaviour"]["summary"].endswith("answers as mock profile current")
+    assert report["behaviour"]["summary"].endswith("answers as mock profile 2026-05")
     parity_text = (tmp_path / "reports" / "watch-parity.txt").read_text(encoding="utf-8")
     assert parity_text.rstrip().endswith(report["behaviour"]["summary"])
     assert re.search(rf"^{re.escape(OPERATIONS[5])} +1 +0$", result.stdout, re.MULTILINE)
