@@ -115,7 +115,7 @@ def validate(
             )
             variants = data.variants
             split = flags.build_split(variants)
-            flags.check_split(split, profile=config.profile, strict=True)
+            flags.check_split(split, strict=True)
             check_storable(variants)
             flag_key = entry.get("feature_flag_key")
             if flag_key is None:
