@@ -6,6 +6,8 @@ import dataclasses
 import logging
 import re
 import time
+from collections.abc import Iterable
+from email.utils import formatdate
 from pathlib import Path
 from typing import Final
 from urllib.parse import unquote
@@ -61,6 +63,8 @@ CORS_ALLOW_HEADERS: Final = (
 )
 CORS_ALLOW_METHODS: Final = b"DELETE, GET, OPTIONS, PATCH, POST, PUT"
 CORS_MAX_AGE: Final = b"86400"
+SESSION_COOKIE: Final = "sessionid"
+NEVER_CACHE: Final = b"max-age=0, no-cache, no-store, must-revalidate, private"
 _CORS_URLS: Final = re.compile(
     r"^(/site_app/|/array/|/static/|/api/(?!early_access_features|surveys|web_experiments).*$)"
 )
@@ -120,7 +124,7 @@ class MockApp:
         state = self.open()
         method: str = scope["method"]
         head = method == "HEAD"
-        headers = Headers(scope=scope)
+        headers = Headers(raw=joined_headers(scope["headers"]))
         limit = state.config.max_body_bytes
         try:
             declared = int(headers.get("content-length", "0"))
@@ -235,6 +239,27 @@ class MockApp:
             return error_response(server_error(), extra)
 
 
+# What gunicorn (PostHog's WSGI server) keeps of a header sent twice: the last value.
+_LAST_VALUE_WINS: Final = frozenset({b"content-type", b"content-length"})
+
+
+def joined_headers(raw: Iterable[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """Request headers as gunicorn hands them to Django: a name sent twice is one value.
+
+    gunicorn joins the values of a repeated header with `,` (no space) in the order sent,
+    except `Content-Type` and `Content-Length`, where the last one wins; names are compared
+    without case.
+    """
+    merged: dict[bytes, bytes] = {}
+    for name, value in raw:
+        key = name.lower()
+        if key in merged and key not in _LAST_VALUE_WINS:
+            merged[key] = merged[key] + b"," + value
+        else:
+            merged[key] = value
+    return list(merged.items())
+
+
 def negotiate(request: MockRequest, suffix: str | None = None) -> None:
     """DRF's content negotiation, the first check of every view (§9 order, recorded).
 
@@ -277,12 +302,13 @@ def _with_django_headers(
 ) -> Response:
     """Add what PostHog's Django middleware adds to every API answer (recorded on 2025-08).
 
-    `Vary` names `Cookie` once the session was read: a request that carries cookies, or a write
+    `Vary` names `Cookie` once the session was read: a request whose cookies (as Django's
+    `parse_cookie` splits them, on `;` only) name Django's session cookie, or a write
     that got past validation; Django's own 400 page sets it after `Origin`. The clickjacking
     header is missing only on CORS preflights (answered before that middleware runs), `nosniff`
     only on answers without a body type (204); `Origin` only where CORS does not apply.
     """
-    cookie = request.session_accessed or "cookie" in request.headers
+    cookie = request.session_accessed or has_session_cookie(request.headers.get("cookie"))
     vary: bytes | None
     if not cors:
         vary = b"Cookie" if cookie else None
@@ -301,7 +327,29 @@ def _with_django_headers(
         (b"referrer-policy", b"same-origin"),
         (b"cross-origin-opener-policy", b"same-origin"),
     ]
+    if framed and request.path.endswith("csv"):
+        # PostHog's `CsvNeverCacheMiddleware` (inside the CORS middleware, so not on
+        # preflights): Django's `add_never_cache_headers` on every path ending in `csv`.
+        headers += [
+            (b"expires", formatdate(time.time(), usegmt=True).encode()),
+            (b"cache-control", NEVER_CACHE),
+        ]
     return dataclasses.replace(response, headers=(*response.headers, *headers))
+
+
+def has_session_cookie(header: str | None) -> bool:
+    """Whether a `Cookie` header names `sessionid` for Django's `parse_cookie` (split on `;`).
+
+    Recorded: `a=1` or `a=1, sessionid=x` (two headers joined) leave the session unread, while
+    `sessionid=` or `sessionid=x, a=1` read it (`Vary: Cookie`).
+    """
+    if header is None:
+        return False
+    for chunk in header.split(";"):
+        name, sep, _ = chunk.partition("=")
+        if sep and name.strip() == SESSION_COOKIE:
+            return True
+    return False
 
 
 def _is_html(response: Response) -> bool:
