@@ -23,6 +23,7 @@ from posthog_mock.errors import (
     APIError,
     ConnectionDropped,
     PageError,
+    bad_request_page,
     endpoint_not_found,
     method_not_allowed,
     not_acceptable,
@@ -181,6 +182,14 @@ class MockApp:
             return _with_django_headers(
                 _with_cors(preflight, request, preflight=True), request, framed=False
             )
+        if not request.host_is_valid:
+            # Django's CommonMiddleware (inside the CORS middleware) raises `DisallowedHost`:
+            # its 400 page, without the headers of the middleware further in.
+            page = bad_request_page()
+            response = Response(page.status, page.page, content_type=HTML_CONTENT_TYPE)
+            if cors:
+                response = _with_cors(response, request)
+            return _with_django_headers(response, request, framed=False, cors=cors)
         if not cors:
             return _with_django_headers(
                 await self._route(state, request, api=True), request, cors=False

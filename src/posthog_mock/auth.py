@@ -61,6 +61,21 @@ def find_key(request: MockRequest) -> tuple[object, str] | None:
     return None
 
 
+def _hashable(value: object) -> bool:
+    r"""Whether PostHog's `hash_key_value` can hash the value: a string UTF-8 can encode.
+
+    A number, `null`, a boolean, an array, an object or a string with a lone surrogate
+    (JSON `\ud800`) raise in `value.encode()`: PostHog's 500.
+    """
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def check_temporary_token(request: MockRequest) -> None:
     """PostHog's first authenticator: a foreign `Origin` needs a `temporary_token` (401).
 
@@ -79,16 +94,15 @@ def authenticate(config: MockConfig, request: MockRequest) -> KeyConfig:
     check_temporary_token(request)
     try:
         found = find_key(request)
-        if found is not None and not isinstance(found[0], str):
-            raise KeyLookupFailed(f"The {found[1]}'s personal_api_key must be a string.")
+        if found is not None and not _hashable(found[0]):
+            raise KeyLookupFailed(f"The {found[1]}'s personal_api_key must be a UTF-8 string.")
     except KeyLookupFailed as failed:
         clear = validation_error(failed.detail, attr=KEY_FIELD)
         raise posthog_server_error(clear, strict=config.strict) from None
     if found is None:
         raise not_authenticated()
     value, source = found
-    # PostHog hashes whatever it found (`value.encode()`): a number, `null`, a boolean, an
-    # array or an object in the body raised above (its 500).
+    # PostHog hashes whatever it found (`value.encode()`): what it cannot hash raised above.
     key = config.key(str(value))
     if key is None:
         raise authentication_failed(source)
