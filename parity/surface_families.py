@@ -87,6 +87,9 @@ REPEATED_HEADERS: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
     ("X-Forwarded-For", ("203.0.113.1", "203.0.113.2")),
     ("Cookie", ("a=1", "b=2")),
     ("X-Requested-With", ("XMLHttpRequest", "XMLHttpRequest")),
+    # Corpus only: the lockstep sends each server its own Host.
+    ("Host", ("{server.netloc}", "{server.netloc}")),
+    ("Host", ("{server.netloc}", "example.com")),
 )
 REPEATED_BODY_HEADERS: Final[tuple[tuple[str, ...], ...]] = (
     (JSON, JSON),

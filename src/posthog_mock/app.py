@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from email.utils import formatdate
 from pathlib import Path
 from typing import Final
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from starlette.datastructures import Headers
 from starlette.types import Receive, Scope, Send
@@ -32,6 +32,7 @@ from posthog_mock.errors import (
     payload_too_large,
     posthog_server_error,
     server_error,
+    server_error_page,
 )
 from posthog_mock.faults import FaultSet
 from posthog_mock.handlers import metadata
@@ -172,6 +173,12 @@ class MockApp:
         if not api:
             return await self._route(state, request, api=False)
         cors = cors_applies(request.path)
+        parses = origin_parses(request.headers.get("origin"))
+        if cors and not parses:
+            # django-cors-headers `urlparse`s the Origin in its `process_response`: Django's
+            # 500 (PostHog's HTML page), without that middleware's `Vary` and the headers of
+            # the middleware inside it, whatever the view answered.
+            return _origin_failure(state, request)
         if (
             cors
             and request.method == "OPTIONS"
@@ -190,6 +197,9 @@ class MockApp:
             if cors:
                 response = _with_cors(response, request)
             return _with_django_headers(response, request, framed=False, cors=cors)
+        if not cors and not parses and resolve(request.path) is None:
+            # PostHog's `api_not_found` view fails on it as well (its authentication).
+            return _origin_failure(state, request)
         if not cors:
             return _with_django_headers(
                 await self._route(state, request, api=True), request, cors=False
@@ -365,8 +375,27 @@ def _is_html(response: Response) -> bool:
     return response.content_type is not None and response.content_type.startswith(b"text/html")
 
 
+def _origin_failure(state: MockState, request: MockRequest) -> Response:
+    _log_defect(state, request, 500)
+    page = server_error_page()
+    failed = Response(page.status, page.page, content_type=HTML_CONTENT_TYPE)
+    return _with_django_headers(failed, request, framed=False, cors=False)
+
+
+def origin_parses(origin: str | None) -> bool:
+    """Whether Python's `urlparse` takes the `Origin` (`http://[` and `https://]` raise)."""
+    if not origin:
+        return True
+    try:
+        urlsplit(origin)
+    except ValueError:
+        return False
+    return True
+
+
 def _with_cors(response: Response, request: MockRequest, *, preflight: bool = False) -> Response:
-    if "origin" not in request.headers:
+    if not request.headers.get("origin"):
+        # django-cors-headers: `if not origin: return response` (an empty `Origin` too).
         return response
     headers = [(b"access-control-allow-origin", b"*")]
     if preflight:

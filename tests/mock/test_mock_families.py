@@ -195,3 +195,48 @@ def test_invalid_host_is_djangos_400_page(client: httpx.Client, host: str, statu
         assert response.headers["content-type"] == "text/html; charset=utf-8"
         assert "x-frame-options" not in response.headers
         assert response.headers["vary"] == "Origin"
+
+
+@pytest.mark.parametrize("origin", ["http://[", "https://[::1", "https://]"])
+@pytest.mark.parametrize("method", ["GET", "POST", "OPTIONS"])
+def test_origin_urlparse_refuses_is_djangos_500_page(
+    client: httpx.Client, origin: str, method: str
+) -> None:
+    response = client.request(method, P, headers={"Origin": origin}, json=STD)
+    listed = client.get(P)
+
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert "access-control-allow-origin" not in response.headers
+    assert "vary" not in response.headers
+    assert "x-frame-options" not in response.headers
+    assert listed.json()["count"] == 0
+
+
+def test_origin_urlparse_refuses_on_a_preflight_is_djangos_500_page(anon: httpx.Client) -> None:
+    response = anon.options(
+        P, headers={"Origin": "http://[", "Access-Control-Request-Method": "POST"}
+    )
+
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+
+
+@pytest.mark.parametrize("method", ["GET", "OPTIONS"])
+def test_empty_origin_gets_no_cors_headers(anon: httpx.Client, method: str) -> None:
+    response = anon.request(
+        method, P, headers={"Origin": "", "Access-Control-Request-Method": "GET"}
+    )
+
+    assert response.status_code == (401 if method == "GET" else 200)
+    assert not [name for name in response.headers if name.startswith("access-control-")]
+    assert response.headers["vary"] == "Origin"
+
+
+def test_created_at_beyond_the_range_is_drfs_overflow(client: httpx.Client) -> None:
+    response = client.post(P, json={**STD, "created_at": "0001-01-01T00:00:00+00:01"})
+
+    assert response.status_code == 400
+    assert response.json() == err(
+        "validation_error", "overflow", "Datetime value out of range.", attr="created_at"
+    )
