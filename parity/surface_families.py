@@ -503,7 +503,6 @@ ORIGINS: Final[tuple[str, ...]] = (
     "null",
     "NULL",
     "",
-    " ",
     "*",
     "https://a.example.com, https://b.example.com",
     "https://a.example.com https://b.example.com",
@@ -737,7 +736,14 @@ def scenarios(
     from parity.corpus._helpers import create  # noqa: PLC0415 (the corpus imports this module)
     from parity.model import Scenario, Step  # noqa: PLC0415
 
-    cases = sample(FAMILIES[family](), per_input)[::every]
+    # A create through another route form or project form is not tracked by the recording's
+    # cleanup (it deletes what it can address): those stay with the generator, which pairs and
+    # deletes whatever any POST made.
+    cases = [
+        case
+        for case in sample(FAMILIES[family](), per_input)[::every]
+        if case.method != "POST" or case.path.split("?", 1)[0] == P
+    ]
     built = []
     for start in range(0, len(cases), chunk):
         part = cases[start : start + chunk]

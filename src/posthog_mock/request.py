@@ -22,6 +22,12 @@ _PATH_SAFE: Final = "/:@&+$,-_.!~*'()"
 _QUERY_SAFE: Final = "/#%[]=:;$&()+,!?*@'~"
 # Django's `host_validation_re` (django/http/request.py).
 _HOST: Final = re.compile(r"^([a-z0-9.-]+|\[[a-f0-9]*:[a-f0-9\.:]+\])(:[0-9]+)?$")
+# gunicorn's default `secure_scheme_headers` (the last one sent decides when several agree).
+_SECURE_SCHEME_HEADERS: Final = (
+    ("x-forwarded-protocol", "ssl"),
+    ("x-forwarded-proto", "https"),
+    ("x-forwarded-ssl", "on"),
+)
 _FORM_TYPES: Final = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -52,8 +58,19 @@ class MockRequest:
         """Scheme and host as Django sees them (X-Forwarded-Proto; -Host only behind a proxy)."""
         scheme = self.scheme
         forwarded_proto = self.headers.get("x-forwarded-proto")
-        if forwarded_proto is not None:
-            scheme = "https" if forwarded_proto.split(",", 1)[0].strip() == "https" else "http"
+        if self.trust_forwarded_host:
+            # Behind a proxy (`IS_BEHIND_PROXY`): Django's `SECURE_PROXY_SSL_HEADER`, the
+            # first value of a list.
+            if forwarded_proto is not None:
+                first = forwarded_proto.split(",", 1)[0].strip()
+                scheme = "https" if first == "https" else "http"
+        else:
+            # The recorded deployment: gunicorn sets the scheme from its secure scheme headers
+            # (trusted from 127.0.0.1), each value compared whole (`https, http` is http).
+            for name, secure in _SECURE_SCHEME_HEADERS:
+                value = self.headers.get(name)
+                if value is not None:
+                    scheme = "https" if value.strip() == secure else "http"
         host = self.headers.get("x-forwarded-host") if self.trust_forwarded_host else None
         if host is not None:
             host = host.split(",", 1)[0].strip()
