@@ -51,7 +51,7 @@ class Case:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def joined_headers(self) -> dict[str, str]:
-        """The headers as one value per name, repeated values joined with `, `."""
+        """Return the headers as one value per name, repeated values joined with `, `."""
         joined: dict[str, str] = {}
         for name, value in self.headers:
             joined[name] = f"{joined[name]}, {value}" if name in joined else value
@@ -353,7 +353,10 @@ def credential_cases() -> list[Case]:
         for name in (
             CREDENTIAL_FIELDS if value in ("123", "null", f'["{KEY}"]') else CREDENTIAL_FIELDS[:1]
         ):
-            body = f'{{"{name}": {value}, "name": "Credential", "variants": {{"control": {{"rollout_percentage": 100}}}}}}'
+            body = (
+                f'{{"{name}": {value}, "name": "Credential", '
+                '"variants": {"control": {"rollout_percentage": 100}}}'
+            )
             rule = f"{name} = {value} in the body"
             cases.append(
                 Case("POST", P, None, body=body, content_type=JSON, rule=rule, read_back=True)
@@ -632,7 +635,7 @@ FAMILIES: Final[dict[str, Callable[[], list[Case]]]] = {
 
 
 def render_headers(case: Case, context: Context) -> tuple[tuple[str, str], ...]:
-    """The headers of a case for one server, repeated names kept (the lockstep joins them)."""
+    """Render a case's headers for one server, repeated names kept (the lockstep joins them)."""
     return tuple((name, context.render(value)) for name, value in case.headers)
 
 
@@ -664,9 +667,7 @@ def run_family(probes: Probes, cases: Sequence[Case]) -> None:
             headers.append(("Content-Type", case.content_type))
         headers += render_headers(case, context)
         body = b"" if case.body is None else context.render(case.body).encode()
-        outcome = probes.exchange(
-            RawRequest(case.method, path, tuple(headers), body, ORIGIN)
-        )
+        outcome = probes.exchange(RawRequest(case.method, path, tuple(headers), body, ORIGIN))
         if case.read_back:
             created = None
             if outcome.reference is not None and outcome.reference.status_code == 201:
@@ -678,9 +679,7 @@ def run_family(probes: Probes, cases: Sequence[Case]) -> None:
         probes.cleanup()
 
 
-def _steerable(
-    probes: Probes, case: Case, context: Context, results: dict[str, Any]
-) -> str:
+def _steerable(probes: Probes, case: Case, context: Context, results: dict[str, Any]) -> str:
     """Render the path so the other server gets its own counterpart of it.
 
     A project segment with odd bytes around it is registered as a form of the main project; an
@@ -709,7 +708,7 @@ def _steerable(
 
 
 def families(probes: Probes, names: Sequence[str] | None = None) -> list[Callable[[], None]]:
-    """The families' runners for `Probes.run`, in a fixed order (`names` picks some)."""
+    """Return the families' runners for `Probes.run`, in a fixed order (`names` picks some)."""
     chosen = [name for name in FAMILIES if names is None or name in names]
     return [lambda name=name: run_family(probes, FAMILIES[name]()) for name in chosen]  # type: ignore[misc]
 

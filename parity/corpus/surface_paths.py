@@ -1,4 +1,4 @@
-"""Surface: routes, a rotating sample of the generator's family (parity/surface_families.py).
+"""Surface: routes, a rotating sample of the family in parity/surface_families.py.
 
 Recorded on a server of our own (`parity record --own-server`); the generator
 (`python -m parity surface`) sends every case of the family, this corpus two of each input.
