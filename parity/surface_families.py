@@ -569,14 +569,14 @@ def cors_cases() -> list[Case]:
         )
         cases.append(Case("GET", P + "?temporary_token=x", "all", headers, rule=rule + " token"))
     for origins in (("https://a.example.com", "null"), ("null", "https://a.example.com")):
-        headers = tuple(("Origin", origin) for origin in origins)
-        cases.append(Case("GET", P, "all", headers, rule="Origin twice"))
+        twice = tuple(("Origin", origin) for origin in origins)
+        cases.append(Case("GET", P, "all", twice, rule="Origin twice"))
         cases.append(
             Case(
                 "OPTIONS",
                 P,
                 None,
-                (*headers, ("Access-Control-Request-Method", "GET")),
+                (*twice, ("Access-Control-Request-Method", "GET")),
                 rule="Origin twice preflight",
             )
         )
