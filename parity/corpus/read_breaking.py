@@ -104,8 +104,8 @@ SCENARIOS: Final = (
     Scenario(
         NESTING_TOO_DEEP.recordings[1],
         AREA,
-        "objects and arrays alternating, 190 and 200 deep, under a short name: both read back"
-        " (200 dropped every answer under a longer name; the guard never sends them)",
+        "objects and arrays alternating: 190 deep read back; 200 deep stored by a PATCH answer"
+        " and read back through retrieve, and every list holding them drops the connection",
         (
             create("Read breaking mixed", variants=_variants_with(_mixed(190)), rule="190: stored"),
             get(detail_path(), rule="190 deep: the experiment reads"),
@@ -117,6 +117,7 @@ SCENARIOS: Final = (
                 rule="200 deep: stored",
             ),
             get(detail_path(), rule="200 deep: the experiment reads"),
+            get(P, rule="200 deep: the list drops the connection"),
             Step("DELETE", detail_path(), rule="deleting it: 204"),
             get(P, rule="the list once it is deleted"),
         ),

@@ -108,11 +108,14 @@ def test_mixed_nesting_is_refused_below_every_measured_drop(depth: int, refused:
     assert ("nesting_too_deep" in found) is refused
 
 
-@pytest.mark.parametrize("depth", [190, 200])
-def test_mock_reproduces_the_object_only_boundary_for_mixed_nesting(depth: int) -> None:
+@pytest.mark.parametrize(
+    ("depth", "list_drops"),
+    [pytest.param(190, False, id="190-lists"), pytest.param(200, True, id="200-drops-the-list")],
+)
+def test_mock_reproduces_the_list_boundary_for_mixed_nesting(depth: int, list_drops: bool) -> None:
     variants = {"control": {"rollout_percentage": 100, "x": _mixed("oa", depth)}}
 
-    assert not hazards.drops_list(variants)
+    assert hazards.drops_list(variants) is list_drops
     assert not hazards.drops_retrieve(variants)
 
 
