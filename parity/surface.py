@@ -27,6 +27,7 @@ from urllib.parse import quote
 
 import requests
 
+from parity import surface_families
 from parity.executor import INTERRUPTION, check_own_server, live_executor
 from parity.fuzz import render, tally
 from parity.lockstep import Lockstep, Outcome, RawRequest, Sides
@@ -592,6 +593,7 @@ class Probes:
             self.headers,
             self.unlisted_fields,
             self.stateful,
+            *surface_families.families(self),
         ]
         try:
             for family in families:

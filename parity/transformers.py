@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Any, Final
 from urllib.parse import urlsplit
 
@@ -18,6 +19,7 @@ from parity.targets import ParityTarget
 
 _FLAG_SUFFIX: Final = re.compile(r"(web-experiment-feature-)[0-9a-f]{10}\b")
 _ISO_DATETIME: Final = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
+_HTTP_DATE: Final = re.compile(r"^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$")
 _THROTTLE_WAIT: Final = re.compile(r"Expected available in \d+ seconds?\.")
 _EXPERIMENT_IN_URL: Final = re.compile(r"(/web_experiments/)(\d+)(?=[/?]|$)")
 # PostHog's `api_not_found` view (every unknown `/api/` path) allows these methods; DRF keeps them
@@ -135,6 +137,10 @@ def replace_recent_timestamps(exchanges: list[dict[str, Any]], _target: ParityTa
     now = datetime.now(UTC)
 
     def change(text: str) -> str:
+        if _HTTP_DATE.match(text):
+            # An HTTP date (`Expires` of Django's never-cache headers).
+            moment = parsedate_to_datetime(text)
+            return "<now>" if abs(now - moment) < RECENT else text
         if not _ISO_DATETIME.match(text):
             return text
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))

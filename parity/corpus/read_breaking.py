@@ -33,6 +33,14 @@ def _nested_objects(depth: int) -> Any:
     return value
 
 
+def _mixed(depth: int) -> Any:
+    """Objects and arrays alternating, `depth` containers: `{"a": [{"a": [... 1 ...]}]}`."""
+    value: Any = 1
+    for level in reversed(range(depth)):
+        value = {"a": value} if level % 2 == 0 else [value]
+    return value
+
+
 def _reads_then_delete(rule: str) -> tuple[Step, ...]:
     return (
         get(P, rule=f"{rule}: the project's list"),
@@ -88,6 +96,28 @@ SCENARIOS: Final = (
             ),
             get(detail_path(), rule="the experiment reads"),
             get(P, rule="the project's list drops the connection"),
+            Step("DELETE", detail_path(), rule="deleting it: 204"),
+            get(P, rule="the list once it is deleted"),
+        ),
+        empty_project=True,
+    ),
+    Scenario(
+        NESTING_TOO_DEEP.recordings[1],
+        AREA,
+        "objects and arrays alternating: 190 deep read back; 200 deep stored by a PATCH answer"
+        " and read back through retrieve, and every list holding them drops the connection",
+        (
+            create("Read breaking mixed", variants=_variants_with(_mixed(190)), rule="190: stored"),
+            get(detail_path(), rule="190 deep: the experiment reads"),
+            get(P, rule="190 deep: the list reads"),
+            Step(
+                "PATCH",
+                detail_path(),
+                json={"variants": _variants_with(_mixed(200))},
+                rule="200 deep: stored",
+            ),
+            get(detail_path(), rule="200 deep: the experiment reads"),
+            get(P, rule="200 deep: the list drops the connection"),
             Step("DELETE", detail_path(), rule="deleting it: 204"),
             get(P, rule="the list once it is deleted"),
         ),

@@ -6,9 +6,11 @@ import dataclasses
 import logging
 import re
 import time
+from collections.abc import Iterable
+from email.utils import formatdate
 from pathlib import Path
 from typing import Final
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from starlette.datastructures import Headers
 from starlette.types import Receive, Scope, Send
@@ -22,6 +24,7 @@ from posthog_mock.errors import (
     APIError,
     ConnectionDropped,
     PageError,
+    bad_request_page,
     endpoint_not_found,
     method_not_allowed,
     not_acceptable,
@@ -30,6 +33,7 @@ from posthog_mock.errors import (
     payload_too_large,
     posthog_server_error,
     server_error,
+    server_error_page,
 )
 from posthog_mock.faults import FaultSet
 from posthog_mock.handlers import metadata
@@ -64,6 +68,8 @@ CORS_ALLOW_HEADERS: Final = (
 )
 CORS_ALLOW_METHODS: Final = b"DELETE, GET, OPTIONS, PATCH, POST, PUT"
 CORS_MAX_AGE: Final = b"86400"
+SESSION_COOKIE: Final = "sessionid"
+NEVER_CACHE: Final = b"max-age=0, no-cache, no-store, must-revalidate, private"
 _CORS_URLS: Final = re.compile(
     r"^(/site_app/|/array/|/static/|/api/(?!early_access_features|surveys|web_experiments).*$)"
 )
@@ -128,7 +134,7 @@ class MockApp:
         state = self.open()
         method: str = scope["method"]
         head = method == "HEAD"
-        headers = Headers(scope=scope)
+        headers = Headers(raw=joined_headers(scope["headers"]))
         limit = state.config.max_body_bytes
         try:
             declared = int(headers.get("content-length", "0"))
@@ -181,6 +187,12 @@ class MockApp:
         if not api:
             return await self._route(state, request, api=False)
         cors = cors_applies(request.path)
+        parses = origin_parses(request.headers.get("origin"))
+        if cors and not parses:
+            # django-cors-headers `urlparse`s the Origin in its `process_response`: Django's
+            # 500 (PostHog's HTML page), without that middleware's `Vary` and the headers of
+            # the middleware inside it, whatever the view answered.
+            return _origin_failure(state, request)
         if (
             cors
             and request.method == "OPTIONS"
@@ -191,6 +203,17 @@ class MockApp:
             return _with_django_headers(
                 _with_cors(preflight, request, preflight=True), request, framed=False
             )
+        if not request.host_is_valid:
+            # Django's CommonMiddleware (inside the CORS middleware) raises `DisallowedHost`:
+            # its 400 page, without the headers of the middleware further in.
+            page = bad_request_page()
+            response = Response(page.status, page.page, content_type=HTML_CONTENT_TYPE)
+            if cors:
+                response = _with_cors(response, request)
+            return _with_django_headers(response, request, framed=False, cors=cors)
+        if not cors and not parses and resolve(request.path) is None:
+            # PostHog's `api_not_found` view fails on it as well (its authentication).
+            return _origin_failure(state, request)
         if not cors:
             return _with_django_headers(
                 await self._route(state, request, api=True), request, cors=False
@@ -249,6 +272,27 @@ class MockApp:
             return error_response(server_error(), extra)
 
 
+# What gunicorn (PostHog's WSGI server) keeps of a header sent twice: the last value.
+_LAST_VALUE_WINS: Final = frozenset({b"content-type", b"content-length"})
+
+
+def joined_headers(raw: Iterable[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """Request headers as gunicorn hands them to Django: a name sent twice is one value.
+
+    gunicorn joins the values of a repeated header with `,` (no space) in the order sent,
+    except `Content-Type` and `Content-Length`, where the last one wins; names are compared
+    without case.
+    """
+    merged: dict[bytes, bytes] = {}
+    for name, value in raw:
+        key = name.lower()
+        if key in merged and key not in _LAST_VALUE_WINS:
+            merged[key] = merged[key] + b"," + value
+        else:
+            merged[key] = value
+    return list(merged.items())
+
+
 def negotiate(request: MockRequest, suffix: str | None = None) -> None:
     """DRF's content negotiation, the first check of every view (§9 order, recorded).
 
@@ -291,12 +335,13 @@ def _with_django_headers(
 ) -> Response:
     """Add what PostHog's Django middleware adds to every API answer (recorded on 2025-08).
 
-    `Vary` names `Cookie` once the session was read: a request that carries cookies, or a write
+    `Vary` names `Cookie` once the session was read: a request whose cookies (as Django's
+    `parse_cookie` splits them, on `;` only) name Django's session cookie, or a write
     that got past validation; Django's own 400 page sets it after `Origin`. The clickjacking
     header is missing only on CORS preflights (answered before that middleware runs), `nosniff`
     only on answers without a body type (204); `Origin` only where CORS does not apply.
     """
-    cookie = request.session_accessed or "cookie" in request.headers
+    cookie = request.session_accessed or has_session_cookie(request.headers.get("cookie"))
     vary: bytes | None
     if not cors:
         vary = b"Cookie" if cookie else None
@@ -315,15 +360,56 @@ def _with_django_headers(
         (b"referrer-policy", b"same-origin"),
         (b"cross-origin-opener-policy", b"same-origin"),
     ]
+    if framed and request.path.endswith("csv"):
+        # PostHog's `CsvNeverCacheMiddleware` (inside the CORS middleware, so not on
+        # preflights): Django's `add_never_cache_headers` on every path ending in `csv`.
+        headers += [
+            (b"expires", formatdate(time.time(), usegmt=True).encode()),
+            (b"cache-control", NEVER_CACHE),
+        ]
     return dataclasses.replace(response, headers=(*response.headers, *headers))
+
+
+def has_session_cookie(header: str | None) -> bool:
+    """Whether a `Cookie` header names `sessionid` for Django's `parse_cookie` (split on `;`).
+
+    Recorded: `a=1` or `a=1, sessionid=x` (two headers joined) leave the session unread, while
+    `sessionid=` or `sessionid=x, a=1` read it (`Vary: Cookie`).
+    """
+    if header is None:
+        return False
+    for chunk in header.split(";"):
+        name, sep, _ = chunk.partition("=")
+        if sep and name.strip() == SESSION_COOKIE:
+            return True
+    return False
 
 
 def _is_html(response: Response) -> bool:
     return response.content_type is not None and response.content_type.startswith(b"text/html")
 
 
+def _origin_failure(state: MockState, request: MockRequest) -> Response:
+    _log_defect(state, request, 500)
+    page = server_error_page()
+    failed = Response(page.status, page.page, content_type=HTML_CONTENT_TYPE)
+    return _with_django_headers(failed, request, framed=False, cors=False)
+
+
+def origin_parses(origin: str | None) -> bool:
+    """Whether Python's `urlparse` takes the `Origin` (`http://[` and `https://]` raise)."""
+    if not origin:
+        return True
+    try:
+        urlsplit(origin)
+    except ValueError:
+        return False
+    return True
+
+
 def _with_cors(response: Response, request: MockRequest, *, preflight: bool = False) -> Response:
-    if "origin" not in request.headers:
+    if not request.headers.get("origin"):
+        # django-cors-headers: `if not origin: return response` (an empty `Origin` too).
         return response
     headers = [(b"access-control-allow-origin", b"*")]
     if preflight:

@@ -15,6 +15,8 @@ from posthog_mock.errors import (
     not_authenticated,
     not_found,
     permission_denied,
+    posthog_server_error,
+    validation_error,
 )
 from posthog_mock.profiles import PERSONAL_API_KEY_WORDING
 from posthog_mock.request import MockRequest
@@ -22,21 +24,56 @@ from posthog_mock.throttling import RateLimiter
 
 _BEARER: Final = re.compile(r"^Bearer\s+(\S.+)$")
 _MAX_PROJECT_ID: Final = 2**63 - 1
+KEY_FIELD: Final = "personal_api_key"
+
+
+class KeyLookupFailed(Exception):
+    """PostHog's key lookup raised on a credential of the wrong type: its 500 (strict: a 400)."""
+
+    def __init__(self, detail: str) -> None:
+        """Say what was wrong, for the strict mode's 400."""
+        super().__init__(detail)
+        self.detail = detail
 
 
 def find_key(request: MockRequest) -> tuple[object, str] | None:
-    """Find the personal API key and its source: header, then body, then query string."""
+    """Find the personal API key and its source: header, then body, then query string.
+
+    PostHog reads the body with `if data and "personal_api_key" in data: data[...]`: a JSON
+    body that is truthy but no object is looked into too. An array holding the string
+    `personal_api_key`, a string containing it, or a number or `true` (where `in` itself
+    fails) raise there: PostHog's 500 (`KeyLookupFailed`).
+    """
     header = request.headers.get("authorization")
     if header is not None:
         match = _BEARER.match(header)
         if match is not None:
             return match.group(1).strip(), "Authorization header"
     data = request.parsed_body().data
-    if isinstance(data, dict) and "personal_api_key" in data:
-        return data["personal_api_key"], "body"
+    if (data and not isinstance(data, dict)) and (
+        not isinstance(data, list | str) or KEY_FIELD in data
+    ):
+        raise KeyLookupFailed("The request body must be a JSON object to carry a personal API key.")
+    if isinstance(data, dict) and KEY_FIELD in data:
+        return data[KEY_FIELD], "body"
     if "personal_api_key" in request.query_params:
         return request.query_params["personal_api_key"], "query string"
     return None
+
+
+def _hashable(value: object) -> bool:
+    r"""Whether PostHog's `hash_key_value` can hash the value: a string UTF-8 can encode.
+
+    A number, `null`, a boolean, an array, an object or a string with a lone surrogate
+    (JSON `\ud800`) raise in `value.encode()`: PostHog's 500.
+    """
+    if not isinstance(value, str):
+        return False
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def check_temporary_token(request: MockRequest) -> None:
@@ -55,11 +92,18 @@ def check_temporary_token(request: MockRequest) -> None:
 def authenticate(config: MockConfig, request: MockRequest) -> KeyConfig:
     """Return the configured key the request carries, or raise 401."""
     check_temporary_token(request)
-    found = find_key(request)
+    try:
+        found = find_key(request)
+        if found is not None and not _hashable(found[0]):
+            raise KeyLookupFailed(f"The {found[1]}'s personal_api_key must be a UTF-8 string.")
+    except KeyLookupFailed as failed:
+        clear = validation_error(failed.detail, attr=KEY_FIELD)
+        raise posthog_server_error(clear, strict=config.strict) from None
     if found is None:
         raise not_authenticated()
     value, source = found
-    key = config.key(value) if isinstance(value, str) else None
+    # PostHog hashes whatever it found (`value.encode()`): what it cannot hash raised above.
+    key = config.key(str(value))
     if key is None:
         raise authentication_failed(source)
     return key

@@ -126,6 +126,11 @@ async def experiment_detail(
     """`P{id}/`: retrieve, update, partial update, destroy and metadata."""
     action, scope = DETAIL_ACTIONS.get(request.method, (None, None))
     project_id = authorize(state.config, state.limiter, request, params["project_id"], scope)
+    if "\x00" in params["experiment_id"]:
+        # Recorded: once every check has passed, PostHog's lookup of an id holding a NUL byte
+        # (`%00`, `1%00`, `a%00b`) raises (Postgres refuses NUL in text): its 500, for every
+        # method the route serves, OPTIONS included.
+        raise posthog_server_error(not_found(), strict=state.config.strict)
     if action == "metadata":
         actions = None
         if _legacy(state, request) and _exists(state, project_id, params["experiment_id"]):

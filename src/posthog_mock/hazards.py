@@ -20,7 +20,17 @@ experiment whose `variants.control.x` held the value, then reading it back:
   the connection while retrieve still answers; from about 144 deep the create's own answer and
   every retrieve drop too (near that boundary the abort is not deterministic: 144 dropped the
   create's answer once and stored it, 145 dropped it and stored it). 133 deep reads back fine, and
-  so do arrays 150 deep.
+  so do arrays 150 and 248 deep (beyond about 250 orjson refuses the depth: a 500, not an abort).
+- mixed nesting: arrays on the way bring the boundaries closer. Objects and arrays alternating
+  in `control.x` (`{"a": [{"a": [...`, own server, 2026-12-08): 160, 176, 180 and 190
+  containers read back fine (176 and 190 also under a 250-character name: the name's length is
+  not what matters); 200 (100 objects, 100 arrays) dropped the create's answer and every list
+  holding it, while the same value stored by a PATCH answered it and read back through retrieve
+  (`read_breaking_mixed_nesting`). The mock reproduces the list's boundary with each array
+  counting `LIST_ARRAY_WEIGHT` of an object (0.35: 190 lists, 200 drops) and not the create's
+  with arrays (its answer to such a create is rendered). What is never sent (the live guard) and
+  what strict mode refuses count each array as half an object (`ARRAY_WEIGHT`): alternating
+  nesting is refused from 176 containers deep, below every drop measured.
 """
 
 from __future__ import annotations
@@ -38,6 +48,10 @@ FLOAT_READ_AS_INT_FROM: Final = 1e16
 # Object depth of `variants` (itself 1) from which reads drop the connection.
 LIST_BREAKING_OBJECT_DEPTH: Final = 134
 RETRIEVE_BREAKING_OBJECT_DEPTH: Final = 144
+# What an array on the way counts, in objects, for what is never sent (a margin below every
+# drop measured with arrays mixed in, see above), and for the list's boundary as reproduced.
+ARRAY_WEIGHT: Final = 0.5
+LIST_ARRAY_WEIGHT: Final = 0.35
 # What the contract suite's live mode never exceeds: well below every measured limit.
 SAFE_DEPTH: Final = 32
 SAFE_INT_MIN: Final = RENDERABLE_INT_MIN
@@ -65,11 +79,12 @@ NUMBER_BEYOND_64_BITS: Final = HazardClass(
 )
 NESTING_TOO_DEEP: Final = HazardClass(
     name="nesting_too_deep",
-    what=f"objects nested {LIST_BREAKING_OBJECT_DEPTH} or more deep in `variants`",
+    what=f"objects nested {LIST_BREAKING_OBJECT_DEPTH} or more deep in `variants`, an array on"
+    f" the way counting {ARRAY_WEIGHT} of an object",
     effect="every list of the project drops the connection (the worker aborts); from"
     f" {RETRIEVE_BREAKING_OBJECT_DEPTH} deep the create's answer and every retrieve too",
     limit=f"`variants` at most {LIST_BREAKING_OBJECT_DEPTH - 1} objects deep",
-    recordings=("read_breaking_nesting_breaks_list",),
+    recordings=("read_breaking_nesting_breaks_list", "read_breaking_mixed_nesting"),
 )
 CLASSES: Final[tuple[HazardClass, ...]] = (NUMBER_BEYOND_64_BITS, NESTING_TOO_DEEP)
 
@@ -115,10 +130,20 @@ def number_breaks_reads(value: object) -> bool:
     return isinstance(read, int) and not RENDERABLE_INT_MIN <= read <= RENDERABLE_INT_MAX
 
 
-def object_depth(value: object) -> int:
-    """How many objects deep `value` nests, counting only objects on the path (arrays pass)."""
-    deepest = 0
-    stack: list[tuple[object, int]] = [(value, 0)]
+def object_depth(value: object) -> float:
+    """How deep `value` nests towards the boundaries of reads, in objects (arrays count half).
+
+    Each object on the path counts 1 and each array `ARRAY_WEIGHT`: `object_depth(v) >=
+    LIST_BREAKING_OBJECT_DEPTH` is what the live guard never sends and strict mode refuses.
+    With objects alone it is their number, the measured boundary.
+    """
+    return weighted_depth(value, ARRAY_WEIGHT)
+
+
+def weighted_depth(value: object, array_weight: float) -> float:
+    """Return the deepest path of `value`: each object on it counts 1, each array `array_weight`."""
+    deepest = 0.0
+    stack: list[tuple[object, float]] = [(value, 0.0)]
     while stack:
         item, depth = stack.pop()
         if isinstance(item, dict):
@@ -126,8 +151,20 @@ def object_depth(value: object) -> int:
             deepest = max(deepest, depth)
             stack.extend((child, depth) for child in item.values())
         elif isinstance(item, list):
+            depth += array_weight
+            deepest = max(deepest, depth)
             stack.extend((child, depth) for child in item)
     return deepest
+
+
+def drops_retrieve(variants: object) -> bool:
+    """Whether the mock drops the answer holding `variants` alone (create, retrieve): objects."""
+    return weighted_depth(variants, 0.0) >= RETRIEVE_BREAKING_OBJECT_DEPTH
+
+
+def drops_list(variants: object) -> bool:
+    """Whether the mock drops a list page holding `variants` (arrays: `LIST_ARRAY_WEIGHT`)."""
+    return weighted_depth(variants, LIST_ARRAY_WEIGHT) >= LIST_BREAKING_OBJECT_DEPTH
 
 
 def nesting_depth(value: object) -> int:

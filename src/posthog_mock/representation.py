@@ -10,13 +10,7 @@ from typing import Any, Final
 
 import orjson
 
-from posthog_mock.hazards import (
-    LIST_BREAKING_OBJECT_DEPTH,
-    RETRIEVE_BREAKING_OBJECT_DEPTH,
-    nesting_depth,
-    object_depth,
-    read_back,
-)
+from posthog_mock.hazards import drops_list, drops_retrieve, nesting_depth, read_back
 
 # orjson refuses a document nested deeper than this ("Recursion limit reached").
 ORJSON_MAX_DEPTH: Final = 255
@@ -166,8 +160,7 @@ def render_experiment(
     if as_stored:
         split = read_back(split)
     rebuilt = rebuild_variants(variants, split, as_stored=as_stored)
-    depth = object_depth(rebuilt)
-    if depth >= RETRIEVE_BREAKING_OBJECT_DEPTH:
+    if drops_retrieve(rebuilt):
         # Never rendered: orjson itself is what aborts PostHog's worker on such objects.
         dropped = Document("", DROPS_CONNECTION)
         return Rendered(dropped, dropped)
@@ -186,7 +179,7 @@ def render_experiment(
     detail = _document(text, drops=False)
     if nesting + LIST_WRAPPING > ORJSON_MAX_DEPTH:
         text = None
-    listed = _document(text, drops=depth >= LIST_BREAKING_OBJECT_DEPTH)
+    listed = _document(text, drops=drops_list(rebuilt))
     return Rendered(detail, listed)
 
 

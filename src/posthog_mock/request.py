@@ -7,6 +7,7 @@ import email.parser
 import email.policy
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Final
@@ -19,6 +20,14 @@ from posthog_mock.validation import RequestBody
 
 _PATH_SAFE: Final = "/:@&+$,-_.!~*'()"
 _QUERY_SAFE: Final = "/#%[]=:;$&()+,!?*@'~"
+# Django's `host_validation_re` (django/http/request.py).
+_HOST: Final = re.compile(r"^([a-z0-9.-]+|\[[a-f0-9]*:[a-f0-9\.:]+\])(:[0-9]+)?$")
+# gunicorn's default `secure_scheme_headers` (the last one sent decides when several agree).
+_SECURE_SCHEME_HEADERS: Final = (
+    ("x-forwarded-protocol", "ssl"),
+    ("x-forwarded-proto", "https"),
+    ("x-forwarded-ssl", "on"),
+)
 _FORM_TYPES: Final = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -58,8 +67,19 @@ class MockRequest:
         """Scheme and host as Django sees them (X-Forwarded-Proto; -Host only behind a proxy)."""
         scheme = self.scheme
         forwarded_proto = self.headers.get("x-forwarded-proto")
-        if forwarded_proto is not None:
-            scheme = "https" if forwarded_proto.split(",", 1)[0].strip() == "https" else "http"
+        if self.trust_forwarded_host:
+            # Behind a proxy (`IS_BEHIND_PROXY`): Django's `SECURE_PROXY_SSL_HEADER`, the
+            # first value of a list.
+            if forwarded_proto is not None:
+                first = forwarded_proto.split(",", 1)[0].strip()
+                scheme = "https" if first == "https" else "http"
+        else:
+            # The recorded deployment: gunicorn sets the scheme from its secure scheme headers
+            # (trusted from 127.0.0.1), each value compared whole (`https, http` is http).
+            for name, secure in _SECURE_SCHEME_HEADERS:
+                value = self.headers.get(name)
+                if value is not None:
+                    scheme = "https" if value.strip() == secure else "http"
         host = self.headers.get("x-forwarded-host") if self.trust_forwarded_host else None
         if host is not None:
             host = host.split(",", 1)[0].strip()
@@ -69,6 +89,23 @@ class MockRequest:
             address, port = self.server
             host = address if port is None else f"{address}:{port}"
         return f"{scheme}://{host or 'localhost'}"
+
+    @cached_property
+    def host_is_valid(self) -> bool:
+        """Whether Django's `get_host` accepts the host (else `DisallowedHost`, a 400 page).
+
+        PostHog allows every host (`ALLOWED_HOSTS = ["*"]`), so only the form is checked:
+        Django's `host_validation_re` on the lower-cased host; a repeated `Host` (joined
+        `a,b`), a space, an underscore or a second `:port` fail. No `Host` at all is fine.
+        """
+        host = self.headers.get("x-forwarded-host") if self.trust_forwarded_host else None
+        if host is not None:
+            host = host.split(",", 1)[0].strip()
+        if host is None:
+            host = self.headers.get("host")
+        if host is None:
+            return True
+        return _HOST.match(host.lower()) is not None
 
     def absolute_url(self) -> str:
         """Build the absolute URL, escaped the way Django's `build_absolute_uri` does."""

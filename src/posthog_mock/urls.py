@@ -22,11 +22,13 @@ class Route:
 # PostHog's project and experiment segments are `[^/.]+`; the trailing slash is optional on
 # every route. DRF's format suffixes: `web_experiments.<format>` and `<id>.<format>` with a
 # lowercase `[a-z0-9]+` format are the same views, and any format but `json` is "Not found."
-# before authentication (`1.5` is id 1 in format 5); other dotted paths match no route.
+# before authentication (`1.5` is id 1 in format 5); other dotted paths match no route. DRF
+# builds each suffix route from PostHog's `.../?$` by stripping `$` (the `/?` stays), so a slash
+# may come before the dot too: `web_experiments/.json` is the list, `<id>/.json/` the detail.
 ROUTES: Final = (
     Route(
         re.compile(
-            r"/api/projects/(?P<project_id>[^/.]+)/web_experiments\.(?P<format>[a-z0-9]+)/?"
+            r"/api/projects/(?P<project_id>[^/.]+)/web_experiments/?\.(?P<format>[a-z0-9]+)/?"
         ),
         handlers.experiment_collection,
         handlers.COLLECTION_ALLOW_METHODS.encode(),
@@ -34,7 +36,7 @@ ROUTES: Final = (
     Route(
         re.compile(
             r"/api/projects/(?P<project_id>[^/.]+)/web_experiments/"
-            r"(?P<experiment_id>[^/.]+)\.(?P<format>[a-z0-9]+)/?"
+            r"(?P<experiment_id>[^/.]+)/?\.(?P<format>[a-z0-9]+)/?"
         ),
         handlers.experiment_detail,
         handlers.DETAIL_ALLOW_METHODS.encode(),

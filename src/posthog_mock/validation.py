@@ -119,8 +119,9 @@ def _validate_created_at(value: Any, *, is_form: bool) -> datetime | None:
     try:
         return parsed.astimezone(UTC)
     except OverflowError:
+        # DRF 3.15.1 `DateTimeField.default_error_messages["overflow"]` (recorded on 2025-08).
         raise validation_error(
-            "Datetime value out of the range.", code="overflow", attr="created_at"
+            "Datetime value out of range.", code="overflow", attr="created_at"
         ) from None
 
 

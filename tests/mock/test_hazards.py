@@ -5,6 +5,7 @@ from __future__ import annotations
 import orjson
 import pytest
 
+from contract_tests.guard import body_findings
 from posthog_mock import hazards
 from posthog_mock.representation import ORJSON_SAFE_NESTING, to_json
 
@@ -73,12 +74,68 @@ def test_read_breaking_finds_objects_nested_too_deep(x_depth: int, breaks: bool)
     assert ("nesting_too_deep" in found) is breaks
 
 
-def test_arrays_do_not_count_towards_object_depth() -> None:
+def _mixed(pattern: str, depth: int) -> object:
+    """Nest `depth` containers cycling `pattern` (`o` object, `a` array), outermost first."""
     value: object = 1
-    for _ in range(150):
-        value = [value]
-    assert hazards.object_depth({"control": value}) == 1
-    assert hazards.read_breaking({"control": value}) == []
+    for level in reversed(range(depth)):
+        value = {"a": value} if pattern[level % len(pattern)] == "o" else [value]
+    return value
+
+
+def test_arrays_alone_stay_below_every_boundary() -> None:
+    variants = {"control": {"rollout_percentage": 100, "x": _mixed("a", 248)}}
+
+    assert hazards.object_depth(variants) == 2 + 248 * hazards.ARRAY_WEIGHT
+    assert hazards.read_breaking(variants) == []
+    assert not hazards.drops_list(variants)
+
+
+@pytest.mark.parametrize(
+    ("depth", "refused"),
+    [
+        pytest.param(160, False, id="160-read-back"),
+        pytest.param(174, False, id="174-below-the-margin"),
+        pytest.param(176, True, id="176-refused"),
+        pytest.param(190, True, id="190-read-back-but-refused"),
+        pytest.param(200, True, id="200-dropped-every-answer"),
+    ],
+)
+def test_mixed_nesting_is_refused_below_every_measured_drop(depth: int, refused: bool) -> None:
+    variants = {"control": {"rollout_percentage": 100, "x": _mixed("oa", depth)}}
+
+    found = [f.hazard.name for f in hazards.read_breaking(variants)]
+
+    assert ("nesting_too_deep" in found) is refused
+
+
+@pytest.mark.parametrize(
+    ("depth", "list_drops"),
+    [pytest.param(190, False, id="190-lists"), pytest.param(200, True, id="200-drops-the-list")],
+)
+def test_mock_reproduces_the_list_boundary_for_mixed_nesting(depth: int, list_drops: bool) -> None:
+    variants = {"control": {"rollout_percentage": 100, "x": _mixed("oa", depth)}}
+
+    assert hazards.drops_list(variants) is list_drops
+    assert not hazards.drops_retrieve(variants)
+
+
+@pytest.mark.parametrize("pattern", ["oa", "aao", "ooa", "o", "a"])
+def test_make_safe_leaves_no_mixed_nesting_hazard(pattern: str) -> None:
+    body = {"name": "x", "variants": {"control": {"x": _mixed(pattern, 400)}}}
+
+    safe = hazards.make_safe(body)
+
+    assert hazards.is_safe(safe)
+    assert hazards.read_breaking(safe["variants"]) == []
+    assert body_findings(safe) == []
+
+
+def test_guard_refuses_mixed_nesting_that_breaks_reads() -> None:
+    breaking = {"variants": {"control": {"x": _mixed("oa", 200)}}}
+    reading = {"variants": {"control": {"x": _mixed("oa", 160)}}}
+
+    assert [c.name for c, _ in body_findings(breaking)] == ["nesting_too_deep"]
+    assert body_findings(reading) == []
 
 
 def test_make_safe_clamps_numbers_and_cuts_depth() -> None:

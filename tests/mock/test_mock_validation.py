@@ -154,7 +154,7 @@ FIELD_ORDER_CASES = [
     ),
     pytest.param(
         {"name": "ok", "variants": CONTROL_100, "created_at": "0001-01-01T00:00:00+01:00"},
-        err("validation_error", "overflow", "Datetime value out of the range.", "created_at"),
+        err("validation_error", "overflow", "Datetime value out of range.", "created_at"),
         id="created-at-overflow",
     ),
 ]
