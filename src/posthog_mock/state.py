@@ -23,6 +23,7 @@ class ReproducedDefect:
     method: str
     path: str
     status: int
+    defect: str = ""
 
 
 @dataclass(frozen=True)
