@@ -83,10 +83,10 @@ test-live: $(VENV_STAMP) ## Run only the live tests, against the PostHog named b
 	$(call run_pytest,--run-live -m live)
 
 contract: $(VENV_STAMP) ## Conformance suite against a fresh embedded mock (reports/: JUnit, HTML)
-	$(BIN)/python -m contract_tests $(CONTRACT_ARGS)
+	$(BIN)/python -m contract_tests --command-name "make contract" $(CONTRACT_ARGS)
 
 contract-live: $(VENV_STAMP) ## Conformance suite against POSTHOG_HOST, touching only what it creates
-	$(BIN)/python -m contract_tests --live $(CONTRACT_ARGS)
+	$(BIN)/python -m contract_tests --command-name "make contract-live" --live $(CONTRACT_ARGS)
 
 parity-record: $(VENV_STAMP) ## Record parity snapshots on POSTHOG_HOST (an empty project; a server you own: --own-server)
 	$(BIN)/python -m parity record $(PARITY_ARGS)

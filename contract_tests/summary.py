@@ -265,7 +265,8 @@ def render(
     if not scope_checked:
         lines.append(
             "scope_enforced: no read-only key given, so only the full key was used"
-            " (set POSTHOG_READ_ONLY_API_KEY to check that a read-only key cannot write)"
+            " (pass --read-only-api-key or set POSTHOG_READ_ONLY_API_KEY to check that a"
+            " read-only key cannot write)"
         )
     if failures:
         lines.append(
