@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import dataclasses
 import json
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -109,7 +110,27 @@ def banner(config: MockConfig, host: str, port: int, db: str) -> str:
             f"  API key: {key.value}  (scopes: {scopes}; projects: {projects};"
             f" @current = {key.current_project})"
         )
+    lines += export_lines(config, host, port)
     return "\n".join(lines)
+
+
+def export_lines(config: MockConfig, host: str, port: int) -> list[str]:
+    """Shell lines that point the SDK's `from_env()` and `posthog-contract` at this server.
+
+    The key is the first one that may write experiments (else the first one), the project its
+    `@current` one; a server listening on every address is reached on loopback.
+    """
+    if not config.keys:
+        return []
+    key = next((k for k in config.keys if k.has_scope("experiment:write")), config.keys[0])
+    shown = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)  # noqa: S104
+    url_host = f"[{shown}]" if ":" in shown else shown
+    return [
+        "Point the SDK (from_env()) and posthog-contract --live --own-server at it:",
+        f"export POSTHOG_HOST=http://{url_host}:{port}",
+        f"export POSTHOG_PERSONAL_API_KEY={shlex.quote(key.value)}",
+        f"export POSTHOG_PROJECT_ID={key.current_project}",
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
