@@ -77,11 +77,14 @@ define run_pytest
 	if [ $$rc -eq 5 ]; then echo "error: pytest selected no tests" >&2; exit 1; fi; exit $$rc
 endef
 
+# Tests spread over every core (pytest-xdist); PYTEST_WORKERS=0 runs them in this process.
+PYTEST_WORKERS ?= auto
+
 test: $(VENV_STAMP) ## Run the fast tests (neither slow nor live ones): the loop while working
-	$(call run_pytest,-m "not slow")
+	$(call run_pytest,-n $(PYTEST_WORKERS) -m "not slow")
 
 test-all: $(VENV_STAMP) #| Run every test but the live ones (make check runs them)
-	$(call run_pytest,)
+	$(call run_pytest,-n $(PYTEST_WORKERS))
 
 test-live: $(VENV_STAMP) #| Run only the live tests, against the PostHog named by POSTHOG_*
 	$(call run_pytest,--run-live -m live)
