@@ -197,7 +197,7 @@ def comparable(text: str, reports: Path) -> list[str]:
 def documented_run() -> str:
     """The two text blocks of docs/conformance.md that show what `make contract` prints."""
     section = DOC.read_text(encoding="utf-8").split("`make contract` prints what pytest says", 1)[1]
-    blocks = re.findall(r"```text\n(.*?)```", section, re.DOTALL)
+    blocks: list[str] = re.findall(r"```text\n(.*?)```", section, re.DOTALL)
     return blocks[0] + blocks[1]
 
 
