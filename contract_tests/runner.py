@@ -490,7 +490,9 @@ def main(argv: Sequence[str] | None = None, prog: str = DEFAULT_COMMAND) -> int:
                 refuse_own_server_on_cloud(target.base_url)
             if args.destructive_probes:
                 refuse_destructive_on_cloud(target.base_url)
-            preflight(target)
+            # Messages name the option where the user gave one, else the variable.
+            names = {var: opt for var, opt in OPTIONS.items() if server_options[opt] is not None}
+            preflight(target, names=names)
             replay = replay_command(prog, args, target)
             return run_suite(settings_for(args, target), args.select, replay)
         with mock_target() as target:

@@ -18,7 +18,7 @@ from contract_tests.settings import (
     SettingsError,
 )
 from contract_tests.targets import MOCK_FULL_KEY, TargetInfo, live_target
-from posthog_mock.testing import MockServer
+from posthog_mock.testing import MockServer, free_port
 from tests.contract.conftest import run_contract
 
 SERVER = {
@@ -216,3 +216,16 @@ def test_embedded_run_reports_known_defects_as_expected_failures_as_documented(
     assert f"{len(xfails)} xfailed (known PostHog defects only)" in result.output
     assert re.search(r"PASSED \(\d+ known defects\) \(exit 0\)$", result.output.rstrip())
     assert comparable(result.output, tmp_path) == comparable(documented_run(), tmp_path)
+
+
+def test_unreachable_host_given_as_an_option_names_the_option() -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    completed = run_command(
+        "--host", url, "--project-id", "1", "--api-key", "phx_key", env=clean_env()
+    )
+
+    assert (completed.returncode, completed.stdout) == (4, "")
+    assert completed.stderr.splitlines() == [
+        f"error: cannot reach {url} (Connection refused); check --host (scheme, host, port) and"
+        " that the server is running"
+    ]
