@@ -126,7 +126,13 @@ spec-compat: $(VENV_STAMP) $(NODE_STAMP) #| Fail on a change to openapi.yaml tha
 release: $(VENV_STAMP) $(NODE_STAMP) #| Release the pyproject version: checks, kept spec, dist, smoke test, commit, tag (RELEASE_ARGS=--skip-tag)
 	$(BIN)/python -m spec_lifecycle release $(RELEASE_ARGS)
 
-check: lint typecheck check-generated spec-compat test-all contract ## Everything CI runs (the README's test command)
+# The parts are independent (each writes its own files), so they run side by side, each one's
+# output printed whole when it ends; CHECK_JOBS=1 runs them one after another.
+CHECK_JOBS ?= 6
+CHECK_PARTS := lint typecheck check-generated spec-compat test-all contract
+
+check: $(VENV_STAMP) $(NODE_STAMP) ## Everything CI runs (the README's test command)
+	@$(MAKE) --no-print-directory --jobs=$(CHECK_JOBS) --output-sync=target $(CHECK_PARTS)
 
 mock: $(VENV_STAMP) ## Run the PostHog mock on http://127.0.0.1:8010, data in .mock/ (MOCK_ARGS="--config mock.toml")
 	$(BIN)/python -m posthog_mock $(MOCK_ARGS)
