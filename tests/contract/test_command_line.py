@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import subprocess
@@ -229,3 +230,18 @@ def test_unreachable_host_given_as_an_option_names_the_option() -> None:
         f"error: cannot reach {url} (Connection refused); check --host (scheme, host, port) and"
         " that the server is running"
     ]
+
+
+def test_conformance_doc_lists_every_option_of_the_command() -> None:
+    text = " ".join(DOC.read_text(encoding="utf-8").split())
+    sentence = text.split("`python -m contract_tests --help` lists them all:", 1)[1]
+    listed = re.findall(r"`(--[a-z-]+)`", sentence.split(". ", 1)[0])
+    options = {
+        option
+        for action in build_parser()._actions
+        if action.help != argparse.SUPPRESS
+        for option in action.option_strings
+        if option.startswith("--") and option != "--help"
+    }
+
+    assert sorted(listed) == sorted(options)
