@@ -188,7 +188,8 @@ def comparable(text: str, reports: Path) -> list[str]:
     lines = []
     for raw in text.replace(str(reports), "reports").splitlines():
         line = re.sub(r" \(\d+:\d\d:\d\d\)$", "", raw)  # pytest adds (h:mm:ss) past a minute
-        line = re.sub(r"[-=]{3,}", "---", line)
+        # pytest pads its rules to the terminal width: one dash or many, they are one rule.
+        line = re.sub(r"^[-=]+(?= )|(?<= )[-=]+$|^[-=]{3,}$", "---", line)
         line = re.sub(r"\d+", "N", line).rstrip()
         if line and line != "---":
             lines.append(line)
