@@ -29,8 +29,12 @@ RELEASE_ARGS ?=
 
 .PHONY: help install generate check-generated sync-client lint format typecheck test test-all test-live check dist clean mock mock-reset bench-mock bench-sdk bench-plugin bench contract contract-live parity-record parity-live parity-tables parity-fuzz drift drift-record watch spec-compat release parity-surface
 
-help: ## Show every target with its description
+# `## text` describes a target for users of the project, `#| text` one for its maintainers.
+help: ## Show the targets: for using the project, then for maintaining it
+	@echo "Using the project:"
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@echo "Maintaining it:"
+	@awk 'BEGIN {FS = ":.*#[|] "} /^[a-zA-Z_-]+:.*#[|] / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(VENV_STAMP): pyproject.toml uv.lock generated/pyproject.toml
 	@test -x $(BIN)/uv || { $(PYTHON) -m venv $(VENV) && \
@@ -44,27 +48,27 @@ $(NODE_STAMP): package.json package-lock.json $(VENV_STAMP)
 
 install: $(VENV_STAMP) $(NODE_STAMP) ## Create .venv and node_modules from the lock files (again only when a lock changes)
 
-generate: $(VENV_STAMP) ## Regenerate generated/ from openapi.yaml (validates the spec first)
+generate: $(VENV_STAMP) #| Regenerate generated/ from openapi.yaml (validates the spec first)
 	$(BIN)/python scripts/regenerate.py generate
 
-check-generated: $(VENV_STAMP) ## Fail when generated/ differs from a fresh generation
+check-generated: $(VENV_STAMP) #| Fail when generated/ differs from a fresh generation
 	$(BIN)/python scripts/regenerate.py check
 
-sync-client: $(VENV_STAMP) ## Derive the sync client (src/.../_sync/) from the async one (_async/)
+sync-client: $(VENV_STAMP) #| Derive the sync client (src/.../_sync/) from the async one (_async/)
 	$(BIN)/python scripts/derive_sync.py generate
 
-lint: $(VENV_STAMP) $(NODE_STAMP) ## Lint Python (ruff), the derived sync client and the spec
+lint: $(VENV_STAMP) $(NODE_STAMP) #| Lint Python (ruff), the derived sync client and the spec
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python scripts/derive_sync.py check
 	$(BIN)/openapi-spec-validator openapi.yaml
 	$(WITH_VENV_PATH) node_modules/.bin/redocly lint openapi.yaml --format=summary
 
-format: $(VENV_STAMP) ## Format and autofix Python code (never generated/)
+format: $(VENV_STAMP) #| Format and autofix Python code (never generated/)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-typecheck: $(VENV_STAMP) ## mypy --strict on hand-written and generated code
+typecheck: $(VENV_STAMP) #| mypy --strict on hand-written and generated code
 	$(BIN)/mypy
 
 # pytest exits 5 when it selects no test: that is never expected here, so it fails loudly.
@@ -73,71 +77,80 @@ define run_pytest
 	if [ $$rc -eq 5 ]; then echo "error: pytest selected no tests" >&2; exit 1; fi; exit $$rc
 endef
 
+# Tests spread over every core (pytest-xdist); PYTEST_WORKERS=0 runs them in this process.
+PYTEST_WORKERS ?= auto
+
 test: $(VENV_STAMP) ## Run the fast tests (neither slow nor live ones): the loop while working
-	$(call run_pytest,-m "not slow")
+	$(call run_pytest,-n $(PYTEST_WORKERS) -m "not slow")
 
-test-all: $(VENV_STAMP) ## Run every test but the live ones (what CI runs)
-	$(call run_pytest,)
+test-all: $(VENV_STAMP) #| Run every test but the live ones (make check runs them)
+	$(call run_pytest,-n $(PYTEST_WORKERS))
 
-test-live: $(VENV_STAMP) ## Run only the live tests, against the PostHog named by POSTHOG_*
+test-live: $(VENV_STAMP) #| Run only the live tests, against the PostHog named by POSTHOG_*
 	$(call run_pytest,--run-live -m live)
 
 contract: $(VENV_STAMP) ## Conformance suite against a fresh embedded mock (reports/: JUnit, HTML)
-	$(BIN)/python -m contract_tests $(CONTRACT_ARGS)
+	$(BIN)/python -m contract_tests --command-name "make contract" $(CONTRACT_ARGS)
 
 contract-live: $(VENV_STAMP) ## Conformance suite against POSTHOG_HOST, touching only what it creates
-	$(BIN)/python -m contract_tests --live $(CONTRACT_ARGS)
+	$(BIN)/python -m contract_tests --command-name "make contract-live" --live $(CONTRACT_ARGS)
 
-parity-record: $(VENV_STAMP) ## Record parity snapshots on POSTHOG_HOST (an empty project; a server you own: --own-server)
+parity-record: $(VENV_STAMP) #| Record parity snapshots on POSTHOG_HOST (an empty project; a server you own: --own-server)
 	$(BIN)/python -m parity record $(PARITY_ARGS)
 
 parity-live: $(VENV_STAMP) ## Which PostHog is POSTHOG_HOST? The corpus on it and on each mock profile, live-safe
 	$(BIN)/python -m parity live $(PARITY_ARGS)
 
-parity-tables: $(VENV_STAMP) ## Regenerate parity/coverage.json and the generated tables of docs/parity.md
+parity-tables: $(VENV_STAMP) #| Regenerate parity/coverage.json and the generated tables of docs/parity.md
 	$(BIN)/python -m parity tables
 
-parity-fuzz: $(VENV_STAMP) ## Differential fuzz: schemathesis + mutations in lockstep on POSTHOG_HOST and a fresh mock
+parity-fuzz: $(VENV_STAMP) #| Differential fuzz: schemathesis + mutations in lockstep on POSTHOG_HOST and a fresh mock
 	$(BIN)/python -m parity.fuzz $(PARITY_FUZZ_ARGS)
 
-parity-surface: $(VENV_STAMP) ## Surface probes (methods, routes, keys, project forms, bodies, numbers) in lockstep on POSTHOG_HOST, a server you own, and a fresh mock
+parity-surface: $(VENV_STAMP) #| Surface probes (methods, routes, keys, project forms, bodies, numbers) in lockstep on POSTHOG_HOST, a server you own, and a fresh mock
 	$(BIN)/python -m parity surface $(PARITY_SURFACE_ARGS)
 
 
-drift: $(VENV_STAMP) $(NODE_STAMP) ## Diff PostHog's published schema (POSTHOG_HOST) against spec/posthog-published/ (exit 1 on change)
+drift: $(VENV_STAMP) $(NODE_STAMP) #| Diff PostHog's published schema (POSTHOG_HOST) against spec/posthog-published/ (exit 1 on change)
 	$(BIN)/python -m spec_lifecycle drift $(DRIFT_ARGS)
 
-drift-record: $(VENV_STAMP) ## Record PostHog's published schema (POSTHOG_HOST), trimmed, into spec/posthog-published/
+drift-record: $(VENV_STAMP) #| Record PostHog's published schema (POSTHOG_HOST), trimmed, into spec/posthog-published/
 	$(BIN)/python -m spec_lifecycle drift-record $(DRIFT_ARGS)
 
-watch: $(VENV_STAMP) $(NODE_STAMP) ## Spec drift and parity-live on POSTHOG_HOST, side by side per operation (reports/watch.json)
+watch: $(VENV_STAMP) $(NODE_STAMP) #| Spec drift and parity-live on POSTHOG_HOST, side by side per operation (reports/watch.json)
 	$(BIN)/python -m spec_lifecycle watch $(DRIFT_ARGS) --parity-args "$(PARITY_ARGS)"
 
-spec-compat: $(VENV_STAMP) $(NODE_STAMP) ## Fail on a change to openapi.yaml that breaks SDK users, unless CHANGELOG marks it
+spec-compat: $(VENV_STAMP) $(NODE_STAMP) #| Fail on a change to openapi.yaml that breaks SDK users, unless CHANGELOG marks it
 	$(BIN)/python -m spec_lifecycle compat
 
-release: $(VENV_STAMP) $(NODE_STAMP) ## Release the pyproject version: checks, kept spec, dist, smoke test, commit, tag (RELEASE_ARGS=--skip-tag)
+release: $(VENV_STAMP) $(NODE_STAMP) #| Release the pyproject version: checks, kept spec, dist, smoke test, commit, tag (RELEASE_ARGS=--skip-tag)
 	$(BIN)/python -m spec_lifecycle release $(RELEASE_ARGS)
 
-check: lint typecheck check-generated spec-compat test-all contract ## Everything CI runs (the README's test command)
+# The parts are independent (each writes its own files), so they run side by side, each one's
+# output printed whole when it ends; CHECK_JOBS=1 runs them one after another.
+CHECK_JOBS ?= 6
+CHECK_PARTS := lint typecheck check-generated spec-compat test-all contract
+
+check: $(VENV_STAMP) $(NODE_STAMP) ## Everything CI runs (the README's test command)
+	@$(MAKE) --no-print-directory --jobs=$(CHECK_JOBS) --output-sync=target $(CHECK_PARTS)
 
 mock: $(VENV_STAMP) ## Run the PostHog mock on http://127.0.0.1:8010, data in .mock/ (MOCK_ARGS="--config mock.toml")
 	$(BIN)/python -m posthog_mock $(MOCK_ARGS)
 
-mock-reset: $(VENV_STAMP) ## Delete every experiment and flag in the mock running on port 8010
-	$(BIN)/python -c "import httpx; httpx.post('http://127.0.0.1:8010/_mock/reset').raise_for_status()"
+mock-reset: $(VENV_STAMP) ## Delete every experiment and flag in the mock `make mock` runs (the port of MOCK_ARGS)
+	$(BIN)/python -m posthog_mock $(MOCK_ARGS) --reset
 
-bench-mock: $(VENV_STAMP) ## Benchmark the mock vs Prism 5.14.2 vs a fixed-bytes ceiling (needs wrk)
+bench-mock: $(VENV_STAMP) #| Benchmark the mock vs Prism 5.14.2 vs a fixed-bytes ceiling (needs wrk)
 	@command -v wrk >/dev/null || { echo "error: wrk not found; install it (Debian: apt-get install -y wrk)" >&2; exit 1; }
 	$(WITH_VENV_PATH) $(BIN)/python bench/mock_throughput.py $(BENCH_ARGS)
 
-bench-sdk: $(VENV_STAMP) ## Benchmark the SDK against bare httpx on the mock (writes bench/sdk_bench.md)
+bench-sdk: $(VENV_STAMP) #| Benchmark the SDK against bare httpx on the mock (writes bench/sdk_bench.md)
 	$(BIN)/python bench/sdk_bench.py --write bench/sdk_bench.md
 
-bench-plugin: $(VENV_STAMP) ## Benchmark the pytest plugin's mock start and reset (writes bench/plugin_start.md)
+bench-plugin: $(VENV_STAMP) #| Benchmark the pytest plugin's mock start and reset (writes bench/plugin_start.md)
 	$(BIN)/python bench/plugin_start.py --write bench/plugin_start.md
 
-bench: bench-mock bench-sdk bench-plugin ## Run every benchmark
+bench: bench-mock bench-sdk bench-plugin #| Run every benchmark
 
 dist: $(VENV_STAMP) ## Build the wheel and sdist into dist/ (offline: the build backend is in .venv)
 	rm -rf dist

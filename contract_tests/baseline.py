@@ -70,7 +70,7 @@ def save(
     found = {
         KnownDefect.of(f)
         for f in failures
-        if f.category == DEFECT and not _own_damage(f, damaged=damaged)
+        if f.category == DEFECT and not own_damage(f, damaged=damaged)
     }
     entries = sorted(found | (known or set()))
     data = {
@@ -91,9 +91,17 @@ def apply(failures: list[CheckFailure], known: set[KnownDefect], *, damaged: boo
     for failure in failures:
         listed = failure.category == DEFECT and KnownDefect.of(failure) in known
         # A defect the mock says it reproduced on purpose stays known; the run's own damage never.
-        failure.known = (failure.known or listed) and not _own_damage(failure, damaged=damaged)
+        failure.known = (failure.known or listed) and not own_damage(failure, damaged=damaged)
+        if failure.known and listed and not failure.known_as:
+            failure.known_as = f"in the baseline: {describe(failure)}"
 
 
-def _own_damage(failure: CheckFailure, *, damaged: bool) -> bool:
+def describe(failure: CheckFailure) -> str:
+    """A defect in a few words: the check, the status, the operation and the body's cause."""
+    cause = "" if failure.cause in ("-", "other") else f", {failure.cause}"
+    return f"{failure.check} {failure.status_code} on {failure.operation}{cause}"
+
+
+def own_damage(failure: CheckFailure, *, damaged: bool) -> bool:
     """Whether a defect may be the run's own doing: a read break, or a read 5xx after one."""
     return failure.check in NEVER_KNOWN_CHECKS or (damaged and failure.operation in READ_OPERATIONS)

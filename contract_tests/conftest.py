@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import re
 import signal
 from collections.abc import Generator
 from pathlib import Path
@@ -13,15 +14,27 @@ import requests
 from schemathesis.core.failures import Failure, FailureGroup
 from schemathesis.pytest import plugin as schemathesis_plugin
 
+from contract_tests import baseline, runtime
 from contract_tests import checks as _checks  # noqa: F401  (registers the custom checks)
-from contract_tests import runtime
 from contract_tests.guard import delete_leftovers, highest_listed_id, network_reason
-from contract_tests.results import ItemOutcome
-from contract_tests.settings import SuiteSettings
+from contract_tests.results import DEFECT, CheckFailure, ItemOutcome
+from contract_tests.settings import SettingsError, SuiteSettings
 
 SETTINGS_OPTION = "--contract-settings"
 # pytest's exit code when the session was stopped by pytest.exit(): the target became unusable.
 UNREACHABLE_EXIT = 4
+# The operation each `test_operation[METHOD path]` item exercises.
+_ITEM = re.compile(r"test_operation\[([A-Z]+) \S+?(\{id\})?/?\]")
+_OPERATIONS = {
+    ("GET", False): "web_experiments_list",
+    ("POST", False): "web_experiments_create",
+    ("GET", True): "web_experiments_retrieve",
+    ("PUT", True): "web_experiments_update",
+    ("PATCH", True): "web_experiments_partial_update",
+    ("DELETE", True): "web_experiments_destroy",
+}
+# The baseline this process judges findings by (None: no baseline, or one being recorded).
+_expected: set[baseline.KnownDefect] | None = None
 
 
 def _no_allure_forwarder(label: str, writers: object) -> None:
@@ -46,7 +59,63 @@ def pytest_configure(config: pytest.Config) -> None:
     path = config.getoption(SETTINGS_OPTION)
     if path is None:
         raise pytest.UsageError("the contract suite runs through `python -m contract_tests`")
-    runtime.install(runtime.Runtime.create(SuiteSettings.load(Path(path))))
+    settings = SuiteSettings.load(Path(path))
+    global _expected  # noqa: PLW0603  (one pytest session per process)
+    if settings.baseline_file is not None and settings.baseline_file.exists():
+        try:
+            _expected = baseline.load(settings.baseline_file)
+        except baseline.BaselineError as error:
+            raise SettingsError(str(error)) from None
+    runtime.install(runtime.Runtime.create(settings))
+
+
+def known_reason(failures: list[CheckFailure], state: runtime.Runtime) -> str | None:
+    """Why every finding of a test is a known PostHog defect, or None when one is not.
+
+    Known: the mock says it reproduced the defect on purpose, the baseline lists it, or the run
+    records the baseline (`--baseline FILE` new, or `--update-baseline`) and so will list it.
+    The run's own damage (a stored value that broke reads) is never known.
+    """
+    settings = state.settings
+    damaged = bool(state.session.ledger.read_breaks)
+    recording = settings.baseline_file is not None and (
+        _expected is None or settings.update_baseline
+    )
+    names: list[str] = []
+    for failure in failures:
+        if baseline.own_damage(failure, damaged=damaged):
+            return None
+        if failure.known:
+            name = failure.known_as
+        elif failure.category != DEFECT:
+            return None
+        elif _expected is not None and baseline.KnownDefect.of(failure) in _expected:
+            name = f"in the baseline: {baseline.describe(failure)}"
+            failure.known_as = name
+        elif recording:
+            name = f"recorded into the baseline: {baseline.describe(failure)}"
+        else:
+            return None
+        if name not in names:
+            names.append(name)
+    return "known PostHog defect: " + "; ".join(names) if names else None
+
+
+def unreproduced_reason(item: pytest.Item, state: runtime.Runtime) -> str | None:
+    """For a passing operation test: the defects the baseline expects of it, none seen so far."""
+    match = _ITEM.fullmatch(item.name)
+    if _expected is None or match is None:
+        return None
+    operation = _OPERATIONS.get((match.group(1), match.group(2) is not None))
+    seen = {baseline.KnownDefect.of(f) for f in state.record.failures}
+    missing = sorted(e for e in _expected if e.operation == operation and e not in seen)
+    if not missing:
+        return None
+    listed = "; ".join(f"{e.check} {e.status_code} ({e.cause})" for e in missing)
+    return (
+        f"the baseline expects PostHog defects here that this run did not reproduce: {listed}"
+        f" (fixed in PostHog, or not generated with seed {state.settings.seed})"
+    )
 
 
 def _cleanup() -> None:
@@ -81,10 +150,20 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-    """Record how each test ended; a failure no check explains keeps its exception's message."""
+    """Record how each test ended; a failure no check explains keeps its exception's message.
+
+    A test whose every finding is a known PostHog defect is reported as xfailed, named by the
+    defect, without a traceback; a passing test of an operation the baseline expects a defect
+    of is reported as xpassed, with the defects it did not reproduce (not strict: a random run
+    need not meet every known defect, so it never fails the run).
+    """
     report = yield
+    state = runtime.current()
+    if report.when == "setup":
+        state.test_failures.clear()
     if report.when == "call" or report.failed:
         error = None
+        outcome: str = report.outcome
         excinfo = call.excinfo
         if report.failed and excinfo is not None:
             explained = excinfo.errisinstance((Failure, FailureGroup))
@@ -92,8 +171,21 @@ def pytest_runtest_makereport(
                 error = f"cannot reach the server: {network_reason(excinfo.value)}"
             elif not explained:
                 error = f"{excinfo.typename}: {str(excinfo.value).strip()[:2000]}"
+            elif report.when == "call" and state.test_failures:
+                reason = known_reason(state.test_failures, state)
+                if reason is not None:
+                    report.outcome = "skipped"
+                    report.wasxfail = reason
+                    report.longrepr = None
+                    outcome = "xfailed"
+        elif report.when == "call" and report.passed:
+            reason = unreproduced_reason(item, state)
+            if reason is not None:
+                report.wasxfail = reason
+                outcome = "xpassed"
         name = item.nodeid.split("::", 1)[-1]
-        runtime.current().record.tests.append(ItemOutcome(name, report.outcome, error))
+        reason = getattr(report, "wasxfail", None)
+        state.record.tests.append(ItemOutcome(name, outcome, error, reason))
     return report
 
 

@@ -148,7 +148,8 @@ def record_check_results(
         record.matrix.record(operation, result.name, failed=failed, defect=defect)
         if failed and result.failure is not None:
             sends_body = case.method.upper() in BODY_METHODS
-            record.add_failure(
+            reproduced = reproduced_by_mock(state.settings.base_url, response) if defect else None
+            recorded = record.add_failure(
                 CheckFailure(
                     operation=operation,
                     check=result.name,
@@ -161,9 +162,11 @@ def record_check_results(
                     cause=malformed_cause(case.body) if sends_body else "-",
                     curl=curl_line(response, state.settings.api_key),
                     test=test_name(case),
-                    known=defect and reproduced_by_mock(state.settings.base_url, response),
+                    known=reproduced is not None,
+                    known_as="" if reproduced is None else f"reproduced by the mock: {reproduced}",
                 )
             )
+            state.test_failures.append(recorded)
 
 
 def _phase(case: Case[Any]) -> str:
@@ -171,25 +174,28 @@ def _phase(case: Case[Any]) -> str:
     return str(meta.phase.name.value) if meta is not None else "unknown"
 
 
-def reproduced_by_mock(base_url: str, response: Response) -> bool:
-    """Whether a posthog_mock answered this 5xx on purpose: a PostHog defect its profile keeps.
+def reproduced_by_mock(base_url: str, response: Response) -> str | None:
+    """The PostHog defect a posthog_mock reproduced on purpose with this 5xx, or None.
 
     The mock lists every answer in which it reproduces one of PostHog's own 500s at
-    `/_mock/posthog_defects`; a 5xx it does not list (a bug of the mock, or of whatever stands
-    between) stays a new defect. A server that is no posthog_mock has no such list.
+    `/_mock/posthog_defects`, with the defect's name; a 5xx it does not list (a bug of the mock,
+    or of whatever stands between) stays a new defect. A server that is no posthog_mock has no
+    such list.
     """
     try:
         listed = httpx.get(f"{base_url}/_mock/posthog_defects", timeout=10).json()["defects"]
     except (httpx.HTTPError, ValueError, KeyError, TypeError):
-        return False
+        return None
     method = (response.request.method or "").upper()
     path = unquote(_path_and_query(response))
-    return any(
-        isinstance(entry, dict)
-        and (entry.get("method"), unquote(str(entry.get("path"))), entry.get("status"))
-        == (method, path, response.status_code)
-        for entry in listed
-    )
+    for entry in listed:
+        if isinstance(entry, dict) and (
+            entry.get("method"),
+            unquote(str(entry.get("path"))),
+            entry.get("status"),
+        ) == (method, path, response.status_code):
+            return str(entry.get("defect") or f"PostHog's {response.status_code}")
+    return None
 
 
 def _path_and_query(response: Response) -> str:

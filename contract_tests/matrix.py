@@ -8,9 +8,9 @@ from dataclasses import asdict, dataclass, field
 PASSED, FAILED, DEFECT, KNOWN, EXCLUDED, NOT_RUN = "ok", "FAIL", "5xx", "known", "off", "-"
 LEGEND = (
     f"{PASSED} = ran and passed, {FAILED} = contract disagreement,"
-    f" {DEFECT} = failed only on the server's own 5xx,",
-    f"{KNOWN} = failed only as the baseline expects, {NOT_RUN} = did not apply,"
-    f" {EXCLUDED} = excluded",
+    f" {DEFECT} = broke only on the server's own 5xx,",
+    f"{KNOWN} = only known PostHog defects (the mock's or --baseline's),"
+    f" {NOT_RUN} = did not apply, {EXCLUDED} = excluded",
 )
 COLUMN_GAP = "  "
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import requests
@@ -16,12 +17,23 @@ class TargetUnusableError(RuntimeError):
     """The target cannot be checked; the message is one line saying what to check."""
 
 
-def preflight(target: TargetInfo, host_variable: str = "POSTHOG_HOST") -> None:
-    """List one experiment with each key; raise TargetUnusableError when that is impossible."""
+def preflight(
+    target: TargetInfo,
+    host_variable: str = "POSTHOG_HOST",
+    names: Mapping[str, str] | None = None,
+) -> None:
+    """List one experiment with each key; raise TargetUnusableError when that is impossible.
+
+    `names` renames the variables in the messages (to the options the user gave instead).
+    """
+    named = names or {}
     url = f"{target.base_url}/api/projects/{target.project_id}/web_experiments/?limit=1"
-    keys = [("POSTHOG_PERSONAL_API_KEY", target.api_key)]
+    keys = [(named.get("POSTHOG_PERSONAL_API_KEY", "POSTHOG_PERSONAL_API_KEY"), target.api_key)]
     if target.read_only_key:
-        keys.append(("POSTHOG_READ_ONLY_API_KEY", target.read_only_key))
+        variable = "POSTHOG_READ_ONLY_API_KEY"
+        keys.append((named.get(variable, variable), target.read_only_key))
+    host_variable = named.get("POSTHOG_HOST", host_variable)
+    project_variable = named.get("POSTHOG_PROJECT_ID", "POSTHOG_PROJECT_ID")
     for variable, key in keys:
         try:
             response = requests.get(
@@ -37,10 +49,16 @@ def preflight(target: TargetInfo, host_variable: str = "POSTHOG_HOST") -> None:
                 f"cannot reach {target.base_url} ({network_reason(error)}); check {host_variable}"
                 " (scheme, host, port) and that the server is running"
             ) from None
-        _check_answer(response, target, variable)
+        _check_answer(response, target, variable, host_variable, project_variable)
 
 
-def _check_answer(response: requests.Response, target: TargetInfo, variable: str) -> None:
+def _check_answer(
+    response: requests.Response,
+    target: TargetInfo,
+    variable: str,
+    host_variable: str = "POSTHOG_HOST",
+    project_variable: str = "POSTHOG_PROJECT_ID",
+) -> None:
     status = response.status_code
     body = _json(response)
     detail = body.get("detail") if isinstance(body, dict) else None
@@ -52,16 +70,16 @@ def _check_answer(response: requests.Response, target: TargetInfo, variable: str
     if status == 403:
         raise TargetUnusableError(
             f"PostHog refused {variable} for project {target.project_id} ({said}); the key"
-            " needs the experiment scopes and access to POSTHOG_PROJECT_ID"
+            f" needs the experiment scopes and access to {project_variable}"
         )
     if status == 404 and detail == "Project not found.":
         raise TargetUnusableError(
-            f"project {target.project_id} not found at {target.base_url}; check POSTHOG_PROJECT_ID"
+            f"project {target.project_id} not found at {target.base_url}; check {project_variable}"
         )
     content_type = response.headers.get("Content-Type", "no Content-Type")
     raise TargetUnusableError(
         f"{target.base_url} does not answer like PostHog (GET {response.request.path_url}"
-        f" answered {said}, {content_type}); check POSTHOG_HOST"
+        f" answered {said}, {content_type}); check {host_variable}"
     )
 
 

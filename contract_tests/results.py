@@ -41,6 +41,8 @@ class CheckFailure:
     test: str
     occurrences: int = 1
     known: bool = False
+    # Why it is known: the defect the mock says it reproduced, or the baseline that lists it.
+    known_as: str = ""
 
     def key(self) -> tuple[str, str, str, str, int, str]:
         """Failures with the same key are one finding, counted in `occurrences`."""
@@ -56,11 +58,17 @@ class CheckFailure:
 
 @dataclass
 class ItemOutcome:
-    """How one pytest test of the suite ended; `error` explains a failure no check recorded."""
+    """How one pytest test of the suite ended; `error` explains a failure no check recorded.
+
+    `outcome` is pytest's word: passed, failed, skipped, xfailed (it failed only on known
+    PostHog defects) or xpassed (a defect the baseline expects did not show up).
+    """
 
     name: str
     outcome: str
     error: str | None = None
+    # Why a test xfailed (the known defects) or xpassed (the expected defects not seen).
+    reason: str | None = None
 
 
 @dataclass
@@ -72,13 +80,17 @@ class RunRecord:
     tests: list[ItemOutcome] = field(default_factory=list)
     aborted: str | None = None
 
-    def add_failure(self, failure: CheckFailure) -> None:
-        """Record a failure, or count it again when the same finding was already recorded."""
+    def add_failure(self, failure: CheckFailure) -> CheckFailure:
+        """Record a failure, or count it again when the same finding was already recorded.
+
+        Returns the recorded finding (the earlier one when it was seen before).
+        """
         for known in self.failures:
             if known.key() == failure.key():
                 known.occurrences += 1
-                return
+                return known
         self.failures.append(failure)
+        return failure
 
     def save(self, path: Path) -> None:
         """Write the record as JSON, atomically."""

@@ -7,6 +7,7 @@ import argparse
 import os
 import re
 import secrets
+import shlex
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -31,10 +32,11 @@ from contract_tests.settings import (
     DEFAULT_PREFIX,
     REPO_ROOT,
     SETTINGS_FILE,
+    SPEC_PATH,
     SettingsError,
     SuiteSettings,
 )
-from contract_tests.targets import TargetInfo, live_target, mock_target
+from contract_tests.targets import CURRENT_PROJECT, OPTIONS, TargetInfo, live_target, mock_target
 
 SUITE_DIR = Path(__file__).resolve().parent
 DESTRUCTIVE_VARIABLE = "POSTHOG_DESTRUCTIVE_PROBES"
@@ -42,11 +44,17 @@ DESTRUCTIVE_VARIABLE = "POSTHOG_DESTRUCTIVE_PROBES"
 INTERRUPT_GRACE_SECONDS = 60
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Command-line options of the runner."""
+DEFAULT_COMMAND = "python -m contract_tests"
+# pytest's exit code when no test was selected.
+PYTEST_NO_TESTS = 5
+
+
+def build_parser(prog: str = DEFAULT_COMMAND) -> argparse.ArgumentParser:
+    """Command-line options of the runner; `prog` is the command the user ran."""
     parser = argparse.ArgumentParser(
-        prog="python -m contract_tests",
-        description="Check a PostHog web experiments server against openapi.yaml.",
+        prog=prog,
+        description="Check a PostHog web experiments server against openapi.yaml: an embedded"
+        " posthog_mock by default, or the server --host (or --live) names.",
         epilog="exit codes: 0 passed (known defects allowed), 1 contract disagreement or"
         " suite error, 2 usage or missing settings, 3 PostHog defects (5xx) only, 4 host"
         " unreachable or key refused, 5 experiments left behind, 130 interrupted",
@@ -54,9 +62,38 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--live",
         action="store_true",
-        help="run against POSTHOG_HOST / POSTHOG_PROJECT_ID / POSTHOG_PERSONAL_API_KEY"
-        " instead of an embedded posthog_mock",
+        help="run against the server the options below or POSTHOG_HOST / POSTHOG_PROJECT_ID /"
+        " POSTHOG_PERSONAL_API_KEY name, instead of an embedded posthog_mock; paced, with a"
+        " create budget (production-safe)",
     )
+    server = parser.add_argument_group(
+        "the server to check (each option overrides its environment variable)"
+    )
+    server.add_argument(
+        "--host", metavar="URL", help="base URL, e.g. https://us.posthog.com (env POSTHOG_HOST)"
+    )
+    server.add_argument(
+        "--project-id",
+        metavar="ID",
+        help=f"numeric project id, or {CURRENT_PROJECT} for the key's current project"
+        " (env POSTHOG_PROJECT_ID)",
+    )
+    server.add_argument(
+        "--api-key", metavar="KEY", help="personal API key (env POSTHOG_PERSONAL_API_KEY)"
+    )
+    server.add_argument(
+        "--read-only-api-key",
+        metavar="KEY",
+        help="a key with only experiment:read, to check scopes (env POSTHOG_READ_ONLY_API_KEY)",
+    )
+    server.add_argument(
+        "--own-server",
+        action="store_true",
+        help="a server you own (refused for PostHog Cloud): no pacing and no create budget"
+        " even with --live; the guard still writes only to the run's own experiments",
+    )
+    # The command the user ran, when it is not this one (the make targets set it).
+    parser.add_argument("--command-name", help=argparse.SUPPRESS)
     parser.add_argument("--seed", type=int, help="reproduce a run (printed in every summary)")
     parser.add_argument(
         "--max-examples",
@@ -67,8 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--max-creates",
         type=int,
-        help=f"experiments the run may create (default {DEFAULT_LIVE_MAX_CREATES} live,"
-        " unbounded against the mock)",
+        help=f"experiments the run may create (default {DEFAULT_LIVE_MAX_CREATES} with --live or"
+        " on PostHog Cloud, else unbounded)",
     )
     parser.add_argument(
         "--prefix",
@@ -78,7 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--requests-per-minute",
         type=int,
-        help=f"pace requests (default {DEFAULT_LIVE_REQUESTS_PER_MINUTE} live, unpaced mock)",
+        help=f"pace requests (default {DEFAULT_LIVE_REQUESTS_PER_MINUTE} with --live or on"
+        " PostHog Cloud, else unpaced)",
     )
     parser.add_argument(
         "--reports-dir", type=Path, default=REPO_ROOT / "reports", help="default: reports/"
@@ -112,14 +150,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def targets_server(args: argparse.Namespace) -> bool:
+    """Whether the run checks a server named by options or variables (not an embedded mock)."""
+    return bool(args.live or args.host)
+
+
+def production_safe(args: argparse.Namespace, base_url: str) -> bool:
+    """Whether live pacing and the create budget apply: PostHog Cloud, or --live on a server
+    not declared one's own."""
+    if posthog_cloud_host(base_url) is not None:
+        return True
+    return bool(args.live) and not args.own_server
+
+
 def settings_for(args: argparse.Namespace, target: TargetInfo) -> SuiteSettings:
     """The suite settings for parsed options and a resolved target."""
-    live = bool(args.live)
+    live = targets_server(args)
+    paced = live and production_safe(args, target.base_url)
     max_creates = args.max_creates
-    if max_creates is None and live:
+    if max_creates is None and paced:
         max_creates = DEFAULT_LIVE_MAX_CREATES
     rpm = args.requests_per_minute
-    if rpm is None and live:
+    if rpm is None and paced:
         rpm = DEFAULT_LIVE_REQUESTS_PER_MINUTE
     reports_dir: Path = args.reports_dir.resolve()
     return SuiteSettings(
@@ -139,6 +191,42 @@ def settings_for(args: argparse.Namespace, target: TargetInfo) -> SuiteSettings:
         baseline_file=None if args.baseline is None else args.baseline.resolve(),
         update_baseline=bool(args.update_baseline),
         destructive_probes=bool(args.destructive_probes),
+    )
+
+
+def refuse_own_server_on_cloud(base_url: str) -> None:
+    """Raise SettingsError when --own-server names PostHog Cloud."""
+    host = posthog_cloud_host(base_url)
+    if host is not None:
+        raise SettingsError(
+            f"--own-server is refused for PostHog Cloud ({host}): nobody owns it alone, so"
+            " the run stays paced (400 requests a minute) with its create budget"
+        )
+
+
+def test_names() -> list[str]:
+    """The tests of the suite as the summary names them (and `--only` takes them)."""
+    import yaml  # noqa: PLC0415  (only to check --only)
+
+    spec = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
+    methods = ("get", "put", "post", "delete", "patch")
+    names = [
+        f"test_operation[{method.upper()} {path}]"
+        for path, item in spec.get("paths", {}).items()
+        for method in item
+        if method in methods
+    ]
+    return [*names, "TestStateful::runTest"]
+
+
+def check_only(select: str) -> None:
+    """Raise SettingsError when `--only` names no test of the suite."""
+    names = test_names()
+    if select in names or any(name.endswith(f"::{select}") for name in names):
+        return
+    raise SettingsError(
+        f"--only {select!r} matches no test of the suite; its tests are: "
+        + ", ".join(repr(name) for name in names)
     )
 
 
@@ -167,8 +255,13 @@ def keyword_expression(test_name: str) -> str:
     return f"test_operation[{method} and {on_list}web_experiments/]"
 
 
-def run_suite(settings: SuiteSettings, select: str | None) -> int:
-    """Run pytest on the suite in a child process; return the exit code after cleanup."""
+def run_suite(
+    settings: SuiteSettings, select: str | None, replay_command: Sequence[str] = ()
+) -> int:
+    """Run pytest on the suite in a child process; return the exit code after cleanup.
+
+    `replay_command`: the command and target options the summary's replay lines start with.
+    """
     known = _load_baseline(settings)
     settings.reports_dir.mkdir(parents=True, exist_ok=True)
     resumed, earlier = resume(settings)
@@ -223,14 +316,18 @@ def run_suite(settings: SuiteSettings, select: str | None) -> int:
         settings_file.unlink(missing_ok=True)
         ledger = Ledger.load(settings.state_file)
         leftovers = cleanup(settings, ledger)
+    if select and process.returncode == PYTEST_NO_TESTS and not interrupted:
+        print(f"error: --only {select!r} selected no test", file=sys.stderr)
+        return summary.EXIT_USAGE
     record = RunRecord.load(settings.results_file)
     if record is not None and ledger.read_breaks:
         for failure in summary.read_break_failures(ledger, replay_prefix=settings.base_url):
             record.add_failure(failure)
         record.save(settings.results_file)
+    is_live = settings.mode == "live"
     # An interrupted run saw only part of the server: it neither writes nor judges a baseline.
     note = None if interrupted else _baseline_note(settings, record, known, ledger)
-    replay = ["python", "-m", "contract_tests", *(["--live"] if settings.mode == "live" else [])]
+    replay = list(replay_command) or [*DEFAULT_COMMAND.split(), *(["--live"] * is_live)]
     replay += ["--max-examples", str(settings.max_examples)]
     if settings.baseline_file is not None:
         replay += ["--baseline", str(settings.baseline_file)]
@@ -349,25 +446,69 @@ def _flags_still_ours(ledger: Ledger) -> list[CreatedExperiment]:
     ]
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of `python -m contract_tests`."""
-    parser = build_parser()
+def replay_command(prog: str, args: argparse.Namespace, target: TargetInfo) -> list[str]:
+    """How the summary's replay lines start: the command the user ran, with the server (never
+    its keys: they come from the environment or the options again)."""
+    command = shlex.split(prog) if not prog.startswith("make ") else DEFAULT_COMMAND.split()
+    if args.live:
+        command.append("--live")
+    if args.host:
+        command += ["--host", target.base_url]
+    if args.project_id:
+        command += ["--project-id", target.project_id]
+    if args.own_server:
+        command.append("--own-server")
+    return command
+
+
+def main(argv: Sequence[str] | None = None, prog: str = DEFAULT_COMMAND) -> int:
+    """Entry point of `python -m contract_tests` (`prog`: the command the user ran)."""
+    parser = build_parser(prog)
     args = parser.parse_args(argv)
+    if args.command_name:
+        prog = parser.prog = args.command_name
     if args.update_baseline and args.baseline is None:
         parser.error("--update-baseline needs --baseline FILE")
+    server_options = {
+        option: getattr(args, option.removeprefix("--").replace("-", "_"))
+        for option in OPTIONS.values()
+    }
+    if not targets_server(args):
+        given = [option for option, value in server_options.items() if value is not None]
+        if given or args.own_server:
+            parser.error(
+                f"{', '.join([*given, *(['--own-server'] * args.own_server)])}: only for a"
+                " server run, with --host URL (or --live and POSTHOG_HOST); without them the"
+                " run checks an embedded mock"
+            )
     try:
-        if args.live:
-            target = live_target(os.environ)
+        if args.select:
+            check_only(args.select)
+        if targets_server(args):
+            target = live_target(os.environ, server_options, command=_live_command(prog, args))
+            if args.own_server:
+                refuse_own_server_on_cloud(target.base_url)
             if args.destructive_probes:
                 refuse_destructive_on_cloud(target.base_url)
-            preflight(target)
-            return run_suite(settings_for(args, target), args.select)
+            # Messages name the option where the user gave one, else the variable.
+            names = {var: opt for var, opt in OPTIONS.items() if server_options[opt] is not None}
+            preflight(target, names=names)
+            replay = replay_command(prog, args, target)
+            return run_suite(settings_for(args, target), args.select, replay)
         with mock_target() as target:
             preflight(target, host_variable="the embedded mock")
-            return run_suite(settings_for(args, target), args.select)
+            replay = replay_command(prog, args, target)
+            return run_suite(settings_for(args, target), args.select, replay)
     except SettingsError as error:
         print(f"error: {error}", file=sys.stderr)
         return summary.EXIT_USAGE
     except TargetUnusableError as error:
         print(f"error: {error}", file=sys.stderr)
         return summary.EXIT_UNREACHABLE
+
+
+def _live_command(prog: str, args: argparse.Namespace) -> str:
+    """The command as the user ran it, for errors about the server it names."""
+    if prog.startswith("make ") or not args.live:
+        return prog
+    return f"{prog} --live"

@@ -9,7 +9,7 @@ from typing import Any
 from requests import Response
 
 from contract_tests.guard import GuardedSession, Ledger, Pacer, Target
-from contract_tests.results import RunRecord
+from contract_tests.results import CheckFailure, RunRecord
 from contract_tests.settings import SuiteSettings
 from posthog_mock.hazards import LIST_BREAKING_OBJECT_DEPTH, RENDERABLE_INT_MAX
 
@@ -47,6 +47,8 @@ class Runtime:
     pool_counter: int = 0
     pool_broken: bool = False
     tombstone_id: int | None = None
+    # The findings of the test running now (the conftest turns known defects into xfails).
+    test_failures: list[CheckFailure] = field(default_factory=list)
 
     @classmethod
     def create(cls, settings: SuiteSettings) -> Runtime:

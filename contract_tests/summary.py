@@ -10,7 +10,7 @@ from pathlib import Path
 from contract_tests.exclusions import EXCLUSIONS, OPERATION_IDS
 from contract_tests.guard import Ledger
 from contract_tests.matrix import render_matrix
-from contract_tests.results import DEFECT, CheckFailure, RunRecord
+from contract_tests.results import DEFECT, CheckFailure, ItemOutcome, RunRecord
 from contract_tests.settings import RESULTS_FILE
 
 BUILTIN_CHECKS = (
@@ -157,7 +157,7 @@ def failure_lines(failure: CheckFailure, replay: list[str], seed: int) -> list[s
     """One failure: what, where, the check's whole message, and how to replay it."""
     kind = "PostHog defect (5xx)" if failure.category == DEFECT else "contract disagreement"
     if failure.known:
-        kind += ", known"
+        kind += f", known ({failure.known_as})" if failure.known_as else ", known"
     times = f", {failure.occurrences} times" if failure.occurrences > 1 else ""
     lines = [
         f"{'DEFECT' if failure.category == DEFECT else 'DISAGREE'} {failure.check}"
@@ -176,6 +176,25 @@ def failure_lines(failure: CheckFailure, replay: list[str], seed: int) -> list[s
         "    replay the run:  " + shlex.join([*replay, "--seed", str(seed), "--only", failure.test])
     )
     return lines
+
+
+# The order pytest's own summary line uses, and what each word means here.
+OUTCOMES = {
+    "failed": "",
+    "passed": "",
+    "skipped": "",
+    "xfailed": " (known PostHog defects only)",
+    "xpassed": " (known defects not reproduced)",
+}
+
+
+def test_counts(tests: Sequence[ItemOutcome]) -> str:
+    """`7 tests: 5 passed, 2 xfailed (...)`: the outcomes that occurred, as pytest words them."""
+    counts = {word: sum(t.outcome == word for t in tests) for word in OUTCOMES}
+    others = sorted({t.outcome for t in tests} - set(OUTCOMES))
+    counts.update({word: sum(t.outcome == word for t in tests) for word in others})
+    parts = [f"{n} {word}{OUTCOMES.get(word, '')}" for word, n in counts.items() if n]
+    return f"{len(tests)} tests" + (": " + ", ".join(parts) if parts else "")
 
 
 def _cut(text: str) -> str:
@@ -230,14 +249,13 @@ def render(
     if interrupted:
         outcome = Verdict(EXIT_INTERRUPTED, "INTERRUPTED")
     tests = record.tests if record is not None else []
-    failed_tests = [test for test in tests if test.outcome == "failed"]
     failures = record.failures if record is not None else []
     defects = [f for f in failures if f.category == DEFECT]
     lines = [
         "",
         "=" * 72,
         f"Contract suite against {base_url} ({mode}), seed {seed}",
-        f"{len(tests)} tests, {len(failed_tests)} failed, {ledger.requests_sent} requests sent;"
+        f"{test_counts(tests)}; {ledger.requests_sent} requests sent;"
         " phases examples, coverage, fuzzing, stateful",
         *matrix_lines(record, results_file),
     ]
@@ -247,7 +265,8 @@ def render(
     if not scope_checked:
         lines.append(
             "scope_enforced: no read-only key given, so only the full key was used"
-            " (set POSTHOG_READ_ONLY_API_KEY to check that a read-only key cannot write)"
+            " (pass --read-only-api-key or set POSTHOG_READ_ONLY_API_KEY to check that a"
+            " read-only key cannot write)"
         )
     if failures:
         lines.append(
@@ -257,6 +276,8 @@ def render(
     for failure in sorted(failures, key=lambda f: (f.known, f.category == DEFECT)):
         lines.extend(failure_lines(failure, replay, seed))
     for test in tests:
+        if test.outcome == "xpassed":
+            lines.append(f"XPASS {test.name}: {test.reason}")
         if test.error:
             lines.append(f"ERROR {test.name}: {test.error}")
             lines.append(

@@ -1,4 +1,5 @@
-"""What the suite runs against: the embedded mock server, or a live PostHog named by env vars."""
+"""What the suite runs against: the embedded mock server, or a server named by options or
+environment variables."""
 
 from __future__ import annotations
 
@@ -13,6 +14,15 @@ from contract_tests.settings import SettingsError
 LIVE_VARIABLES = ("POSTHOG_HOST", "POSTHOG_PROJECT_ID", "POSTHOG_PERSONAL_API_KEY")
 # Optional: a key with only `experiment:read`, so scope enforcement can be checked live too.
 LIVE_READ_ONLY_VARIABLE = "POSTHOG_READ_ONLY_API_KEY"
+# The command-line option that stands for each variable (the option wins when both are set).
+OPTIONS = {
+    "POSTHOG_HOST": "--host",
+    "POSTHOG_PROJECT_ID": "--project-id",
+    "POSTHOG_PERSONAL_API_KEY": "--api-key",
+    LIVE_READ_ONLY_VARIABLE: "--read-only-api-key",
+}
+# What PostHog takes for a project in a URL: its numeric id, or the key's current project.
+CURRENT_PROJECT = "@current"
 
 MOCK_FULL_KEY = "phx_contract_all_scopes"
 MOCK_READ_ONLY_KEY = "phx_contract_read_only"
@@ -53,19 +63,42 @@ class TargetInfo:
     no_scope_key: str | None = None
 
 
-def live_target(environ: Mapping[str, str]) -> TargetInfo:
-    """The live PostHog named by POSTHOG_HOST, POSTHOG_PROJECT_ID, POSTHOG_PERSONAL_API_KEY."""
-    missing = [name for name in LIVE_VARIABLES if not environ.get(name, "").strip()]
+def live_target(
+    environ: Mapping[str, str],
+    options: Mapping[str, str | None] | None = None,
+    *,
+    command: str = "python -m contract_tests --live",
+) -> TargetInfo:
+    """The server named by the options (`OPTIONS`' values) or else by the POSTHOG_* variables.
+
+    `command` is what the user ran, named in the errors: a make target is told about
+    variables only (its options go through CONTRACT_ARGS), a command about both.
+    """
+    given = options or {}
+
+    def value(variable: str) -> str:
+        option = given.get(OPTIONS[variable])
+        return (option if option is not None else environ.get(variable, "")).strip()
+
+    missing = [name for name in LIVE_VARIABLES if not value(name)]
     if missing:
-        raise SettingsError("contract-live needs " + ", ".join(missing) + " (nothing was sent)")
-    project_id = environ["POSTHOG_PROJECT_ID"].strip()
-    if not project_id.isdigit():
-        raise SettingsError(f"POSTHOG_PROJECT_ID must be a numeric project id, not {project_id!r}")
+        if command.startswith("make "):
+            names = ", ".join(missing)
+        else:
+            names = ", ".join(f"{OPTIONS[name]} or {name}" for name in missing)
+        raise SettingsError(f"{command} needs {names} (nothing was sent)")
+    project_id = value("POSTHOG_PROJECT_ID")
+    if not project_id.isdigit() and project_id != CURRENT_PROJECT:
+        raise SettingsError(
+            f"the project ({OPTIONS['POSTHOG_PROJECT_ID']} or POSTHOG_PROJECT_ID) must be a"
+            f" numeric project id or {CURRENT_PROJECT} (the key's current project),"
+            f" not {project_id!r}"
+        )
     return TargetInfo(
-        base_url=environ["POSTHOG_HOST"].strip().rstrip("/"),
+        base_url=value("POSTHOG_HOST").rstrip("/"),
         project_id=project_id,
-        api_key=environ["POSTHOG_PERSONAL_API_KEY"].strip(),
-        read_only_key=environ.get(LIVE_READ_ONLY_VARIABLE, "").strip() or None,
+        api_key=value("POSTHOG_PERSONAL_API_KEY"),
+        read_only_key=value(LIVE_READ_ONLY_VARIABLE) or None,
     )
 
 

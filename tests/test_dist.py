@@ -193,10 +193,18 @@ def test_console_scripts_help_from_the_wheel(full_install: Path, tmp_path: Path)
     assert "--config" in mock_help.stdout
     suite_help = run(full_install / "posthog-contract", "--help", env=quiet_env())
     assert suite_help.returncode == 0, suite_help.stderr
-    assert "--live" in suite_help.stdout
+    assert suite_help.stdout.startswith("usage: posthog-contract ")
+    for option in ("--live", "--host", "--project-id", "--api-key", "--read-only-api-key"):
+        assert option in suite_help.stdout
     parity_help = run(full_install / "posthog-parity", "live", "--help", env=quiet_env())
     assert parity_help.returncode == 0, parity_help.stderr
     assert "--own-server" in parity_help.stdout
+    # `tables` writes the repository's docs: the installed command does not offer it.
+    parity_commands = run(full_install / "posthog-parity", "--help", env=quiet_env())
+    assert "{list,record,live,surface}" in parity_commands.stdout, parity_commands.stdout
+    tables = run(full_install / "posthog-parity", "tables", env=quiet_env(), cwd=tmp_path)
+    assert tables.returncode == 2
+    assert "invalid choice: 'tables'" in tables.stderr
     spec = run(
         full_install / "python", "-c",
         "from contract_tests.settings import SPEC_PATH; print(SPEC_PATH.is_file(), SPEC_PATH)",
@@ -217,6 +225,16 @@ def test_sdk_only_install_names_the_extra_and_keeps_pytest_working(
         "posthog-mock: error: the mock server needs the mock extra (granian is not installed):"
         " pip install 'posthog-web-experiments[mock]'\n"
     )
+    for script, says in (
+        ("posthog-contract", "the contract suite needs"),
+        ("posthog-parity", "parity needs"),
+    ):
+        script_help = run(sdk_only_install / script, "--help", env=quiet_env())
+        assert (script_help.returncode, script_help.stdout) == (2, ""), script_help.stderr
+        assert script_help.stderr == (
+            f"{script}: error: {says} the contract extra (requests is not installed):"
+            " pip install 'posthog-web-experiments[contract]'\n"
+        )
     (tmp_path / "test_sdk.py").write_text(
         "from posthog_web_experiments import PostHogWebExperiments\n\n\n"
         "def test_client_builds():\n"

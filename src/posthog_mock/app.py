@@ -58,6 +58,10 @@ logger = logging.getLogger("posthog_mock")
 UNKNOWN_API_ROUTE_ALLOW: Final = b"HEAD, OPTIONS, PATCH, GET, DELETE, POST, PUT"
 UNKNOWN_API_ROUTE_METHODS: Final = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"})
 UNKNOWN_API_ROUTE_NAME: Final = "Api Not Found"
+# The PostHog defect a dropped connection reproduces (handlers.sendable).
+DROPPED_CONNECTION_DEFECT: Final = (
+    "a stored value too deep for PostHog's renderer (its worker aborts; no answer)"
+)
 # django-cors-headers as PostHog configures it (CORS_ORIGIN_ALLOW_ALL, its header list).
 CORS_ALLOW_HEADERS: Final = (
     b"accept, accept-encoding, authorization, content-type, dnt, origin, user-agent, "
@@ -174,7 +178,7 @@ class MockApp:
             response = await self._dispatch(state, request)
         except ConnectionDropped:
             # PostHog's worker aborted while rendering: the client gets no answer at all.
-            _log_defect(state, request, 0)
+            _log_defect(state, request, 0, DROPPED_CONNECTION_DEFECT)
             connection.close_without_answer(scope)
             if not intercepted:  # the fault layer journals what it answered itself
                 state.journal.record(request, None, started, None)
@@ -249,12 +253,12 @@ class MockApp:
             if error.status == 401 and state.config.profile.has(WWW_AUTHENTICATE_ON_401):
                 extra = (*extra, (b"www-authenticate", _www_authenticate(request)))
             if error.status >= 500:  # only `posthog_server_error` raises a 5xx envelope
-                _log_defect(state, request, error.status)
+                _log_defect(state, request, error.status, error.defect or error.detail)
             return error_response(error, extra)
         except PageError as page:
             # Django's or PostHog's own page: no DRF view answered, so no `Allow` either.
             if page.status >= 500:
-                _log_defect(state, request, page.status)
+                _log_defect(state, request, page.status, page.defect or "")
             if page.status == 400:  # Django's own 400 page reads the session (`Vary` recorded)
                 request.session_accessed = True
             return Response(page.status, page.page, content_type=HTML_CONTENT_TYPE)
@@ -263,7 +267,7 @@ class MockApp:
                 parse_error(BodyTooDeep.detail), strict=state.config.strict
             )
             if too_deep.status >= 500:
-                _log_defect(state, request, too_deep.status)
+                _log_defect(state, request, too_deep.status, too_deep.defect or "")
             return error_response(too_deep, extra)
         except ConnectionDropped:
             raise
@@ -421,11 +425,11 @@ def _with_cors(response: Response, request: MockRequest, *, preflight: bool = Fa
     return dataclasses.replace(response, headers=(*response.headers, *headers))
 
 
-def _log_defect(state: MockState, request: MockRequest, status: int) -> None:
+def _log_defect(state: MockState, request: MockRequest, status: int, defect: str) -> None:
     path = request.path
     if request.query_string:
         path += "?" + request.query_string.decode("latin-1")
-    state.defects.append(ReproducedDefect(request.method, path, status))
+    state.defects.append(ReproducedDefect(request.method, path, status, defect))
 
 
 def _www_authenticate(request: MockRequest) -> bytes:

@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import dataclasses
 import json
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -67,6 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
         ' (a list, or {"experiments": [...]}) or TOML ([[experiments]]), checked like a create',
     )
     parser.add_argument(
+        "--reset",
+        action="store_true",
+        help="empty the mock already serving on --host/--port (POST /_mock/reset) and exit",
+    )
+    parser.add_argument(
         "--journal-size",
         type=int,
         metavar="N",
@@ -119,12 +125,52 @@ def banner(config: MockConfig, host: str, port: int, db: str) -> str:
             f"  API key: {key.value}  (scopes: {scopes}; projects: {projects};"
             f" @current = {key.current_project})"
         )
+    lines += export_lines(config, host, port)
     return "\n".join(lines)
+
+
+def local_url(host: str, port: int) -> str:
+    """Return the URL a client on this machine reaches the server at (loopback for any address)."""
+    shown = {"0.0.0.0": "127.0.0.1", "::": "::1"}.get(host, host)  # noqa: S104
+    return f"http://[{shown}]:{port}" if ":" in shown else f"http://{shown}:{port}"
+
+
+def reset_running(host: str, port: int) -> int:
+    """Empty the mock serving on host:port; say so in one line. The exit code."""
+    import httpx  # noqa: PLC0415  (the SDK's dependency; only this option needs it)
+
+    url = local_url(host, port)
+    try:
+        httpx.post(f"{url}/_mock/reset", timeout=10).raise_for_status()
+    except httpx.HTTPError as exc:
+        sys.stderr.write(f"posthog_mock: error: cannot reset the mock at {url}: {exc}\n")
+        return 1
+    sys.stdout.write(f"posthog_mock at {url} reset: no experiments, flags, faults or journal\n")
+    return 0
+
+
+def export_lines(config: MockConfig, host: str, port: int) -> list[str]:
+    """Shell lines that point the SDK's `from_env()` and `posthog-contract` at this server.
+
+    The key is the first one that may write experiments (else the first one), the project its
+    `@current` one; a server listening on every address is reached on loopback.
+    """
+    if not config.keys:
+        return []
+    key = next((k for k in config.keys if k.has_scope("experiment:write")), config.keys[0])
+    return [
+        "Point the SDK (from_env()) and posthog-contract --live --own-server at it:",
+        f"export POSTHOG_HOST={local_url(host, port)}",
+        f"export POSTHOG_PERSONAL_API_KEY={shlex.quote(key.value)}",
+        f"export POSTHOG_PROJECT_ID={key.current_project}",
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse arguments, run the pre-flight checks and serve until a signal arrives."""
     args = build_parser().parse_args(argv)
+    if args.reset:
+        return reset_running(args.host, args.port)
     try:
         if not 0 < args.port < 65536:
             raise StartupError(f"invalid port {args.port}")

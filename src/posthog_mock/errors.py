@@ -23,8 +23,12 @@ class APIError(Exception):
         attr: str | None = None,
         *,
         headers: tuple[tuple[bytes, bytes], ...] = (),
+        defect: str | None = None,
     ) -> None:
-        """Keep the envelope fields, the HTTP status and any extra response headers."""
+        """Keep the envelope fields, the HTTP status and any extra response headers.
+
+        `defect` names the PostHog defect a 5xx reproduces (listed at /_mock/posthog_defects).
+        """
         super().__init__(detail)
         self.status = status
         self.type = type_
@@ -32,6 +36,7 @@ class APIError(Exception):
         self.detail = detail
         self.attr = attr
         self.headers = headers
+        self.defect = defect
 
     def body(self) -> bytes:
         """Render the envelope as compact JSON, keys in PostHog's order."""
@@ -155,7 +160,11 @@ def server_error() -> APIError:
 
 def posthog_server_error(clear: APIError, *, strict: bool) -> APIError:
     """Where PostHog answers 500 to input it mishandles: that 500, or in strict mode `clear`."""
-    return clear if strict else server_error()
+    if strict:
+        return clear
+    error = server_error()
+    error.defect = clear.detail
+    return error
 
 
 HTML_CONTENT_TYPE: Final = b"text/html; charset=utf-8"
@@ -169,16 +178,19 @@ BAD_REQUEST_PAGE: Final = (_PAGES / "bad_request.html").read_bytes()
 class PageError(Exception):
     """An error PostHog answers with an HTML page instead of its JSON envelope."""
 
-    def __init__(self, status: int, page: bytes) -> None:
-        """Keep the status and the page's bytes."""
+    def __init__(self, status: int, page: bytes, *, defect: str | None = None) -> None:
+        """Keep the status, the page's bytes and the PostHog defect a 5xx page reproduces."""
         super().__init__(f"HTTP {status} page")
         self.status = status
         self.page = page
+        self.defect = defect
 
 
 def server_error_page() -> PageError:
     """500 with PostHog's HTML page: what a response that cannot be rendered gets."""
-    return PageError(500, SERVER_ERROR_PAGE)
+    return PageError(
+        500, SERVER_ERROR_PAGE, defect="a stored value PostHog cannot render (its HTML 500 page)"
+    )
 
 
 def bad_request_page() -> PageError:

@@ -49,10 +49,14 @@ async def posthog_defects(
     """GET: the latest answers that reproduced a PostHog defect (its 500s, dropped connections).
 
     A client can tell PostHog's own 500s, which the profile reproduces, from a bug of the mock
-    (an unexpected 500, never listed here); `status` 0 is a dropped connection.
+    (an unexpected 500, never listed here); `status` 0 is a dropped connection; `defect` names
+    what PostHog mishandles.
     """
     _require(request, "GET", "HEAD")
-    listed = [{"method": d.method, "path": d.path, "status": d.status} for d in list(state.defects)]
+    listed = [
+        {"method": d.method, "path": d.path, "status": d.status, "defect": d.defect}
+        for d in list(state.defects)
+    ]
     return json_response(200, {"defects": listed})
 
 

@@ -144,7 +144,9 @@ def _start(
     try:
         return stack.enter_context(started)
     except MockServerError as exc:
-        pytest.fail(f"posthog_mock: {exc}", pytrace=False)
+        message = str(exc) if str(exc).startswith("posthog_mock") else f"posthog_mock: {exc}"
+    # Outside the except block, so pytest shows the message once, not chained to itself.
+    pytest.fail(message, pytrace=False)
 
 
 def _in_memory(

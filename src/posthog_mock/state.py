@@ -24,6 +24,7 @@ class ReproducedDefect:
     method: str
     path: str
     status: int
+    defect: str = ""
 
 
 @dataclass(frozen=True)

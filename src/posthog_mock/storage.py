@@ -359,6 +359,10 @@ class ExperimentStore:
         """Remove every experiment and flag (ids keep counting up)."""
         with self._write() as conn:
             conn.execute("DELETE FROM experiments")
+            # The feature flag API's soft deletes (feature_flag_store.py) refer to the flags.
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+            if "deleted_feature_flags" in tables:
+                conn.execute("DELETE FROM deleted_feature_flags")
             conn.execute("DELETE FROM feature_flags")
 
     def feature_flags(self) -> list[dict[str, Any]]:

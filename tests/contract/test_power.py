@@ -14,6 +14,9 @@ from tests.contract.mutating_proxy import MUTANTS, Mutant, mutating_proxy
 RUN_ARGS = ["--live", "--seed", "1", "--max-examples", "5", "--requests-per-minute", "0"]
 RUN_ARGS += ["--max-creates", "1000"]
 IDENTITY = Mutant("identity", "")
+# The first test sets up every run (`runs`): on 2 cores shared with the rest of `make check`
+# that can take longer than the default 300 s of a single test.
+pytestmark = pytest.mark.timeout(900)
 # The matrix cell each mutant must turn to FAIL: its check, on the operation the break shows in.
 FAILING_CELLS = {
     "wrong_status": ("status_code_conformance", "create"),

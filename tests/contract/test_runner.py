@@ -33,7 +33,7 @@ from tests.contract.conftest import live_env, run_contract
 )
 def test_live_target_names_missing_variables(env: dict[str, str], missing: str) -> None:
     with pytest.raises(SettingsError, match=re.escape(f"contract-live needs {missing} (nothing")):
-        live_target(env)
+        live_target(env, command="make contract-live")
 
 
 def test_live_run_without_variables_prints_one_line_and_sends_nothing() -> None:
@@ -52,8 +52,8 @@ def test_live_run_without_variables_prints_one_line_and_sends_nothing() -> None:
     assert completed.returncode == 2
     assert completed.stdout == ""
     assert completed.stderr.strip().splitlines() == [
-        "error: contract-live needs POSTHOG_HOST, POSTHOG_PROJECT_ID, POSTHOG_PERSONAL_API_KEY"
-        " (nothing was sent)"
+        "error: python -m contract_tests --live needs --host or POSTHOG_HOST, --project-id or"
+        " POSTHOG_PROJECT_ID, --api-key or POSTHOG_PERSONAL_API_KEY (nothing was sent)"
     ]
 
 

@@ -15,6 +15,7 @@ import pytest
 
 from parity.replay import MOCK_README_PATH, MOCK_README_SECTION
 from posthog_mock.cli import build_parser
+from posthog_mock.app import DROPPED_CONNECTION_DEFECT
 from posthog_mock.errors import BAD_REQUEST_PAGE, SERVER_ERROR_PAGE
 from posthog_mock.profiles import (
     CHANGES,
@@ -546,8 +547,13 @@ def test_reproduced_defects_are_listed_and_mock_bugs_would_not_be(
 
     assert listed == {
         "defects": [
-            {"method": "GET", "path": f"{P}?limit=99999999999999999999", "status": 500},
-            {"method": "GET", "path": P, "status": 0},
+            {
+                "method": "GET",
+                "path": f"{P}?limit=99999999999999999999",
+                "status": 500,
+                "defect": "Ensure this value is less than or equal to 9223372036854775807.",
+            },
+            {"method": "GET", "path": P, "status": 0, "defect": DROPPED_CONNECTION_DEFECT},
         ]
     }
     server.reset()
