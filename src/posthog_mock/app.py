@@ -58,6 +58,10 @@ logger = logging.getLogger("posthog_mock")
 UNKNOWN_API_ROUTE_ALLOW: Final = b"HEAD, OPTIONS, PATCH, GET, DELETE, POST, PUT"
 UNKNOWN_API_ROUTE_METHODS: Final = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"})
 UNKNOWN_API_ROUTE_NAME: Final = "Api Not Found"
+# The PostHog defect an Origin that django-cors-headers cannot parse reproduces.
+UNPARSABLE_ORIGIN_DEFECT: Final = (
+    "an Origin header Python's urlparse refuses (django-cors-headers raises; Django's 500 page)"
+)
 # The PostHog defect a dropped connection reproduces (handlers.sendable).
 DROPPED_CONNECTION_DEFECT: Final = (
     "a stored value too deep for PostHog's renderer (its worker aborts; no answer)"
@@ -394,7 +398,7 @@ def _is_html(response: Response) -> bool:
 
 
 def _origin_failure(state: MockState, request: MockRequest) -> Response:
-    _log_defect(state, request, 500)
+    _log_defect(state, request, 500, UNPARSABLE_ORIGIN_DEFECT)
     page = server_error_page()
     failed = Response(page.status, page.page, content_type=HTML_CONTENT_TYPE)
     return _with_django_headers(failed, request, framed=False, cors=False)

@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 from parity.replay import MOCK_README_PATH, MOCK_README_SECTION
-from posthog_mock.cli import build_parser
 from posthog_mock.app import DROPPED_CONNECTION_DEFECT
+from posthog_mock.cli import build_parser
 from posthog_mock.errors import BAD_REQUEST_PAGE, SERVER_ERROR_PAGE
 from posthog_mock.profiles import (
     CHANGES,
