@@ -45,7 +45,6 @@ from posthog_mock.seeding import SeedError, seed_configured
 from posthog_mock.state import MockState, ReproducedDefect
 from posthog_mock.storage import ExperimentStore
 from posthog_mock.throttling import RateLimiter
-from posthog_mock.tool_routes import resolve_tool
 from posthog_mock.urls import resolve
 
 logger = logging.getLogger("posthog_mock")
@@ -233,7 +232,7 @@ class MockApp:
         )
 
     async def _route(self, state: MockState, request: MockRequest, *, api: bool) -> Response:
-        resolved = resolve_tool(request.path) or resolve(request.path)
+        resolved = resolve(request.path)
         if resolved is None:
             extra = ((b"allow", UNKNOWN_API_ROUTE_ALLOW),) if api else ()
             try:

@@ -67,6 +67,9 @@ ROUTES: Final = (
     Route(re.compile(r"/_mock/faults/?"), mock_endpoints.faults, b"GET, HEAD, POST, DELETE"),
     Route(re.compile(r"/_mock/faults/(?P<fault_id>[0-9]+)/?"), mock_endpoints.fault, b"DELETE"),
     Route(re.compile(r"/_mock/requests/?"), mock_endpoints.requests, b"GET, HEAD, DELETE"),
+    Route(re.compile(r"/_mock/stubs/?"), mock_endpoints.stubs, b"GET, HEAD, POST, DELETE"),
+    Route(re.compile(r"/_mock/stubs/(?P<stub_id>[0-9]+)/?"), mock_endpoints.stub, b"DELETE"),
+    Route(re.compile(r"/_mock/seed/?"), mock_endpoints.seed, b"POST"),
     Route(
         re.compile(r"/_mock/projects/(?P<project_id>[0-9]+)/web_experiments/?"),
         mock_endpoints.seed_experiment,
