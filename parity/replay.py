@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+from parity import corpus
 from parity.corpus import BY_NAME, SCENARIOS
 from parity.diff import Difference, diff_values
 from parity.executor import plain_executor
@@ -248,6 +249,15 @@ def coverage_table(data: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def areas_table() -> str:
+    """Return the corpus table of docs/parity.md: each area, its scenario count, what it covers."""
+    lines = ["| area (module) | scenarios | what |", "|---|---|---|"]
+    for module in corpus.MODULES:
+        name = corpus.area(module)
+        lines.append(f"| `{name}` | {len(module.SCENARIOS)} | {corpus.ABOUT[name]} |")
+    return "\n".join(lines)
+
+
 def with_section(document: str, marker: str, body: str) -> str:
     """Replace what lies between `<!-- marker -->` and `<!-- /marker -->` in a document."""
     start, end = f"<!-- {marker} -->", f"<!-- /{marker} -->"
@@ -272,7 +282,8 @@ class Tables:
     coverage: dict[str, Any]
 
     def document(self, document: str) -> str:
-        """`document` with its two generated sections replaced."""
+        """`document` with its generated sections replaced."""
+        document = with_section(document, "parity:areas", areas_table())
         document = with_section(document, "parity:changes", changes_table(self.by_change))
         return with_section(document, "parity:coverage", coverage_table(self.coverage))
 

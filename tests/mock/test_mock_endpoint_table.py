@@ -46,7 +46,7 @@ def _path(pattern: str) -> str:
     """A route's regex as the table writes its path: `{name}` for a group."""
     path = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: "{" + m.group(1) + "}", pattern)
     path = path.removesuffix("/?").replace("\\", "")
-    return path.replace("{project_id}", "{id}").replace("{fault_id}", "{id}").replace("{stub_id}", "{id}")
+    return re.sub(r"\{(project|fault|stub)_id\}", "{id}", path)
 
 
 def test_config_row_names_every_field_the_endpoint_answers(tmp_path: Path) -> None:

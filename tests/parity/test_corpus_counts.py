@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from parity.corpus import SCENARIOS
+from parity.replay import areas_table, with_section
 
 ROOT = Path(__file__).resolve().parents[2]
 CLAIM = re.compile(r"(\d[\d,]*) scenarios \((\d[\d,]*) steps, (\d[\d,]*) requests\)")
@@ -27,3 +28,9 @@ def test_documents_state_the_corpus_size_of_the_registry(document: str) -> None:
 
     assert claims, f"{document} states no corpus size"
     assert set(claims) == {corpus_size()}
+
+
+def test_parity_doc_corpus_table_is_generated_from_the_registry() -> None:
+    text = (ROOT / "docs" / "parity.md").read_text(encoding="utf-8")
+
+    assert with_section(text, "parity:areas", areas_table()) == text
