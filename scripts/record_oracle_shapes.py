@@ -29,8 +29,8 @@ def _two(control: dict[str, Any], test: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-# name -> (variants, top-level extras, note). `newer` marks rules current PostHog enforces and
-# the recorded server (August 2025) does not (reference §11).
+# name -> (variants, top-level extras, note). `newer` marks rules newer PostHog enforces (its
+# code shows them) and the recorded server (August 2025) does not (reference §11).
 SHAPES: dict[str, dict[str, Any]] = {
     "attributes_string": {
         "variants": _two(
@@ -128,18 +128,16 @@ SHAPES: dict[str, dict[str, Any]] = {
         "variants": {"control": {"rollout_percentage": 50}, "": {"rollout_percentage": 50}}
     },
     "unknown_top_level": {"variants": _two({}, {}), "extra": {"a": 1}, "feature_flag_key": "x"},
-    # PostHog's own defects (5xx) and rules only current PostHog enforces.
+    # PostHog's own defects (5xx), values no PostHog read checks, and a rule of newer PostHog.
     "test_transforms_object": {"variants": _two({}, {"transforms": {"a": 1}})},
     "test_transforms_null": {"variants": _two({}, {"transforms": None})},
     "test_transforms_not_objects": {"variants": _two({}, {"transforms": [1]})},
     "variant_not_object": {"variants": {"control": {"rollout_percentage": 100}, "test": 5}},
     "percentage_string": {"variants": {"control": {"rollout_percentage": "100"}}},
     "percentage_out_of_range": {
-        "newer": True,
         "variants": {"control": {"rollout_percentage": 150}, "test": {"rollout_percentage": -50}},
     },
     "percentage_boolean": {
-        "newer": True,
         "variants": {"control": {"rollout_percentage": True}, "test": {"rollout_percentage": 99}},
     },
     "script_injection": {

@@ -138,8 +138,26 @@ def test_request_schemas_never_ask_for_read_only_fields(schema: str, required: l
     [
         pytest.param({"control": {"rollout_percentage": 100}}, True, id="control-only"),
         pytest.param({"test": {"rollout_percentage": 100}}, False, id="no-control"),
-        pytest.param({"control": {"rollout_percentage": 101}}, False, id="over-100"),
+        # PostHog only sums the percentages: no range, booleans count (oracle_shapes.json).
+        pytest.param({"control": {"rollout_percentage": 101}}, True, id="over-100"),
+        pytest.param(
+            {"control": {"rollout_percentage": 150}, "test": {"rollout_percentage": -50}},
+            True,
+            id="out-of-range-split",
+        ),
+        pytest.param(
+            {"control": {"rollout_percentage": True}, "test": {"rollout_percentage": 99}},
+            True,
+            id="boolean-percentage",
+        ),
+        # A string, list or object makes PostHog's sum raise: its 500, outside the schema.
         pytest.param({"control": {"rollout_percentage": "50"}}, False, id="string-percentage"),
+        pytest.param({"control": {"rollout_percentage": [100]}}, False, id="list-percentage"),
+        pytest.param(
+            {"control": {"rollout_percentage": 50}, "test": {"rollout_percentage": {"a": 50}}},
+            False,
+            id="object-percentage",
+        ),
         pytest.param(
             {
                 "control": {"rollout_percentage": 50, "transforms": [{"text": "hi"}]},
@@ -235,12 +253,19 @@ def test_request_schemas_never_ask_for_read_only_fields(schema: str, required: l
             {"control": {"rollout_percentage": 50}, "test": 5}, False, id="variant-not-object"
         ),
         pytest.param({"control": {"rollout_percentage": None}}, False, id="null-percentage"),
-        pytest.param({"control": {"rollout_percentage": True}}, False, id="boolean-percentage"),
     ],
 )
 def test_variants_schema_encodes_server_rules(body: dict[str, Any], valid: bool) -> None:
     validator = validator_for({"$ref": "#/components/schemas/WebExperimentVariants"})
     assert validator.is_valid(body) is valid
+
+
+@pytest.mark.parametrize("schema", ["ControlVariant", "Variant"])
+@pytest.mark.parametrize("percentage", [101, -1, True])
+def test_typed_variants_keep_a_percentage_from_0_to_100(schema: str, percentage: object) -> None:
+    validator = validator_for({"$ref": f"#/components/schemas/{schema}"})
+    assert validator.is_valid({"rollout_percentage": 100})
+    assert not validator.is_valid({"rollout_percentage": percentage})
 
 
 @pytest.mark.parametrize(

@@ -33,13 +33,13 @@ STORED: dict[str, dict[str, Any]] = {
     for exchange in RECORDING["exchanges"]
     if exchange["step"] == "retrieve"
 }
-# Shapes today's PostHog refuses to store again (they stay readable): rules newer than the
-# recording server, control transforms that are not objects (see test_oracle_shapes.py), and a
-# split whose hidden empty-named variant leaves the visible ones short of 100 (PostHog refused
-# that rename too: it is in the recording).
+# Shapes the mock's default (newest) PostHog refuses to store again (they stay readable): rules
+# newer than the recording server (the script-injection check), and a split whose hidden
+# empty-named variant leaves the visible ones short of 100 (PostHog refused that rename too: it
+# is in the recording). Booleans and out-of-range percentages summing to 100, and control
+# transforms that are not objects, are stored again, as by every PostHog read.
 NOT_WRITABLE_AGAIN = {
     *RECORDING["newer_than_server"],
-    "control_transforms_not_objects",
     "empty_variant_name",
 }
 

@@ -18,25 +18,33 @@ T = TypeVar("T", bound="AnyVariant")
 
 @_attrs_define
 class AnyVariant:
-    """Any test variant the server accepts: a `rollout_percentage`, and `transforms`, when
-    present, a list of objects with a non-null `selector` (an empty object or empty string
-    counts as no transforms). Everything else is stored as sent.
+    """Any test variant the server accepts with a 2xx: a non-null `rollout_percentage`, and
+    `transforms`, when present, a list of objects with a non-null `selector` (an empty
+    object or empty string counts as no transforms). Newer PostHog also runs its
+    script-injection check on each transform's `text` and `html` strings (see SafeContent;
+    not expressible here). A transform that is not an object, or `transforms` PostHog cannot
+    iterate (null, a number, a non-empty string or object), make PostHog answer 500, a
+    defect rather than a rule. Everything else is stored as sent.
 
         Attributes:
-            rollout_percentage (float): Share of visitors, 0 to 100. Strings and booleans are rejected; the percentages of
-                all
-                variants must sum to exactly 100.
+            rollout_percentage (bool | float): Any share the server accepts: any number, or a boolean, which PostHog's sum
+                counts as
+                1 or 0. PostHog checks only that the value is present and not null (400 otherwise) and
+                that the percentages of all variants sum to exactly 100; no range is checked, so 150
+                and -50 are stored. A string, array or object makes PostHog's sum raise: a 500, a
+                defect rather than a rule.
             transforms (EmptyTransforms | list[AnySelectedTransform] | str | Unset): A list of transforms; `{}` and `""` are
                 accepted as an empty list.
     """
 
-    rollout_percentage: float
+    rollout_percentage: bool | float
     transforms: EmptyTransforms | list[AnySelectedTransform] | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.empty_transforms import EmptyTransforms  # noqa: PLC0415
 
+        rollout_percentage: bool | float
         rollout_percentage = self.rollout_percentage
 
         transforms: dict[str, Any] | list[dict[str, Any]] | str | Unset
@@ -71,7 +79,11 @@ class AnyVariant:
         from ..models.empty_transforms import EmptyTransforms  # noqa: PLC0415
 
         d = dict(src_dict)
-        rollout_percentage = d.pop("rollout_percentage")
+
+        def _parse_rollout_percentage(data: object) -> bool | float:
+            return cast(bool | float, data)
+
+        rollout_percentage = _parse_rollout_percentage(d.pop("rollout_percentage"))
 
         def _parse_transforms(
             data: object,

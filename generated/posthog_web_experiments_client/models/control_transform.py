@@ -21,12 +21,18 @@ class ControlTransform:
 
     Attributes:
         selector (str | Unset): CSS selector of the element to change.
-        text (str | Unset): Replacement text or HTML, stored byte for byte. Rejected when it contains a script
-            tag, an inline event-handler attribute, a javascript URL, an iframe, an object tag or a
-            data URL of type text/html (the server's script-injection check).
-        html (str | Unset): Replacement text or HTML, stored byte for byte. Rejected when it contains a script
-            tag, an inline event-handler attribute, a javascript URL, an iframe, an object tag or a
-            data URL of type text/html (the server's script-injection check).
+        text (str | Unset): Replacement text or HTML, stored byte for byte. In a transform of a test variant, newer
+            PostHog (PR #47791, February 2026) rejects it when it contains a script tag (an opening
+            one, or a lone closing one), an inline event-handler attribute (whitespace, then `on`, a
+            word and `=`), a `javascript:` URL, a `data:text/html` URL, or an iframe, object or
+            embed tag (its script-injection check); the recorded August 2025 server stores them.
+            Control transforms are never checked.
+        html (str | Unset): Replacement text or HTML, stored byte for byte. In a transform of a test variant, newer
+            PostHog (PR #47791, February 2026) rejects it when it contains a script tag (an opening
+            one, or a lone closing one), an inline event-handler attribute (whitespace, then `on`, a
+            word and `=`), a `javascript:` URL, a `data:text/html` URL, or an iframe, object or
+            embed tag (its script-injection check); the recorded August 2025 server stores them.
+            Control transforms are never checked.
         img_url (str | Unset): Replacement image URL.
         css (str | Unset): Inline CSS to apply.
         attributes (list[TransformAttribute] | Unset): Attributes to set on the element.

@@ -23,9 +23,10 @@ class ControlVariant:
     stores every other key and value as sent.
 
         Attributes:
-            rollout_percentage (float): Share of visitors, 0 to 100. Strings and booleans are rejected; the percentages of
-                all
-                variants must sum to exactly 100.
+            rollout_percentage (float): Share of visitors, 0 to 100, as SDKs should write it; the percentages of all
+                variants
+                must sum to exactly 100. The server checks less (AnyRolloutPercentage): the range here
+                is a convention of the typed shapes, not a rule of the server.
             transforms (list[ControlTransform] | Unset): Page changes applied for this variant; usually empty for control.
             conditions (None | Unset | VariantConditions): Where the variant applies; `null` means everywhere.
             variant_name (str | Unset): Display name the toolbar shows.

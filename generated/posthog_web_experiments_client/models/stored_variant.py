@@ -22,8 +22,8 @@ class StoredVariant:
     anything the server stored; unknown keys are kept as additional properties.
 
         Attributes:
-            rollout_percentage (Any | float): Share of visitors from the flag's split; a number unless an older server
-                stored another value.
+            rollout_percentage (Any | float): Share of visitors from the flag's split; a number (any, 150 and -50 too) or a
+                boolean.
             transforms (Any | list[Any | StoredTransform] | Unset): Page changes, usually a list of transforms.
             conditions (Any | StoredConditions | Unset): Where the variant applies, usually an object or null.
             variant_name (Any | str | Unset): Display name the toolbar shows, usually a string.

@@ -22,7 +22,9 @@ class WebExperimentCreate:
         variants (WebExperimentVariants): Variant name → variant, in a request. A `control` variant is required. The
             flag's split
             follows the keys in order and the percentages must sum to exactly 100. Each variant is
-            either the conventional typed shape or any object that passes the server's checks.
+            either the conventional typed shape or any object that passes the server's checks. A
+            variant that is not an object is no rule of the server: PostHog answers it with a 500
+            (a defect), so neither branch takes it.
     """
 
     name: float | str
