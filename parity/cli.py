@@ -15,15 +15,12 @@ from typing import Any, Final
 
 import requests
 
+from live_road.cleanup import LeftoversError
+from live_road.facts import posthog_cloud_host
+from live_road.journal import DEFAULT_JOURNAL, JournalTargetError
 from parity import surface
 from parity.corpus import BY_NAME, SCENARIOS
-from parity.executor import (
-    INTERRUPTION,
-    ScenarioRun,
-    check_own_server,
-    live_executor,
-    posthog_cloud,
-)
+from parity.executor import INTERRUPTION, ScenarioRun, live_executor
 from parity.model import Scenario
 from parity.replay import (
     COVERAGE_PATH,
@@ -42,7 +39,6 @@ from posthog_mock.profiles import PROFILES
 
 DEFAULT_MAX_CREATES: Final = 400
 DEFAULT_REQUESTS_PER_MINUTE: Final = 400
-LEDGER: Final = Path("reports/parity-ledger.json")
 RECORDED_AGAINST_VARIABLE: Final = "PARITY_RECORDED_AGAINST"
 RECORD_RETRIES: Final = 3
 
@@ -170,18 +166,13 @@ def record(args: argparse.Namespace, target: ParityTarget) -> int:
         "date": datetime.datetime.now(datetime.UTC).date().isoformat(),
     }
     failures = 0
-    try:
-        if args.own_server:
-            check_own_server(target.base_url)
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
     with live_executor(
         target,
-        LEDGER,
+        DEFAULT_JOURNAL,
         max_creates=args.max_creates,
         requests_per_minute=args.requests_per_minute or None,
         own_server=args.own_server,
+        tool="parity-record",
     ) as executor:
         for scenario in scenarios:
             run = executor.run(scenario)
@@ -211,10 +202,11 @@ def live(args: argparse.Namespace, target: ParityTarget) -> int:
     not_run: dict[str, str] = {}
     with live_executor(
         target,
-        LEDGER,
+        DEFAULT_JOURNAL,
         max_creates=args.max_creates,
         requests_per_minute=args.requests_per_minute or None,
         own_server=args.own_server,
+        tool="parity-live",
     ) as live_run:
         for scenario in scenarios:
             if scenario.empty_project and held:
@@ -310,7 +302,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TargetConfigError as exc:
         print(f"error: parity {args.command} {exc}", file=sys.stderr)
         return 2
-    if args.own_server and posthog_cloud(target.base_url):
+    if args.own_server and posthog_cloud_host(target.base_url) is not None:
         print(
             f"error: --own-server is refused for PostHog Cloud ({target.base_url}): the live"
             " guard stays on for every project there",
@@ -324,6 +316,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         return record(args, target) if args.command == "record" else live(args, target)
+    except (LeftoversError, JournalTargetError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("\ninterrupted: experiments this run created were deleted", file=sys.stderr)
         return 130
