@@ -283,6 +283,9 @@ def start(
         )
     journal = new_journal(path, target, tool=tool, earlier=earlier)
     session, transport = open_session(target, journal, policy)
+    # A floor for the run's creates: one that gets no answer is adopted only above it.
+    journal.id_floor = highest_listed_id(transport, api_key)
+    journal.save()
     return lines, session, transport
 
 

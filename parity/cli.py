@@ -34,7 +34,7 @@ from parity.replay import (
 )
 from parity.snapshots import SNAPSHOT_DIR, build_snapshot, write_snapshot
 from parity.targets import ParityTarget, TargetConfigError, from_environment
-from parity.transformers import normalise
+from parity.transformers import normalise, only_the_runs_experiments
 from posthog_mock.profiles import PROFILES
 
 DEFAULT_MAX_CREATES: Final = 400
@@ -109,9 +109,9 @@ def _select(names: Sequence[str]) -> list[Scenario]:
     return [BY_NAME[name] for name in names] if names else list(SCENARIOS)
 
 
-def experiments_in_main_project(target: ParityTarget) -> int:
-    """Count the experiments of the target's main project (one read request)."""
-    url = f"{target.base_url}/api/projects/{target.projects['main']}/web_experiments/?limit=1"
+def experiments_in_main_project(target: ParityTarget, role: str = "main") -> int:
+    """Count the experiments of the target's main (or another) project (one read request)."""
+    url = f"{target.base_url}/api/projects/{target.projects[role]}/web_experiments/?limit=1"
     response = requests.get(
         url, headers={"Authorization": f"Bearer {target.keys['all']}"}, timeout=30
     )
@@ -139,8 +139,16 @@ def _server_trouble(run: ScenarioRun) -> str | None:
     return "502 Bad Gateway" if bad else None
 
 
-def _normalised(run: ScenarioRun, target: ParityTarget) -> list[dict[str, Any]]:
-    return normalise([e.as_json() for e in run.exchanges], target)
+def _normalised(
+    run: ScenarioRun,
+    target: ParityTarget,
+    own: set[int] | None = None,
+    held: dict[str, int] | None = None,
+) -> list[dict[str, Any]]:
+    exchanges = [e.as_json() for e in run.exchanges]
+    if own is not None and held:
+        only_the_runs_experiments(exchanges, own, held)
+    return normalise(exchanges, target)
 
 
 def record(args: argparse.Namespace, target: ParityTarget) -> int:
@@ -197,7 +205,12 @@ def record(args: argparse.Namespace, target: ParityTarget) -> int:
 def live(args: argparse.Namespace, target: ParityTarget) -> int:
     """Run the scenarios on the live target, then on each mock profile; say which one it is."""
     scenarios = _select(args.scenarios)
-    held = experiments_in_main_project(target)
+    held_by_role = {
+        role: experiments_in_main_project(target, role)
+        for role in ("main", "other")
+        if role in target.projects
+    }
+    held = held_by_role["main"]
     reference: dict[str, list[dict[str, Any]]] = {}
     not_run: dict[str, str] = {}
     with live_executor(
@@ -219,7 +232,10 @@ def live(args: argparse.Namespace, target: ParityTarget) -> int:
             if run.not_run or run.error:
                 not_run[scenario.name] = str(run.not_run or run.error)
             else:
-                reference[scenario.name] = _normalised(run, target)
+                # Judged on what the run created: lists lose the project's other experiments.
+                assert live_run.transport is not None
+                own = set(live_run.transport.journal.created)
+                reference[scenario.name] = _normalised(run, target, own, held_by_role)
     for name, reason in not_run.items():
         print(f"NOT RUN {name}: {reason}")
     replays = {profile: replay(profile, reference) for profile in PROFILES}

@@ -192,3 +192,47 @@ def normalise(
     for transformer in transformers:
         transformer.apply(result, target)
     return result
+
+
+_LIST_TEMPLATE: Final = re.compile(
+    r"^/api/projects/\{project\.(?P<role>\w+)\}/web_experiments/?(?:\?|$)"
+)
+
+
+def only_the_runs_experiments(
+    exchanges: list[dict[str, Any]], own: set[int], held: dict[str, int]
+) -> None:
+    """Make list pages of a project that held experiments show only what the run created.
+
+    A live project may hold experiments no run made (`held`, by project role, counted before
+    the run); the mock's holds none. Their items leave each page, `count` moves back by what
+    the project held, and a `next` link past the run's own experiments goes; the run's own
+    experiments, the newest, come first on either server, so the rest of each page is alike.
+    """
+    for exchange in exchanges:
+        match = _LIST_TEMPLATE.match(str(exchange["request"].get("path", "")))
+        if match is None or not held.get(match["role"]):
+            continue
+        for response in _responses([exchange]):
+            body = response.get("body")
+            if not isinstance(body, dict) or not isinstance(body.get("results"), list):
+                continue
+            body["results"] = [
+                item
+                for item in body["results"]
+                if not isinstance(item, dict) or item.get("id") in own
+            ]
+            count = body.get("count")
+            if isinstance(count, int) and not isinstance(count, bool):
+                body["count"] = count - held[match["role"]]
+                link = body.get("next")
+                if isinstance(link, str) and _offset(link) >= body["count"]:
+                    body["next"] = None
+
+
+def _offset(link: str) -> int:
+    query = dict(part.split("=", 1) for part in urlsplit(link).query.split("&") if "=" in part)
+    try:
+        return int(query.get("offset", "0"))
+    except ValueError:
+        return 0
