@@ -225,6 +225,7 @@ def resume(
         )
     earlier.flag_scope_missing = False  # this run's key may have the scope the last one lacked
     known = set(earlier.created)
+    done_before = {e.feature_flag_key for e in earlier.flag_owners() if e.flag_deleted}
     transport = GuardedTransport(
         target, earlier, Policy.cleanup(requests_per_minute=requests_per_minute)
     )
@@ -248,7 +249,11 @@ def resume(
             f"creates of an earlier run that got no answer and were not found in the project"
             f" (nothing to delete, or it could not be listed): {unfound}"
         )
-    cleaned = [key for key in flags_before if key not in earlier.flags_left()]
+    cleaned = [
+        e.feature_flag_key
+        for e in earlier.flag_owners()
+        if e.flag_deleted and e.feature_flag_key and e.feature_flag_key not in done_before
+    ]
     if cleaned:
         lines.append(f"soft-deleted {len(cleaned)} feature flags earlier runs left: {cleaned}")
     earlier.save()
