@@ -40,7 +40,7 @@ DROPPED_CONNECTION: Final[dict[str, Any]] = {
 class Interruption:
     """A stop request (Ctrl-C, SIGTERM): honoured between requests, never in the middle of one.
 
-    Stopping mid-request could leave an experiment the server created but the ledger never saw;
+    Stopping mid-request could leave an experiment the server created but the journal never saw;
     so the first signal only asks, and the run stops (and cleans up) before its next request.
     """
 

@@ -14,11 +14,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 from urllib.parse import urlsplit
 
+from live_road.facts import THROTTLE_WAIT
 from parity.targets import ParityTarget
 
 _FLAG_SUFFIX: Final = re.compile(r"(web-experiment-feature-)[0-9a-f]{10}\b")
 _ISO_DATETIME: Final = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
-_THROTTLE_WAIT: Final = re.compile(r"Expected available in \d+ seconds?\.")
 _EXPERIMENT_IN_URL: Final = re.compile(r"(/web_experiments/)(\d+)(?=[/?]|$)")
 # PostHog's `api_not_found` view (every unknown `/api/` path) allows these methods; DRF keeps them
 # in a set, so the order of its `Allow` follows the worker process' string hash seed.
@@ -146,7 +146,7 @@ def replace_recent_timestamps(exchanges: list[dict[str, Any]], _target: ParityTa
 def replace_throttle_waits(exchanges: list[dict[str, Any]], _target: ParityTarget) -> None:
     """Replace the wait of a 429 (`Expected available in 37 seconds.`, `Retry-After`) by `<n>`."""
     _map_response_strings(
-        exchanges, lambda text: _THROTTLE_WAIT.sub("Expected available in <n> seconds.", text)
+        exchanges, lambda text: THROTTLE_WAIT.sub("available in <n> seconds", text)
     )
     for response in _responses(exchanges):
         if "retry-after" in response["headers"]:
