@@ -7,7 +7,6 @@ import datetime
 import os
 import signal
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
@@ -18,6 +17,7 @@ import requests
 from live_road.cleanup import LeftoversError
 from live_road.facts import posthog_cloud_host
 from live_road.journal import DEFAULT_JOURNAL, JournalTargetError
+from live_road.restarts import wait_until_up
 from parity import surface
 from parity.corpus import BY_NAME, SCENARIOS
 from parity.executor import INTERRUPTION, ScenarioRun, live_executor
@@ -120,18 +120,6 @@ def experiments_in_main_project(target: ParityTarget, role: str = "main") -> int
     return int(count)
 
 
-def wait_until_up(base_url: str, *, timeout: float = 300.0) -> None:
-    """Poll the server until it answers anything but a gateway error (a restart is over)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"{base_url}/_health", timeout=10).status_code not in (502, 503):
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(3)
-
-
 def _server_trouble(run: ScenarioRun) -> str | None:
     if run.error and ("ConnectionError" in run.error or "Timeout" in run.error):
         return run.error
@@ -160,7 +148,7 @@ def record(args: argparse.Namespace, target: ParityTarget) -> int:
             file=sys.stderr,
         )
         return 2
-    wait_until_up(target.base_url)
+    wait_until_up(target.base_url, timeout=300.0, interval=3.0)
     held = experiments_in_main_project(target)
     if held:
         print(
@@ -189,7 +177,7 @@ def record(args: argparse.Namespace, target: ParityTarget) -> int:
                     break
                 # A shared server restarting (a crashed worker) is no answer: wait, record again.
                 print(f"retrying {scenario.name} once the server is up: {_server_trouble(run)}")
-                wait_until_up(target.base_url)
+                wait_until_up(target.base_url, timeout=300.0, interval=3.0)
                 run = executor.run(scenario)
             if run.not_run or run.error:
                 failures += 1

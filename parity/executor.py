@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import http.client
 import json
 import sys
 import time
@@ -21,12 +20,19 @@ from live_road.bodies import body_findings
 from live_road.facts import DEPLOYMENT_HEADERS, Target
 from live_road.journal import Journal
 from live_road.policy import Policy, UnsafeRequestRefusedError
+from live_road.restarts import (
+    RESTART_WAIT_SECONDS,
+    closed_without_answer,
+    refused,
+    wait_until_up,
+)
 from live_road.transport import GuardedTransport, open_session
 from parity.model import NO_JSON, Context, Scenario, Step, TemplateError, placeholders
 from parity.targets import ParityTarget
 
 MAX_TEXT_BODY: Final = 2000
 TIMEOUT_SECONDS: Final = 60.0
+RESTART_WAITS: Final = 60
 # What a server that closed the connection, or kept it open, without an answer is recorded as
 # answering (a PostHog worker that aborts while rendering does either).
 DROPPED_CONNECTION: Final[dict[str, Any]] = {
@@ -220,7 +226,7 @@ class Executor:
                     method, url, headers=headers, data=body, timeout=TIMEOUT_SECONDS
                 )
             except requests.ConnectionError as error:
-                if not (self._dropped and _refused(error)):
+                if not (self._dropped and refused(error)):
                     raise
                 time.sleep(RESTART_WAIT_SECONDS)
         return session.request(method, url, headers=headers, data=body, timeout=TIMEOUT_SECONDS)
@@ -254,7 +260,7 @@ class Executor:
             try:
                 return self._request(session, step.method, url, headers, body)
             except (requests.ConnectionError, requests.Timeout) as error:
-                if not _closed_without_response(error):
+                if not closed_without_answer(error):
                     raise
                 return None
 
@@ -265,60 +271,13 @@ class Executor:
         response = responses[-1]
         if response is None:
             self._dropped = True
-            _wait_until_answering(url)
+            wait_until_up(url)
             return Exchange(describe_request(step), dict(DROPPED_CONNECTION), step.rule)
         statuses = dict(Counter(str(r.status_code) if r else "no answer" for r in responses))
         summary = summarise_response(response)
         if step.repeat > 1:
             summary = {"statuses": statuses, "last": summary}
         return Exchange(describe_request(step), summary, step.rule or scenario.rule)
-
-
-def _closed_without_response(error: BaseException) -> bool:
-    """Whether a request got no answer: the connection closed, or no answer came in time."""
-    if isinstance(error, requests.ReadTimeout):
-        return True
-    seen: list[BaseException] = [error]
-    while seen:
-        cause = seen.pop()
-        if isinstance(cause, http.client.RemoteDisconnected | ConnectionResetError):
-            return True
-        seen.extend(arg for arg in cause.args if isinstance(arg, BaseException))
-        if cause.__context__ is not None:
-            seen.append(cause.__context__)
-    return False
-
-
-RESTART_WAIT_SECONDS: Final = 2.0
-RESTART_WAITS: Final = 60
-
-
-def _wait_until_answering(url: str) -> None:
-    """After no answer, wait (up to two minutes) until the server answers anything again.
-
-    A PostHog worker that aborts is restarted by its master; a step sent meanwhile would
-    record the restart, not the server's rule.
-    """
-    parts = urlsplit(url)
-    probe = f"{parts.scheme}://{parts.netloc}/_health"
-    for _ in range(RESTART_WAITS):
-        try:
-            requests.get(probe, timeout=5)
-            return
-        except requests.RequestException:
-            time.sleep(RESTART_WAIT_SECONDS)
-
-
-def _refused(error: requests.ConnectionError) -> bool:
-    seen: list[BaseException] = [error]
-    while seen:
-        cause = seen.pop()
-        if isinstance(cause, ConnectionRefusedError):
-            return True
-        seen.extend(arg for arg in cause.args if isinstance(arg, BaseException))
-        if cause.__context__ is not None:
-            seen.append(cause.__context__)
-    return False
 
 
 @contextmanager
