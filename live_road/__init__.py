@@ -4,6 +4,6 @@
 429s, headers); `bodies` the request bodies PostHog stores but cannot read back (from
 `posthog_mock.hazards`); `journal` the write-ahead journal; `policy` what may be sent, as data;
 `transport` the requests transport that applies a policy; `readback` the reads after every
-accepted write; `restarts` dropped connections and restarting servers; `cleanup` the one clean-up and resume
-(also `python -m live_road clean`).
+accepted write; `restarts` dropped connections and restarting servers; `cleanup` the one
+clean-up and resume (also `python -m live_road clean`).
 """
