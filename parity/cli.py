@@ -198,7 +198,6 @@ def live(args: argparse.Namespace, target: ParityTarget) -> int:
         for role in ("main", "other")
         if role in target.projects
     }
-    held = held_by_role["main"]
     reference: dict[str, list[dict[str, Any]]] = {}
     not_run: dict[str, str] = {}
     with live_executor(
@@ -210,12 +209,6 @@ def live(args: argparse.Namespace, target: ParityTarget) -> int:
         tool="parity-live",
     ) as live_run:
         for scenario in scenarios:
-            if scenario.empty_project and held:
-                not_run[scenario.name] = (
-                    f"needs an empty project; project {target.projects['main']} holds {held}"
-                    " experiment(s) this run did not create"
-                )
-                continue
             run = live_run.run(scenario)
             if run.not_run or run.error:
                 not_run[scenario.name] = str(run.not_run or run.error)

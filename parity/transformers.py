@@ -211,7 +211,10 @@ def only_the_runs_experiments(
     """
     for exchange in exchanges:
         match = _LIST_TEMPLATE.match(str(exchange["request"].get("path", "")))
-        if match is None or not held.get(match["role"]):
+        # `@current` and the forms of the main project's id (`main_plus`) list the main one.
+        role = "" if match is None else match["role"]
+        role = "main" if role == "current" or role.startswith("main_") else role
+        if not held.get(role):
             continue
         for response in _responses([exchange]):
             body = response.get("body")
@@ -224,7 +227,7 @@ def only_the_runs_experiments(
             ]
             count = body.get("count")
             if isinstance(count, int) and not isinstance(count, bool):
-                body["count"] = count - held[match["role"]]
+                body["count"] = count - held[role]
                 link = body.get("next")
                 if isinstance(link, str) and _offset(link) >= body["count"]:
                     body["next"] = None
