@@ -123,7 +123,17 @@ def command(tool: str, seed: int, scenarios: list[str]) -> list[str]:
     if tool == "parity-live":
         return [python, "-m", "parity", "live", *scenarios]
     if tool == "parity-fuzz":
-        return [python, "-m", "parity.fuzz", "--seed", str(seed), "--max-examples", "2"]
+        return [
+            python,
+            "-m",
+            "parity.fuzz",
+            "--seed",
+            str(seed),
+            "--max-examples",
+            "2",
+            "--max-creates",
+            "60",
+        ]
     if tool == "parity-surface":
         return [python, "-m", "parity", "surface", "--seed", str(seed), "--max-requests", "250"]
     if tool == "watch":

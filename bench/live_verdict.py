@@ -8,6 +8,9 @@ soft-deleted, so the project holds what it held before.
 
     source oracle-env.txt
     python bench/live_verdict.py --foreign 100
+
+The runs keep their journal in the log folder (`reports/live-verdict/reports/`), so another
+live tool may run meanwhile on another project.
 """
 
 from __future__ import annotations
@@ -25,11 +28,11 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def parity_live(scenarios: list[str], log: Path) -> tuple[int, str, float]:
-    """One run of `python -m parity live`: exit code, its last line, seconds."""
+    """One run of `python -m parity live` (its journal in the log folder): code, last lines, s."""
     started = time.monotonic()
     completed = subprocess.run(
         [sys.executable, "-m", "parity", "live", *scenarios],
-        cwd=REPO,
+        cwd=log.parent,
         capture_output=True,
         text=True,
         check=False,
