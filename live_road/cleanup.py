@@ -9,15 +9,16 @@ names every flag it left and the scope that would remove it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
 import requests
 
-from live_road.facts import FLAG_WRITE_SCOPE, SOFT_DELETE, Target, as_id
-from live_road.journal import CreatedExperiment, Journal, JournalTargetError
+from live_road.facts import FLAG_NAME_PREFIX, FLAG_WRITE_SCOPE, SOFT_DELETE, Target, as_id
+from live_road.journal import CreatedExperiment, Journal, JournalTargetError, PendingCreate
 from live_road.policy import Policy, UnsafeRequestRefusedError
-from live_road.readback import MAX_PAGES, pages
+from live_road.readback import MAX_PAGES, pages, read
 from live_road.transport import GuardedTransport, open_session
 
 LIST_PAGE = 200
@@ -40,6 +41,7 @@ def adopt_suspects(transport: GuardedTransport, api_key: str) -> None:
     if not pending:
         return
     adopted: dict[int, CreatedExperiment] = {}
+    found: set[int] = set()
     url = target.url(f"{target.collection_path}?limit={LIST_PAGE}")
     for failure, body in pages(transport, url, _auth(api_key)):
         if failure is not None or "results" not in body:
@@ -52,6 +54,7 @@ def adopt_suspects(transport: GuardedTransport, api_key: str) -> None:
                 continue
             for create in pending:
                 if name == create.name and experiment_id > (create.id_floor or 0):
+                    found.add(id(create))
                     adopted[experiment_id] = CreatedExperiment(
                         id=experiment_id,
                         feature_flag_key=str(item.get("feature_flag_key", "")),
@@ -60,10 +63,62 @@ def adopt_suspects(transport: GuardedTransport, api_key: str) -> None:
                         tool=create.tool,
                     )
     journal.created.update(adopted)
-    # Listed in full: a create not found stored nothing.
+    # Listed in full: a create not found stored no experiment, but perhaps its flag.
     for create in pending:
+        if id(create) not in found:
+            _adopt_orphan_flag(transport, create, api_key)
         journal.pending.remove(create)
     journal.save()
+
+
+ORPHAN_FLAG_SLACK = timedelta(seconds=60)
+
+
+def _adopt_orphan_flag(transport: GuardedTransport, create: PendingCreate, api_key: str) -> None:
+    """Journal the flag a create that failed left without an experiment (a PostHog defect).
+
+    PostHog makes a web experiment's flag first; a create that then fails (a 5xx, a flag key
+    too long for its usage dashboard) keeps the flag. Adopted is only a flag named after the
+    create's exact name, inactive, linked to no experiment, made after the create was sent.
+    """
+    target, journal = transport.target, transport.journal
+    project = create.project or target.project_id
+    query = urlencode({"search": create.name or ""})
+    url = target.url(f"{target.flags_in(project)}?{query}")
+    failure, body = read(transport, url, _auth(api_key))
+    sent = _moment(create.sent_at)
+    if failure is not None or sent is None:
+        return
+    for item in body.get("results", []):
+        made = _moment(str(item.get("created_at", ""))) if isinstance(item, dict) else None
+        if (
+            made is not None
+            and made >= sent - ORPHAN_FLAG_SLACK
+            and item.get("name") == f"{FLAG_NAME_PREFIX}{create.name}"
+            and item.get("active") is False
+            and not item.get("experiment_set")
+            and as_id(item.get("id")) is not None
+            and isinstance(item.get("key"), str)
+        ):
+            journal.earlier.append(
+                CreatedExperiment(
+                    id=0,
+                    feature_flag_key=item["key"],
+                    name=str(create.name),
+                    deleted=True,
+                    project=project,
+                    tool=create.tool,
+                )
+            )
+            journal.cleanable_flags[int(item["id"])] = item["key"]
+
+
+def _moment(text: str) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def highest_listed_id(transport: GuardedTransport, api_key: str) -> int | None:
@@ -100,7 +155,9 @@ def delete_flags(transport: GuardedTransport, api_key: str) -> list[str]:
             continue
         if journal.flag_scope_missing:
             break
-        listed, complete = _flag_listed(transport, key, headers)
+        listed, complete = _flag_listed(
+            transport, key, experiment.project or target.project_id, headers
+        )
         if journal.flag_scope_missing or not complete:
             continue
         if not listed:
@@ -110,7 +167,8 @@ def delete_flags(transport: GuardedTransport, api_key: str) -> list[str]:
         for flag_id, flag_key in list(journal.cleanable_flags.items()):
             if flag_key != key:
                 continue
-            flag_url = target.url(f"{target.flags_path}{flag_id}/")
+            flags = target.flags_in(experiment.project or target.project_id)
+            flag_url = target.url(f"{flags}{flag_id}/")
             try:
                 answer = transport.request("PATCH", flag_url, headers, SOFT_DELETE)
             except (requests.RequestException, UnsafeRequestRefusedError):
@@ -125,11 +183,11 @@ def delete_flags(transport: GuardedTransport, api_key: str) -> list[str]:
 
 
 def _flag_listed(
-    transport: GuardedTransport, key: str, headers: dict[str, str]
+    transport: GuardedTransport, key: str, project: str, headers: dict[str, str]
 ) -> tuple[bool, bool]:
-    """Whether the flag search lists `key`, and whether every page could be read."""
+    """Whether the project's flag search lists `key`, and whether every page could be read."""
     target, journal = transport.target, transport.journal
-    url = target.url(f"{target.flags_path}?{urlencode({'search': key})}")
+    url = target.url(f"{target.flags_in(project)}?{urlencode({'search': key})}")
     listed = False
     next_url: str | None = url
     for _ in range(MAX_PAGES):

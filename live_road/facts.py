@@ -158,8 +158,12 @@ class Target:
     @property
     def flags_path(self) -> str:
         """Path of the project's feature flag list."""
+        return self.flags_in(self.project_id)
+
+    def flags_in(self, project_id: str) -> str:
+        """Path of a project's feature flag list on the same server."""
         base_path = urlsplit(self.base_url).path.rstrip("/")
-        return f"{base_path}/api/projects/{self.project_id}/feature_flags/"
+        return f"{base_path}/api/projects/{project_id}/feature_flags/"
 
     def url(self, path: str) -> str:
         """The absolute URL of a path on the target."""

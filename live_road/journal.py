@@ -102,6 +102,11 @@ class Journal:
         """Experiments of this run and deleted ones of earlier runs, whose flags are ours."""
         return [*self.earlier, *self.created.values()]
 
+    def flag_project(self, key: str, default: str) -> str:
+        """The project whose flag list holds the flag `key` of one of the journal's experiments."""
+        owner = next((e for e in self.flag_owners() if e.feature_flag_key == key), None)
+        return (owner.project if owner is not None else "") or default
+
     def flags_left(self) -> list[str]:
         """Flag keys of the run's experiments (and earlier runs') not soft-deleted (yet)."""
         return [

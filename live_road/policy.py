@@ -130,7 +130,8 @@ def _flag_refusal(
         return f"{method} {url}: writes outside the experiments API are never sent"
     project_id, raw_flag_id = flag
     flag_id = segment_id(raw_flag_id or "")
-    if project_id != target.project_id or flag_id not in journal.cleanable_flags:
+    key = journal.cleanable_flags.get(flag_id or -1)
+    if key is None or project_id != journal.flag_project(key, target.project_id):
         return f"{method} {url}: flag {raw_flag_id!r} is not a checked flag of this run"
     if _json(body) != SOFT_DELETE:
         return f"{method} {url}: a flag of this run is only ever sent {SOFT_DELETE}"

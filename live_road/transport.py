@@ -234,9 +234,13 @@ class GuardedTransport(BaseAdapter):
     def _record_flags(self, path: str, response: requests.Response) -> None:
         """Note the flags of this run a flag listing shows, where they are safe to soft-delete."""
         flag = flag_path_parts(path, self.target.base_url)
-        if flag is None or flag[0] != self.target.project_id or flag[1] is not None:
+        if flag is None or flag[1] is not None:
             return
-        ours = {e.feature_flag_key: e for e in self.journal.flag_owners() if e.feature_flag_key}
+        ours = {
+            e.feature_flag_key: e
+            for e in self.journal.flag_owners()
+            if e.feature_flag_key and (e.project or self.target.project_id) == flag[0]
+        }
         changed = False
         for item in json_object(response).get("results", []):
             if not isinstance(item, dict):

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -27,6 +28,8 @@ class Faults:
     retry_after_header: bool = False
     # Store the create whose name is this one, then close the connection without an answer.
     drop_after_storing: str | None = None
+    # Make the flag of the create whose name is this one, then answer 500 storing no experiment.
+    flag_then_500: str | None = None
 
 
 @dataclass
@@ -137,6 +140,13 @@ class _Handler(BaseHTTPRequestHandler):
                     "experiment_set": [experiment_id],
                     "deleted": False,
                 }
+                made = datetime.now(UTC).isoformat().replace("+00:00", "Z")
+                state.flags[experiment_id + 1000]["created_at"] = made
+                if name == state.faults.flag_then_500:
+                    del state.experiments[experiment_id]
+                    state.flags[experiment_id + 1000]["experiment_set"] = []
+                    self._answer(500, {"type": "server_error"})
+                    return
                 if name == state.faults.drop_after_storing:
                     state.log.append((self.command, self.path, 0))
                     self.close_connection = True
@@ -174,7 +184,11 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if not rest:
             search = parse_qs(query).get("search", [""])[0]
-            found = [f for f in state.flags.values() if not f["deleted"] and search in f["key"]]
+            found = [
+                f
+                for f in state.flags.values()
+                if not f["deleted"] and (search in f["key"] or search in f["name"])
+            ]
             self._answer(200, {"count": len(found), "next": None, "results": found})
             return
         flag_id = int(rest[0])

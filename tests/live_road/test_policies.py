@@ -147,6 +147,52 @@ def test_a_key_without_flag_scope_names_every_flag_left_and_the_next_run_removes
         assert earlier.flags_left() == []
 
 
+def test_the_flag_a_failed_create_left_without_an_experiment_is_found_and_soft_deleted(
+    tmp_path: Path,
+) -> None:
+    with serve(Faults(flag_then_500="half made")) as (base, state):
+        _, session, transport = start(
+            tmp_path / "j.json",
+            Target(base, "1"),
+            ALL_KEY,
+            Policy.live_guarded(max_creates=5),
+            tool="t",
+        )
+        answer = session.post(
+            f"{base}/api/projects/1/web_experiments/",
+            json={"name": "half made", "variants": VARIANTS},
+            headers=auth(ALL_KEY),
+        )
+        assert (answer.status_code, state.experiments, len(live_flags(state))) == (500, {}, 1)
+
+        assert delete_leftovers(transport, ALL_KEY) == []
+
+        assert live_flags(state) == []
+        assert flag_lines(transport.journal) == [
+            "Feature flags of the run's experiments: 1 soft-deleted, none left"
+        ]
+
+
+def test_flags_of_experiments_made_in_another_project_are_soft_deleted_there(
+    tmp_path: Path,
+) -> None:
+    with serve() as (base, state):
+        session, transport = open_session(
+            Target(base, "1"), Journal(tmp_path / "j.json"), Policy.live_guarded(max_creates=5)
+        )
+        session.post(
+            f"{base}/api/projects/2/web_experiments/",
+            json={"name": "elsewhere", "variants": VARIANTS},
+            headers=auth(ALL_KEY),
+        )
+
+        assert delete_leftovers(transport, ALL_KEY) == []
+
+        assert (state.experiments, live_flags(state)) == ({}, [])
+        patched = [path for method, path, _ in state.log if method == "PATCH"]
+        assert patched == ["/api/projects/2/feature_flags/1100/"]
+
+
 def test_a_read_only_key_creates_nothing_and_leaves_no_pending_create(tmp_path: Path) -> None:
     with serve() as (base, state):
         session, transport = open_session(
