@@ -166,6 +166,7 @@ def test_wheel_has_the_sdk_generated_client_mock_suite_and_spec(wheel: Path) -> 
         "contract_tests/openapi.yaml",
         "parity/cli.py",
         "parity/snapshots/routes_list_put.json",
+        "live_road/transport.py",
     ]:
         assert path in listing, path
     assert "dist-info/licenses/LICENSE" in listing
@@ -197,6 +198,9 @@ def test_console_scripts_help_from_the_wheel(full_install: Path, tmp_path: Path)
     parity_help = run(full_install / "posthog-parity", "live", "--help", env=quiet_env())
     assert parity_help.returncode == 0, parity_help.stderr
     assert "--own-server" in parity_help.stdout
+    live_help = run(full_install / "posthog-live", "clean", "--help", env=quiet_env())
+    assert live_help.returncode == 0, live_help.stderr
+    assert "--journal" in live_help.stdout
     spec = run(
         full_install / "python", "-c",
         "from contract_tests.settings import SPEC_PATH; print(SPEC_PATH.is_file(), SPEC_PATH)",
