@@ -47,7 +47,10 @@ WRITE_SCOPE: Final = "experiment:write"
 FLAG_WRITE_SCOPE: Final = "feature_flag:write"
 # Key roles by environment variable, and the scopes each role's key holds (the live tools').
 KEY_ROLES: Final = {
-    "all": ("POSTHOG_PERSONAL_API_KEY", "experiment:read, experiment:write, feature_flag:write"),
+    "all": (
+        "POSTHOG_PERSONAL_API_KEY",
+        "experiment:read, experiment:write, feature_flag:read, feature_flag:write",
+    ),
     "read": ("PARITY_READ_KEY", READ_SCOPE),
     "write": ("PARITY_WRITE_KEY", WRITE_SCOPE),
     "other_only": ("PARITY_OTHER_PROJECT_KEY", "all scopes, another project only"),
