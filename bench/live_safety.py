@@ -10,8 +10,8 @@ project every 0.25 s with its own key and counts every answer that is not a 200:
 3. a run with the all-scopes key killed with SIGKILL right after its first create (the journal
    shows one), then a run of the next tool in the list, which must clean it up.
 
-Before and after everything it counts the experiments of both projects and the active and
-inactive feature flags of the main one through the API: they must be equal. Each tool's runs
+Before and after each tool it counts the experiments and the active and inactive feature flags
+of both projects through the API: they must be equal. Each tool's runs
 are bounded (few examples, a scenario subset, a request bound) so the whole takes minutes.
 
     source oracle-env.txt
@@ -76,15 +76,17 @@ class Poller:
 
 
 def counts(host: str, projects: list[str], key: str) -> dict[str, int]:
-    """Experiments of each project, active and inactive flags of the main one (the API's count)."""
+    """Experiments, active and inactive flags of each project (the API's counts)."""
     headers = {"Authorization": f"Bearer {key}"}
     result = {}
-    urls = [(f"experiments {p}", f"{host}/api/projects/{p}/web_experiments/") for p in projects]
-    base = f"{host}/api/projects/{projects[0]}"
-    urls += [
-        ("active flags", f"{base}/feature_flags/?active=true"),
-        ("inactive flags", f"{base}/feature_flags/?active=false"),
-    ]
+    urls = []
+    for p in projects:
+        base = f"{host}/api/projects/{p}"
+        urls += [
+            (f"experiments {p}", f"{base}/web_experiments/"),
+            (f"active flags {p}", f"{base}/feature_flags/?active=true"),
+            (f"inactive flags {p}", f"{base}/feature_flags/?active=false"),
+        ]
     for name, url in urls:
         answer = requests.get(
             url + ("&" if "?" in url else "?") + "limit=1", headers=headers, timeout=60
@@ -169,11 +171,12 @@ def run_tool(
     )
     killed = False
     if kill_after_create:
-        before = JOURNAL.stat().st_mtime if JOURNAL.exists() else 0.0
+        # The run first resumes the journal it finds: only a create of its own counts.
+        known = {e["id"] for e in journal().get("created", [])}
         while process.poll() is None:
             state = journal()
-            fresh = JOURNAL.exists() and JOURNAL.stat().st_mtime > before
-            if fresh and (state.get("created") or state.get("pending")):
+            ids = {e["id"] for e in state.get("created", [])}
+            if ids - known or state.get("pending"):
                 os.killpg(process.pid, signal.SIGKILL)
                 killed = True
                 break
