@@ -209,6 +209,12 @@ def live(args: argparse.Namespace, target: ParityTarget) -> int:
         tool="parity-live",
     ) as live_run:
         for scenario in scenarios:
+            if scenario.empty_project and held_by_role["main"]:
+                not_run[scenario.name] = (
+                    f"needs an empty project; project {target.projects['main']} holds"
+                    f" {held_by_role['main']} experiment(s) this run did not create"
+                )
+                continue
             run = live_run.run(scenario)
             if run.not_run or run.error:
                 not_run[scenario.name] = str(run.not_run or run.error)

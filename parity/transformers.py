@@ -195,7 +195,8 @@ def normalise(
 
 
 _LIST_TEMPLATE: Final = re.compile(
-    r"^/api/projects/\{project\.(?P<role>\w+)\}/web_experiments/?(?:\?|$)"
+    r"^/api/projects/(?:\{project\.(?P<role>\w+)\}|(?P<current>@current))"
+    r"/web_experiments/?(?:\?|$)"
 )
 
 
@@ -212,8 +213,8 @@ def only_the_runs_experiments(
     for exchange in exchanges:
         match = _LIST_TEMPLATE.match(str(exchange["request"].get("path", "")))
         # `@current` and the forms of the main project's id (`main_plus`) list the main one.
-        role = "" if match is None else match["role"]
-        role = "main" if role == "current" or role.startswith("main_") else role
+        role = "" if match is None else match["role"] or match["current"]
+        role = "main" if role in ("current", "@current") or role.startswith("main_") else role
         if not held.get(role):
             continue
         for response in _responses([exchange]):
