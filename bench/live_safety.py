@@ -8,7 +8,8 @@ project every 0.25 s with its own key and counts every answer that is not a 200:
 2. a run with a key holding only experiment scopes (`--experiment-only-key`): the flags its
    journal says are left must all be named in its output;
 3. a run with the all-scopes key killed with SIGKILL right after its first create (the journal
-   shows one), then a run of the next tool in the list, which must clean it up.
+   shows it sent, or with `--kill-when answered` its answer), then a run of the next tool in
+   the list, which must clean it up.
 
 Before and after each tool it counts the experiments and the active and inactive feature flags
 of both projects through the API: they must be equal. Each tool's runs
@@ -154,7 +155,13 @@ def journal() -> dict[str, Any]:
 
 
 def run_tool(
-    tool: str, seed: int, key: str, scenarios: list[str], *, kill_after_create: bool = False
+    tool: str,
+    seed: int,
+    key: str,
+    scenarios: list[str],
+    *,
+    kill_after_create: bool = False,
+    kill_when: str = "sent",
 ) -> tuple[int, str, float, bool]:
     """Run one tool to the end (or SIGKILL it after its first create): code, output, s, killed."""
     started = time.monotonic()
@@ -176,7 +183,7 @@ def run_tool(
         while process.poll() is None:
             state = journal()
             ids = {e["id"] for e in state.get("created", [])}
-            if ids - known or state.get("pending"):
+            if ids - known or (kill_when == "sent" and state.get("pending")):
                 os.killpg(process.pid, signal.SIGKILL)
                 killed = True
                 break
@@ -203,6 +210,15 @@ def main() -> int:  # noqa: PLR0915 - one measurement, read top to bottom
     parser.add_argument("--seed", type=int, default=2301)
     parser.add_argument("--experiment-only-key", help="the second run of each tool uses it")
     parser.add_argument("--no-kill", action="store_true", help="skip the SIGKILL runs")
+    parser.add_argument(
+        "--kill-when",
+        choices=("sent", "answered"),
+        default="sent",
+        help="SIGKILL once the first create is journaled as sent (default) or as answered",
+    )
+    parser.add_argument(
+        "--only-kill", action="store_true", help="only the SIGKILL runs and the runs cleaning them"
+    )
     parser.add_argument("--logs", type=Path, default=REPO / "reports" / "live-safety")
     args = parser.parse_args()
     host = os.environ["POSTHOG_HOST"].rstrip("/")
@@ -222,8 +238,10 @@ def main() -> int:  # noqa: PLR0915 - one measurement, read top to bottom
     ok = True
     try:
         for index, tool in enumerate(args.tools):
-            plan: list[tuple[str, str, str, bool]] = [("all-scopes key", tool, key, False)]
-            if args.experiment_only_key:
+            plan: list[tuple[str, str, str, bool]] = []
+            if not args.only_kill:
+                plan.append(("all-scopes key", tool, key, False))
+            if args.experiment_only_key and not args.only_kill:
                 plan.append(("experiment-only key", tool, args.experiment_only_key, False))
             if not args.no_kill:
                 following = args.tools[(index + 1) % len(args.tools)]
@@ -234,7 +252,12 @@ def main() -> int:  # noqa: PLR0915 - one measurement, read top to bottom
             for label, run_tool_name, run_key, kill in plan:
                 failures_before = len(poller.failures)
                 code, output, seconds, killed = run_tool(
-                    run_tool_name, args.seed, run_key, scenarios, kill_after_create=kill
+                    run_tool_name,
+                    args.seed,
+                    run_key,
+                    scenarios,
+                    kill_after_create=kill,
+                    kill_when=args.kill_when,
                 )
                 name = f"{tool}-{len(list(args.logs.glob(f'{tool}-*.log')))}"
                 (args.logs / f"{name}.log").write_text(output, encoding="utf-8")
