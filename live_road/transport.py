@@ -223,9 +223,11 @@ class GuardedTransport(BaseAdapter):
                     project=_project_of(path),
                     tool=self.journal.tool,
                 )
-            elif self.policy.mode != "own-server":
+            elif pending is None and self.policy.mode != "own-server":
                 self.journal.untracked_creates += 1
-            if pending is not None:
+            # An answer without a readable id (HTML of a format suffix) keeps the create
+            # pending: the clean-up finds what it stored by its name.
+            if pending is not None and new_id is not None:
                 self.journal.pending.remove(pending)
         elif status < 500 and pending is not None:
             self.journal.pending.remove(pending)  # a 4xx stored nothing

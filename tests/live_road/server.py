@@ -30,6 +30,8 @@ class Faults:
     drop_after_storing: str | None = None
     # Make the flag of the create whose name is this one, then answer 500 storing no experiment.
     flag_then_500: str | None = None
+    # Store the create whose name is this one and answer it with HTML (no id to read).
+    html_answer: str | None = None
 
 
 @dataclass
@@ -146,6 +148,15 @@ class _Handler(BaseHTTPRequestHandler):
                     del state.experiments[experiment_id]
                     state.flags[experiment_id + 1000]["experiment_set"] = []
                     self._answer(500, {"type": "server_error"})
+                    return
+                if name == state.faults.html_answer:
+                    payload = b"<html><body>Created</body></html>"
+                    self.send_response(201)
+                    self.send_header("Content-Type", "text/html")
+                    self.send_header("Content-Length", str(len(payload)))
+                    self.end_headers()
+                    self.wfile.write(payload)
+                    state.log.append((self.command, self.path, 201))
                     return
                 if name == state.faults.drop_after_storing:
                     state.log.append((self.command, self.path, 0))

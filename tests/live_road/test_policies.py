@@ -173,6 +173,31 @@ def test_the_flag_a_failed_create_left_without_an_experiment_is_found_and_soft_d
         ]
 
 
+@pytest.mark.parametrize("policy", ["live-guarded", "own-server"])
+def test_a_create_answered_without_a_readable_id_is_found_by_name_and_cleaned(
+    tmp_path: Path, policy: str
+) -> None:
+    with serve(Faults(html_answer="html")) as (base, state):
+        chosen = (
+            Policy.own_server(base, max_creates=5)
+            if policy == "own-server"
+            else Policy.live_guarded(max_creates=5)
+        )
+        _, session, transport = start(
+            tmp_path / "j.json", Target(base, "1"), ALL_KEY, chosen, tool="t"
+        )
+        answer = session.post(
+            f"{base}/api/projects/1/web_experiments/",
+            json={"name": "html", "variants": VARIANTS},
+            headers=auth(ALL_KEY),
+        )
+        assert (answer.status_code, len(state.experiments)) == (201, 1)
+
+        assert delete_leftovers(transport, ALL_KEY) == []
+
+        assert (state.experiments, live_flags(state)) == ({}, [])
+
+
 def test_flags_of_experiments_made_in_another_project_are_soft_deleted_there(
     tmp_path: Path,
 ) -> None:
