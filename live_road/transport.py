@@ -78,8 +78,7 @@ class GuardedTransport(BaseAdapter):
         reason = refusal(self.policy, self.target, self.journal, method, url, body)
         if reason is not None:
             self._refuse(reason)
-        parts = experiment_path_parts(urlsplit(url).path, self.target.base_url)
-        if method.upper() == "POST" and parts is not None and parts[1] is None:
+        if self._is_create(method.upper(), urlsplit(url).path):
             left = self.creates_left()
             if left is not None and left <= 0 and self.policy.mode == "live-guarded":
                 self.journal.refused.append(
@@ -157,8 +156,9 @@ class GuardedTransport(BaseAdapter):
             return False
         parts = experiment_path_parts(path, self.target.base_url)
         if parts is not None:
-            return parts[1] is None
-        # On one's own server a create may take any route form (`web_experiments.json`).
+            # The list, also with a format suffix (`web_experiments.json`): not an id.
+            return parts[1] is None or segment_id(parts[1]) is None
+        # On one's own server a create may take any route form (`web%5Fexperiments/`).
         return self.policy.mode == "own-server" and "/api/projects/" in path
 
     def _journal_create(

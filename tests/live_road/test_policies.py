@@ -198,6 +198,30 @@ def test_a_create_answered_without_a_readable_id_is_found_by_name_and_cleaned(
         assert (state.experiments, live_flags(state)) == ({}, [])
 
 
+def test_a_create_on_the_list_with_a_format_suffix_is_journaled_and_cleaned(
+    tmp_path: Path,
+) -> None:
+    with serve() as (base, state):
+        session, transport = open_session(
+            Target(base, "1"), Journal(tmp_path / "j.json"), Policy.live_guarded(max_creates=1)
+        )
+        created = session.post(
+            f"{base}/api/projects/1/web_experiments.json",
+            json={"name": "suffixed", "variants": VARIANTS},
+            headers=auth(ALL_KEY),
+        )
+        with pytest.raises(UnsafeRequestRefusedError, match="may create at most 1"):
+            session.post(
+                f"{base}/api/projects/1/web_experiments.json",
+                json={"name": "second", "variants": VARIANTS},
+                headers=auth(ALL_KEY),
+            )
+
+        assert list(transport.journal.created) == [created.json()["id"]]
+        assert delete_leftovers(transport, ALL_KEY) == []
+        assert (state.experiments, live_flags(state)) == ({}, [])
+
+
 def test_flags_of_experiments_made_in_another_project_are_soft_deleted_there(
     tmp_path: Path,
 ) -> None:
