@@ -27,7 +27,7 @@ export DRIFT_RECORDED_AGAINST
 DRIFT_ARGS ?=
 RELEASE_ARGS ?=
 
-.PHONY: help install generate check-generated sync-client lint format typecheck test test-all test-live check dist clean mock mock-reset bench-mock bench-sdk bench-plugin bench contract contract-live parity-record parity-live parity-tables parity-fuzz drift drift-record watch spec-compat release parity-surface
+.PHONY: help install generate check-generated sync-client lint format typecheck test test-all test-live check dist clean mock mock-reset bench-mock bench-sdk bench-plugin bench contract contract-live parity-record parity-live parity-tables parity-fuzz drift drift-record watch spec-compat release parity-surface live-clean
 
 # `## text` describes a target for users of the project, `#| text` one for its maintainers.
 help: ## Show the targets: for using the project, then for maintaining it
@@ -94,6 +94,9 @@ contract: $(VENV_STAMP) ## Conformance suite against a fresh embedded mock (repo
 
 contract-live: $(VENV_STAMP) ## Conformance suite against POSTHOG_HOST, touching only what it creates
 	$(BIN)/python -m contract_tests --command-name "make contract-live" --live $(CONTRACT_ARGS)
+
+live-clean: $(VENV_STAMP) ## Clean up what any live run left on POSTHOG_HOST (the one journal: reports/live-journal.json)
+	$(BIN)/python -m live_road clean $(LIVE_CLEAN_ARGS)
 
 parity-record: $(VENV_STAMP) #| Record parity snapshots on POSTHOG_HOST (an empty project; a server you own: --own-server)
 	$(BIN)/python -m parity record $(PARITY_ARGS)

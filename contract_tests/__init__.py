@@ -24,6 +24,6 @@ Module map:
     both        settings.py     SuiteSettings, written by the parent, read by the child
                 results.py      RunRecord: written by the child, read by the parent
                 matrix.py       checks x operations tallies and their rendering
-                guard.py        the guarded transport every request goes through
+    (live_road: the guarded transport, journal and clean-up every request goes through)
                 reference.py    PostHog's documented rules as pure functions
 """

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+
+from live_road.console import CONTRACT_EXTRA_MODULES, run_with_extra
 
 CONSOLE_SCRIPT = "posthog-contract"
 MODULE_COMMAND = "python -m contract_tests"
-# The suite's own dependencies, installed by the `contract` extra (which includes `mock`).
-SUITE_MODULES = frozenset(
-    {"schemathesis", "hypothesis", "pytest", "requests", "yaml", "starlette", "granian", "orjson"}
-)
 
 
 def command_name() -> str:
@@ -25,18 +23,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     Without the `contract` extra it says which extra to install, in one line, and exits 2.
     """
     prog = command_name()
-    try:
+
+    def load() -> Callable[[], int]:
         from contract_tests import runner  # noqa: PLC0415
-    except ModuleNotFoundError as exc:
-        missing = (exc.name or "").partition(".")[0]
-        if missing not in SUITE_MODULES:
-            raise
-        sys.stderr.write(
-            f"{prog}: error: the contract suite needs the contract extra ({missing} is not"
-            " installed): pip install 'posthog-web-experiments[contract]'\n"
-        )
-        return 2
-    return runner.main(argv, prog=prog)
+
+        return lambda: runner.main(argv, prog=prog)
+
+    return run_with_extra(prog, "the contract suite needs", load, CONTRACT_EXTRA_MODULES)
 
 
 if __name__ == "__main__":

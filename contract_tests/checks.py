@@ -14,13 +14,13 @@ import schemathesis
 from schemathesis import Case, CheckContext, Response
 
 from contract_tests import runtime
-from contract_tests.guard import UnsafeRequestRefusedError
 from contract_tests.reference import (
     CREATED_AT_FORMAT,
     first_difference,
     flag_key_problem,
     normalised_variants,
 )
+from live_road.policy import UnsafeRequestRefusedError
 from posthog_mock.hazards import read_back
 
 ERROR_KEYS = ("type", "code", "detail", "attr")

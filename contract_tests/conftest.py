@@ -16,9 +16,10 @@ from schemathesis.pytest import plugin as schemathesis_plugin
 
 from contract_tests import baseline, runtime
 from contract_tests import checks as _checks  # noqa: F401  (registers the custom checks)
-from contract_tests.guard import delete_leftovers, highest_listed_id, network_reason
 from contract_tests.results import DEFECT, CheckFailure, ItemOutcome
 from contract_tests.settings import SettingsError, SuiteSettings
+from live_road.cleanup import delete_leftovers, highest_listed_id
+from live_road.facts import network_reason
 
 SETTINGS_OPTION = "--contract-settings"
 # pytest's exit code when the session was stopped by pytest.exit(): the target became unusable.
@@ -77,7 +78,7 @@ def known_reason(failures: list[CheckFailure], state: runtime.Runtime) -> str | 
     The run's own damage (a stored value that broke reads) is never known.
     """
     settings = state.settings
-    damaged = bool(state.session.ledger.read_breaks)
+    damaged = bool(state.journal.read_breaks)
     recording = settings.baseline_file is not None and (
         _expected is None or settings.update_baseline
     )
@@ -120,7 +121,7 @@ def unreproduced_reason(item: pytest.Item, state: runtime.Runtime) -> str | None
 
 def _cleanup() -> None:
     state = runtime.current()
-    failed = delete_leftovers(state.session, state.settings.api_key)
+    failed = delete_leftovers(state.transport, state.settings.api_key)
     if failed:
         print(f"contract suite: could not delete experiments {failed}")
 
@@ -130,8 +131,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     state = runtime.current()
     atexit.register(_cleanup)
     try:
-        state.session.ledger.id_floor = highest_listed_id(state.session, state.settings.api_key)
-        state.session.ledger.save()
+        state.journal.id_floor = highest_listed_id(state.transport, state.settings.api_key)
+        state.journal.save()
         state.make_tombstone()
         if state.settings.destructive_probes:
             state.probe_hazards()
@@ -195,4 +196,4 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     state.record.save(state.settings.results_file)
     _cleanup()
     # The ledger saves itself on creates and deletes only; this counts the reads sent since.
-    state.session.ledger.save()
+    state.journal.save()

@@ -22,6 +22,7 @@ from contract_tests import runtime
 from contract_tests.bodies import semantically_valid_body
 from contract_tests.reference import body_verdict, malformed_cause
 from contract_tests.results import CheckFailure, category_of
+from live_road.facts import segment_id
 from posthog_mock.hazards import make_safe
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -76,11 +77,7 @@ def _pick(ids: list[int], seed_value: object) -> int:
 
 
 def _parses_as_int(value: object) -> bool:
-    try:
-        int(unquote(str(value)))
-    except ValueError:
-        return False
-    return True
+    return segment_id(str(value)) is not None
 
 
 def steer(case: Case[Any]) -> None:
@@ -98,7 +95,8 @@ def steer(case: Case[Any]) -> None:
         state.ensure_pool(POOL_SIZE)
     generated = path_parameters.get("id")
     if generated is not None and _parses_as_int(generated):
-        addressed = int(unquote(str(generated)))
+        addressed = segment_id(str(generated))
+        assert addressed is not None
         if _in_stateful_phase(case):
             # Ids from links are this run's own; any other id goes to the tombstone, which
             # answers 404 every time, so scenarios replay identically (Hypothesis requires it).

@@ -7,8 +7,8 @@ from typing import Any
 
 import requests
 
-from contract_tests.guard import network_reason
 from contract_tests.targets import TargetInfo
+from live_road.facts import network_reason
 
 PREFLIGHT_TIMEOUT_SECONDS = 15
 

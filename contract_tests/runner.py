@@ -14,15 +14,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from contract_tests import baseline, summary
-from contract_tests.guard import (
-    CreatedExperiment,
-    GuardedSession,
-    Ledger,
-    Pacer,
-    Target,
-    delete_leftovers,
-    posthog_cloud_host,
-)
 from contract_tests.preflight import TargetUnusableError, preflight
 from contract_tests.results import RunRecord
 from contract_tests.settings import (
@@ -37,6 +28,12 @@ from contract_tests.settings import (
     SuiteSettings,
 )
 from contract_tests.targets import CURRENT_PROJECT, OPTIONS, TargetInfo, live_target, mock_target
+from live_road import cleanup as live_cleanup
+from live_road.cleanup import delete_leftovers
+from live_road.facts import Target, posthog_cloud_host
+from live_road.journal import JOURNAL_NAME, Journal, JournalTargetError
+from live_road.policy import Policy
+from live_road.transport import GuardedTransport
 
 SUITE_DIR = Path(__file__).resolve().parent
 DESTRUCTIVE_VARIABLE = "POSTHOG_DESTRUCTIVE_PROBES"
@@ -186,7 +183,8 @@ def settings_for(args: argparse.Namespace, target: TargetInfo) -> SuiteSettings:
         requests_per_minute=rpm,
         read_only_key=target.read_only_key,
         no_scope_key=target.no_scope_key,
-        state_file=reports_dir / "contract-state.json",
+        # Live: the one journal every live tool shares (`live_road`); the mock's is its own.
+        state_file=reports_dir / (JOURNAL_NAME if live else "contract-state.json"),
         reports_dir=reports_dir,
         baseline_file=None if args.baseline is None else args.baseline.resolve(),
         update_baseline=bool(args.update_baseline),
@@ -264,7 +262,11 @@ def run_suite(
     """
     known = _load_baseline(settings)
     settings.reports_dir.mkdir(parents=True, exist_ok=True)
-    resumed, earlier = resume(settings)
+    try:
+        resumed, earlier = resume(settings)
+    except JournalTargetError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return summary.EXIT_LEFTOVERS
     for line in resumed:
         print(f"contract suite: {line}")
     if earlier.live_ids():
@@ -276,7 +278,12 @@ def run_suite(
         )
         return summary.EXIT_LEFTOVERS
     # The new journal carries only the flags earlier runs could not soft-delete.
-    Ledger(settings.state_file, earlier=_flags_still_ours(earlier)).save()
+    live_cleanup.new_journal(
+        settings.state_file,
+        Target(settings.base_url, settings.project_id),
+        tool="contract",
+        earlier=earlier,
+    )
     settings.results_file.unlink(missing_ok=True)
     settings_file = settings.reports_dir / SETTINGS_FILE
     settings.save(settings_file)
@@ -314,7 +321,7 @@ def run_suite(
             process.wait()
     finally:
         settings_file.unlink(missing_ok=True)
-        ledger = Ledger.load(settings.state_file)
+        ledger = Journal.load(settings.state_file)
         leftovers = cleanup(settings, ledger)
     if select and process.returncode == PYTEST_NO_TESTS and not interrupted:
         print(f"error: --only {select!r} selected no test", file=sys.stderr)
@@ -367,7 +374,7 @@ def _baseline_note(
     settings: SuiteSettings,
     record: RunRecord | None,
     known: set[baseline.KnownDefect] | None,
-    ledger: Ledger,
+    ledger: Journal,
 ) -> str | None:
     """Apply or record the baseline; say what happened in one line."""
     path = settings.baseline_file
@@ -390,60 +397,24 @@ def _baseline_note(
     return f"Baseline {path} written: {len(entries)} known defects (delete it to record again)"
 
 
-def cleanup(settings: SuiteSettings, ledger: Ledger) -> list[int]:
+def cleanup(settings: SuiteSettings, journal: Journal) -> list[int]:
     """Delete what the pytest process could not (killed, crashed); return ids still alive."""
-    if not ledger.unfinished() and (ledger.flag_scope_missing or not ledger.flags_left()):
+    if not journal.unfinished() and (journal.flag_scope_missing or not journal.flags_left()):
         return []
-    session = GuardedSession(
+    target = Target(settings.base_url, settings.project_id)
+    policy = Policy.cleanup(requests_per_minute=settings.requests_per_minute)
+    return delete_leftovers(GuardedTransport(target, journal, policy), settings.api_key)
+
+
+def resume(settings: SuiteSettings) -> tuple[list[str], Journal]:
+    """Finish the cleanup of the run that wrote the journal last (any tool, killed or short
+    of scopes); what was done, one line each, and the earlier journal as it is now."""
+    return live_cleanup.resume(
+        settings.state_file,
         Target(settings.base_url, settings.project_id),
-        ledger,
-        max_creates=0,
-        pacer=Pacer(settings.requests_per_minute),
+        settings.api_key,
+        requests_per_minute=settings.requests_per_minute,
     )
-    return delete_leftovers(session, settings.api_key)
-
-
-def resume(settings: SuiteSettings) -> tuple[list[str], Ledger]:
-    """Finish the cleanup of the run that wrote the journal last (killed, or short of scopes).
-
-    Returns what was done, one line each, and the earlier journal as it is now.
-    """
-    earlier = Ledger.load(settings.state_file)
-    live, pending = earlier.live_ids(), earlier.suspect_names
-    flags_before = earlier.flags_left()
-    if not live and not pending and not flags_before:
-        return [], earlier
-    earlier.flag_scope_missing = False  # this run's key may have the scope the last one lacked
-    known = set(earlier.created)
-    failed = cleanup(settings, earlier)
-    found = sorted(set(earlier.created) - known)
-    lines = []
-    if live or pending:
-        deleted = sorted(i for i in [*live, *found] if i not in failed)
-        lines.append(
-            f"resumed the journal of an earlier run ({settings.state_file}): experiments"
-            f" {deleted} deleted"
-            + (f"; of its creates without an answer {pending}, found {found}" if pending else "")
-            + (f"; NOT deleted: {failed}" if failed else "")
-        )
-    unfound = [str(p.name) for p in earlier.pending]
-    earlier.pending = []
-    if unfound:
-        lines.append(
-            f"creates of an earlier run that got no answer and were not found in the project"
-            f" (nothing to delete, or it could not be listed): {unfound}"
-        )
-    cleaned = [key for key in flags_before if key not in earlier.flags_left()]
-    if cleaned:
-        lines.append(f"soft-deleted {len(cleaned)} feature flags earlier runs left: {cleaned}")
-    return lines, earlier
-
-
-def _flags_still_ours(ledger: Ledger) -> list[CreatedExperiment]:
-    """The deleted experiments of a journal whose flags are not soft-deleted yet."""
-    return [
-        e for e in ledger.flag_owners() if e.deleted and e.feature_flag_key and not e.flag_deleted
-    ]
 
 
 def replay_command(prog: str, args: argparse.Namespace, target: TargetInfo) -> list[str]:

@@ -6,11 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from requests import Response
+from requests import Session
 
-from contract_tests.guard import GuardedSession, Ledger, Pacer, Target
 from contract_tests.results import CheckFailure, RunRecord
 from contract_tests.settings import SuiteSettings
+from live_road.facts import Target, created_id
+from live_road.journal import Journal
+from live_road.policy import Policy
+from live_road.transport import GuardedTransport, open_session
 from posthog_mock.hazards import LIST_BREAKING_OBJECT_DEPTH, RENDERABLE_INT_MAX
 
 CANONICAL_VARIANTS: dict[str, Any] = {
@@ -41,7 +44,8 @@ class Runtime:
     """The settings, the guarded session, what was observed and recorded, for one pytest session."""
 
     settings: SuiteSettings
-    session: GuardedSession
+    session: Session
+    transport: GuardedTransport
     observed: Observed = field(default_factory=Observed)
     record: RunRecord = field(default_factory=RunRecord)
     pool_counter: int = 0
@@ -59,19 +63,31 @@ class Runtime:
         In live mode every accepted write is read back, and values known to break reads are
         never sent (unless the run is one of destructive probes).
         """
-        earlier = Ledger.load(settings.state_file).earlier
-        ledger = Ledger(path=settings.state_file, earlier=earlier)
-        ledger.save()
+        earlier = Journal.load(settings.state_file).earlier
+        journal = Journal(
+            path=settings.state_file,
+            tool="contract",
+            base_url=settings.base_url,
+            project_id=settings.project_id,
+            earlier=earlier,
+        )
+        journal.save()
         live = settings.mode == "live"
-        session = GuardedSession(
-            Target(settings.base_url, settings.project_id),
-            ledger,
-            max_creates=settings.max_creates,
-            pacer=Pacer(settings.requests_per_minute),
+        policy = Policy(
+            "live-guarded",
+            settings.max_creates,
+            settings.requests_per_minute,
             read_back=live,
             refuse_read_breaking=live and not settings.destructive_probes,
         )
-        return cls(settings=settings, session=session)
+        target = Target(settings.base_url, settings.project_id)
+        session, transport = open_session(target, journal, policy)
+        return cls(settings=settings, session=session, transport=transport)
+
+    @property
+    def journal(self) -> Journal:
+        """The run's write-ahead journal."""
+        return self.transport.journal
 
     @property
     def auth_headers(self) -> dict[str, str]:
@@ -93,10 +109,10 @@ class Runtime:
         A bounded budget keeps a third for the stateful phase, which runs last, and always a few
         creates for checks that re-send a create (to a server that wrongly accepts it).
         """
-        left = self.session.creates_left()
+        left = self.transport.creates_left()
         if left is None:
             return True
-        max_creates = self.session.max_creates or 0
+        max_creates = self.transport.max_creates or 0
         reserve = CREATE_RESERVE + (0 if stateful else max_creates // 3)
         return left > reserve
 
@@ -110,11 +126,10 @@ class Runtime:
             headers=self.auth_headers,
             timeout=30,
         )
-        created = self.session.ledger.created.get(_response_id(response))
+        created = self.journal.created.get(created_id(response) or -1)
         if response.status_code == 201 and created is not None:
-            created_id = created.id
-            self.session.delete(self.item_url(created_id), headers=self.auth_headers, timeout=30)
-            self.tombstone_id = created_id
+            self.session.delete(self.item_url(created.id), headers=self.auth_headers, timeout=30)
+            self.tombstone_id = created.id
 
     def probe_hazards(self) -> None:
         """Create one experiment per class of value known to break reads (destructive probes).
@@ -135,11 +150,11 @@ class Runtime:
 
     def owned_live_ids(self) -> list[int]:
         """Experiments of this run that should still exist, oldest first."""
-        return sorted(self.session.ledger.live_ids())
+        return sorted(self.journal.live_ids())
 
     def owned_ids(self) -> list[int]:
         """Every experiment this run created, deleted ones included."""
-        return sorted(self.session.ledger.created)
+        return sorted(self.journal.created)
 
     def ensure_pool(self, size: int) -> None:
         """Create experiments until `size` owned ones exist, as far as the budget allows.
@@ -149,7 +164,7 @@ class Runtime:
         """
         while not self.pool_broken and len(self.owned_live_ids()) < size and self.may_create():
             self.pool_counter += 1
-            known = len(self.session.ledger.created)
+            known = len(self.journal.created)
             response = self.session.post(
                 self.collection_url,
                 json={
@@ -159,7 +174,7 @@ class Runtime:
                 headers=self.auth_headers,
                 timeout=30,
             )
-            if response.status_code != 201 or len(self.session.ledger.created) == known:
+            if response.status_code != 201 or len(self.journal.created) == known:
                 self.pool_broken = True
 
 
@@ -177,16 +192,6 @@ HAZARD_PROBES: tuple[tuple[str, Any], ...] = (
     # `variants` and `control` are two objects of the depth that breaks the list.
     ("objects nested too deep", _nested_objects(LIST_BREAKING_OBJECT_DEPTH - 2)),
 )
-
-
-def _response_id(response: Response) -> int:
-    """The `id` of a JSON object response, or -1."""
-    try:
-        body = response.json()
-    except ValueError:
-        return -1
-    value = body.get("id") if isinstance(body, dict) else None
-    return value if isinstance(value, int) and not isinstance(value, bool) else -1
 
 
 # Schemathesis calls checks and hooks with no room for context of our own, so the pytest process

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from contract_tests.exclusions import EXCLUSIONS, OPERATION_IDS
-from contract_tests.guard import Ledger
 from contract_tests.matrix import render_matrix
 from contract_tests.results import DEFECT, CheckFailure, ItemOutcome, RunRecord
 from contract_tests.settings import RESULTS_FILE
+from live_road.cleanup import flag_lines
+from live_road.journal import Journal
 
 BUILTIN_CHECKS = (
     "not_a_server_error",
@@ -112,7 +113,7 @@ def matrix_lines(record: RunRecord | None, results_file: Path) -> list[str]:
     return [f"{title}, {excluded}:", *rows]
 
 
-def read_break_failures(ledger: Ledger, *, replay_prefix: str) -> list[CheckFailure]:
+def read_break_failures(ledger: Journal, *, replay_prefix: str) -> list[CheckFailure]:
     """The run's read breaks (found by the guard's read-back) as PostHog defects."""
     failures = []
     for brk in ledger.read_breaks:
@@ -203,29 +204,6 @@ def _cut(text: str) -> str:
     return text[:SHOWN_CHARACTERS] + f" ... ({len(text)} characters, whole in {RESULTS_FILE})"
 
 
-def flag_lines(ledger: Ledger, *, list_flags: bool, state_file: Path) -> list[str]:
-    """What became of the feature flags of the run's experiments (PostHog keeps them)."""
-    owners = [e for e in ledger.flag_owners() if e.feature_flag_key]
-    left = ledger.flags_left()
-    if not owners:
-        return []
-    cleaned = len(owners) - len(left)
-    if not left:
-        return [f"Feature flags of the run's experiments: {cleaned} soft-deleted, none left"]
-    if ledger.flag_scope_missing:
-        why = (
-            "the key lacks feature_flag:write, the scope that would let the run soft-delete"
-            ' them (PATCH {"deleted": true})'
-        )
-    else:
-        why = "PostHog did not let the run soft-delete them"
-    if not list_flags:
-        return [f"Feature flags left behind: {len(left)} ({why}), listed in {state_file}"]
-    lines = [f"Feature flags left behind ({len(left)}; {cleaned} soft-deleted; {why}):"]
-    lines.extend(f"    {key}" for key in left)
-    return lines
-
-
 def render(
     *,
     mode: str,
@@ -234,7 +212,7 @@ def render(
     record: RunRecord | None,
     results_file: Path,
     reports: list[Path],
-    ledger: Ledger,
+    ledger: Journal,
     leftovers: list[int],
     replay: list[str],
     list_flags: bool,

@@ -9,9 +9,9 @@ from schemathesis import Case, Response
 from schemathesis.generation.stateful.state_machine import StepInput, StepOutput
 
 from contract_tests import runtime
-from contract_tests.guard import UnsafeRequestRefusedError
 from contract_tests.hooks import keep_truly_negative
 from contract_tests.schema import load_schema
+from live_road.policy import UnsafeRequestRefusedError
 
 SETTINGS = runtime.current().settings
 schema = load_schema(SETTINGS)
@@ -26,8 +26,8 @@ def test_operation(case: Case[Any]) -> None:
     """Examples, coverage and fuzzing cases of one operation, positive and negative."""
     state = runtime.current()
     if _is_create(case) and not state.may_create():
-        state.session.ledger.skipped_creates += 1
-        state.session.ledger.save()
+        state.journal.skipped_creates += 1
+        state.journal.save()
         return
     case.call_and_validate(session=state.session)
 

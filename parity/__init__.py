@@ -9,8 +9,8 @@ hand-written corpus here, or generated requests) can go through the same path:
 - `targets`: `ParityTarget`, a server named by its base URL, its keys by role and its projects
   by role (`from_environment` for a live PostHog, `mock_target` for a fresh mock).
 - `executor`: `Executor` renders steps for a target and sends them through a `requests` session
-  (a live-safe `contract_tests.guard.GuardedSession` for live servers, `OwnServerSession` for a
-  server one owns); `Exchange` is one request and its response, less deployment-only headers.
+  (for live servers, one over the live road's transport, `live_road`, under a live-guarded or
+  own-server policy); `Exchange` is one request and its response, less deployment-only headers.
 - `transformers`: named normalisers (`host`, `project_ids`, `experiment_ids`, `flag_key_suffix`,
   `timestamps`, `throttle_wait`, `allow_set_order`) that turn an exchange into stable JSON.
 - `diff`: `diff_values` gives every differing path of two JSON values (`Difference`).

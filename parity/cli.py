@@ -7,7 +7,6 @@ import datetime
 import os
 import signal
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
@@ -15,15 +14,13 @@ from typing import Any, Final
 
 import requests
 
+from live_road.cleanup import LeftoversError
+from live_road.facts import posthog_cloud_host
+from live_road.journal import DEFAULT_JOURNAL, JournalTargetError
+from live_road.restarts import wait_until_up
 from parity import surface
 from parity.corpus import BY_NAME, SCENARIOS
-from parity.executor import (
-    INTERRUPTION,
-    ScenarioRun,
-    check_own_server,
-    live_executor,
-    posthog_cloud,
-)
+from parity.executor import INTERRUPTION, ScenarioRun, live_executor
 from parity.model import Scenario
 from parity.replay import (
     COVERAGE_PATH,
@@ -39,12 +36,11 @@ from parity.replay import (
 )
 from parity.snapshots import SNAPSHOT_DIR, build_snapshot, write_snapshot
 from parity.targets import ParityTarget, TargetConfigError, from_environment
-from parity.transformers import normalise
+from parity.transformers import normalise, only_the_runs_experiments
 from posthog_mock.profiles import PROFILES
 
 DEFAULT_MAX_CREATES: Final = 400
 DEFAULT_REQUESTS_PER_MINUTE: Final = 400
-LEDGER: Final = Path("reports/parity-ledger.json")
 RECORDED_AGAINST_VARIABLE: Final = "PARITY_RECORDED_AGAINST"
 RECORD_RETRIES: Final = 3
 
@@ -118,27 +114,15 @@ def _select(names: Sequence[str]) -> list[Scenario]:
     return [BY_NAME[name] for name in names] if names else list(SCENARIOS)
 
 
-def experiments_in_main_project(target: ParityTarget) -> int:
-    """Count the experiments of the target's main project (one read request)."""
-    url = f"{target.base_url}/api/projects/{target.projects['main']}/web_experiments/?limit=1"
+def experiments_in_main_project(target: ParityTarget, role: str = "main") -> int:
+    """Count the experiments of the target's main (or another) project (one read request)."""
+    url = f"{target.base_url}/api/projects/{target.projects[role]}/web_experiments/?limit=1"
     response = requests.get(
         url, headers={"Authorization": f"Bearer {target.keys['all']}"}, timeout=30
     )
     response.raise_for_status()
     count = response.json()["count"]
     return int(count)
-
-
-def wait_until_up(base_url: str, *, timeout: float = 300.0) -> None:
-    """Poll the server until it answers anything but a gateway error (a restart is over)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"{base_url}/_health", timeout=10).status_code not in (502, 503):
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(3)
 
 
 def _server_trouble(run: ScenarioRun) -> str | None:
@@ -148,8 +132,16 @@ def _server_trouble(run: ScenarioRun) -> str | None:
     return "502 Bad Gateway" if bad else None
 
 
-def _normalised(run: ScenarioRun, target: ParityTarget) -> list[dict[str, Any]]:
-    return normalise([e.as_json() for e in run.exchanges], target)
+def _normalised(
+    run: ScenarioRun,
+    target: ParityTarget,
+    own: set[int] | None = None,
+    held: dict[str, int] | None = None,
+) -> list[dict[str, Any]]:
+    exchanges = [e.as_json() for e in run.exchanges]
+    if own is not None and held:
+        only_the_runs_experiments(exchanges, own, held)
+    return normalise(exchanges, target)
 
 
 def record(args: argparse.Namespace, target: ParityTarget) -> int:
@@ -161,7 +153,7 @@ def record(args: argparse.Namespace, target: ParityTarget) -> int:
             file=sys.stderr,
         )
         return 2
-    wait_until_up(target.base_url)
+    wait_until_up(target.base_url, timeout=300.0, interval=3.0)
     held = experiments_in_main_project(target)
     if held:
         print(
@@ -175,18 +167,13 @@ def record(args: argparse.Namespace, target: ParityTarget) -> int:
         "date": datetime.datetime.now(datetime.UTC).date().isoformat(),
     }
     failures = 0
-    try:
-        if args.own_server:
-            check_own_server(target.base_url)
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
     with live_executor(
         target,
-        LEDGER,
+        DEFAULT_JOURNAL,
         max_creates=args.max_creates,
         requests_per_minute=args.requests_per_minute or None,
         own_server=args.own_server,
+        tool="parity-record",
     ) as executor:
         for scenario in scenarios:
             run = executor.run(scenario)
@@ -195,7 +182,7 @@ def record(args: argparse.Namespace, target: ParityTarget) -> int:
                     break
                 # A shared server restarting (a crashed worker) is no answer: wait, record again.
                 print(f"retrying {scenario.name} once the server is up: {_server_trouble(run)}")
-                wait_until_up(target.base_url)
+                wait_until_up(target.base_url, timeout=300.0, interval=3.0)
                 run = executor.run(scenario)
             if run.not_run or run.error:
                 failures += 1
@@ -211,28 +198,36 @@ def record(args: argparse.Namespace, target: ParityTarget) -> int:
 def live(args: argparse.Namespace, target: ParityTarget) -> int:
     """Run the scenarios on the live target, then on each mock profile; say which one it is."""
     scenarios = _select(args.scenarios)
-    held = experiments_in_main_project(target)
+    held_by_role = {
+        role: experiments_in_main_project(target, role)
+        for role in ("main", "other")
+        if role in target.projects
+    }
     reference: dict[str, list[dict[str, Any]]] = {}
     not_run: dict[str, str] = {}
     with live_executor(
         target,
-        LEDGER,
+        DEFAULT_JOURNAL,
         max_creates=args.max_creates,
         requests_per_minute=args.requests_per_minute or None,
         own_server=args.own_server,
+        tool="parity-live",
     ) as live_run:
         for scenario in scenarios:
-            if scenario.empty_project and held:
+            if scenario.empty_project and held_by_role["main"]:
                 not_run[scenario.name] = (
-                    f"needs an empty project; project {target.projects['main']} holds {held}"
-                    " experiment(s) this run did not create"
+                    f"needs an empty project; project {target.projects['main']} holds"
+                    f" {held_by_role['main']} experiment(s) this run did not create"
                 )
                 continue
             run = live_run.run(scenario)
             if run.not_run or run.error:
                 not_run[scenario.name] = str(run.not_run or run.error)
             else:
-                reference[scenario.name] = _normalised(run, target)
+                # Judged on what the run created: lists lose the project's other experiments.
+                assert live_run.transport is not None
+                own = set(live_run.transport.journal.created)
+                reference[scenario.name] = _normalised(run, target, own, held_by_role)
     for name, reason in not_run.items():
         print(f"NOT RUN {name}: {reason}")
     replays = {profile: replay(profile, reference) for profile in PROFILES}
@@ -319,7 +314,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TargetConfigError as exc:
         print(f"error: parity {args.command} {exc}", file=sys.stderr)
         return 2
-    if args.own_server and posthog_cloud(target.base_url):
+    if args.own_server and posthog_cloud_host(target.base_url) is not None:
         print(
             f"error: --own-server is refused for PostHog Cloud ({target.base_url}): the live"
             " guard stays on for every project there",
@@ -333,6 +328,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         return record(args, target) if args.command == "record" else live(args, target)
+    except (LeftoversError, JournalTargetError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("\ninterrupted: experiments this run created were deleted", file=sys.stderr)
         return 130

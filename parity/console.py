@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-# The corpus runs on the contract extra's dependencies (and the mock's, which it includes).
-EXTRA_MODULES = frozenset(
-    {"requests", "schemathesis", "hypothesis", "starlette", "granian", "orjson"}
-)
+from live_road.console import CONTRACT_EXTRA_MODULES, run_with_extra
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run `posthog-parity`, or say in one line which extra it needs (exit 2)."""
-    try:
+
+    def load() -> Callable[[], int]:
         from parity.cli import main as cli_main  # noqa: PLC0415
-    except ModuleNotFoundError as exc:
-        missing = (exc.name or "").partition(".")[0]
-        if missing not in EXTRA_MODULES:
-            raise
-        sys.stderr.write(
-            f"posthog-parity: error: parity needs the contract extra ({missing} is not"
-            " installed): pip install 'posthog-web-experiments[contract]'\n"
-        )
-        return 2
-    return cli_main(argv)
+
+        return lambda: cli_main(argv)
+
+    return run_with_extra("posthog-parity", "parity needs", load, CONTRACT_EXTRA_MODULES)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import http.client
 import json
 import sys
 import time
@@ -16,39 +15,24 @@ from urllib.parse import urlsplit
 
 import requests
 
-from contract_tests.guard import (
-    SAFE_METHODS,
-    GuardedSession,
-    Ledger,
-    Pacer,
-    PendingCreate,
-    Target,
-    UnsafeRequestRefusedError,
-    body_findings,
-    experiment_path_parts,
-    posthog_cloud_host,
+from live_road import cleanup as live_cleanup
+from live_road.bodies import body_findings
+from live_road.facts import DEPLOYMENT_HEADERS, Target
+from live_road.journal import Journal
+from live_road.policy import Policy, UnsafeRequestRefusedError
+from live_road.restarts import (
+    RESTART_WAIT_SECONDS,
+    closed_without_answer,
+    refused,
+    wait_until_up,
 )
+from live_road.transport import GuardedTransport, open_session
 from parity.model import NO_JSON, Context, Scenario, Step, TemplateError, placeholders
 from parity.targets import ParityTarget
 
-# Response headers that say how the server was deployed, not what PostHog's code answers; every
-# other header is recorded and compared (docs/parity.md says why each of these is left out).
-DEPLOYMENT_HEADERS: Final = frozenset(
-    {
-        "server",
-        "date",
-        "connection",
-        "keep-alive",
-        "transfer-encoding",
-        "content-length",
-        "set-cookie",
-        "via",
-        "alt-svc",
-        "strict-transport-security",
-    }
-)
 MAX_TEXT_BODY: Final = 2000
 TIMEOUT_SECONDS: Final = 60.0
+RESTART_WAITS: Final = 60
 # What a server that closed the connection, or kept it open, without an answer is recorded as
 # answering (a PostHog worker that aborts while rendering does either).
 DROPPED_CONNECTION: Final[dict[str, Any]] = {
@@ -62,7 +46,7 @@ DROPPED_CONNECTION: Final[dict[str, Any]] = {
 class Interruption:
     """A stop request (Ctrl-C, SIGTERM): honoured between requests, never in the middle of one.
 
-    Stopping mid-request could leave an experiment the server created but the ledger never saw;
+    Stopping mid-request could leave an experiment the server created but the journal never saw;
     so the first signal only asks, and the run stops (and cleans up) before its next request.
     """
 
@@ -172,7 +156,7 @@ class Executor:
         target: ParityTarget,
         sessions: Mapping[str, requests.Session],
         *,
-        after_scenario: Callable[[], None] | None = None,
+        after_scenario: Callable[[], object] | None = None,
         sends_read_breaking: bool = True,
     ) -> None:
         """Use `sessions` (`default` and optionally `throttled`) to talk to `target`.
@@ -185,6 +169,8 @@ class Executor:
         self.after_scenario = after_scenario
         self.sends_read_breaking = sends_read_breaking
         self.requests_sent = 0
+        # The live road's transport of the default session (None: plain sessions, a mock).
+        self.transport: GuardedTransport | None = None
         # A server that dropped a connection (its worker aborted) may be restarting.
         self._dropped = False
 
@@ -240,7 +226,7 @@ class Executor:
                     method, url, headers=headers, data=body, timeout=TIMEOUT_SECONDS
                 )
             except requests.ConnectionError as error:
-                if not (self._dropped and _refused(error)):
+                if not (self._dropped and refused(error)):
                     raise
                 time.sleep(RESTART_WAIT_SECONDS)
         return session.request(method, url, headers=headers, data=body, timeout=TIMEOUT_SECONDS)
@@ -274,7 +260,7 @@ class Executor:
             try:
                 return self._request(session, step.method, url, headers, body)
             except (requests.ConnectionError, requests.Timeout) as error:
-                if not _closed_without_response(error):
+                if not closed_without_answer(error):
                     raise
                 return None
 
@@ -285,7 +271,7 @@ class Executor:
         response = responses[-1]
         if response is None:
             self._dropped = True
-            _wait_until_answering(url)
+            wait_until_up(url)
             return Exchange(describe_request(step), dict(DROPPED_CONNECTION), step.rule)
         statuses = dict(Counter(str(r.status_code) if r else "no answer" for r in responses))
         summary = summarise_response(response)
@@ -294,176 +280,75 @@ class Executor:
         return Exchange(describe_request(step), summary, step.rule or scenario.rule)
 
 
-def _closed_without_response(error: BaseException) -> bool:
-    """Whether a request got no answer: the connection closed, or no answer came in time."""
-    if isinstance(error, requests.ReadTimeout):
-        return True
-    seen: list[BaseException] = [error]
-    while seen:
-        cause = seen.pop()
-        if isinstance(cause, http.client.RemoteDisconnected | ConnectionResetError):
-            return True
-        seen.extend(arg for arg in cause.args if isinstance(arg, BaseException))
-        if cause.__context__ is not None:
-            seen.append(cause.__context__)
-    return False
-
-
-RESTART_WAIT_SECONDS: Final = 2.0
-RESTART_WAITS: Final = 60
-
-
-def _wait_until_answering(url: str) -> None:
-    """After no answer, wait (up to two minutes) until the server answers anything again.
-
-    A PostHog worker that aborts is restarted by its master; a step sent meanwhile would
-    record the restart, not the server's rule.
-    """
-    parts = urlsplit(url)
-    probe = f"{parts.scheme}://{parts.netloc}/_health"
-    for _ in range(RESTART_WAITS):
-        try:
-            requests.get(probe, timeout=5)
-            return
-        except requests.RequestException:
-            time.sleep(RESTART_WAIT_SECONDS)
-
-
-def _refused(error: requests.ConnectionError) -> bool:
-    seen: list[BaseException] = [error]
-    while seen:
-        cause = seen.pop()
-        if isinstance(cause, ConnectionRefusedError):
-            return True
-        seen.extend(arg for arg in cause.args if isinstance(arg, BaseException))
-        if cause.__context__ is not None:
-            seen.append(cause.__context__)
-    return False
-
-
-class ThrottledSession(requests.Session):
-    """Sends only safe methods, once each (no 429 retry): for the rate-limited server."""
-
-    def __init__(self, guard: GuardedSession) -> None:
-        """Check every request with `guard`'s rules before sending it."""
-        super().__init__()
-        self.guard = guard
-
-    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
-        """Refuse anything but a safe method; send the rest unretried."""
-        method = str(request.method or "GET").upper()
-        if method not in SAFE_METHODS:
-            raise UnsafeRequestRefusedError(f"{method} is never sent to the throttled server")
-        self.guard.check_allowed(method, str(request.url))
-        return super().send(request, **kwargs)
-
-
-class OwnServerSession(GuardedSession):
-    """A `GuardedSession` that sends everything to its target (a server the caller owns).
-
-    Only the origin is checked; creates are still recorded so each scenario cleans up after it.
-    """
-
-    def check_allowed(self, method: str, url: str, body: bytes | str | None = None) -> None:
-        """Refuse only requests to another server."""
-        if urlsplit(url)[:2] != urlsplit(self.target.base_url)[:2]:
-            self._refuse(f"{method} {url}: not the target {self.target.base_url}")
-
-    def _record(
-        self,
-        method: str,
-        url: str,
-        response: requests.Response,
-        pending: PendingCreate | None = None,
-    ) -> None:
-        """Record creates and deletes; a delete of an id in another form (`1.json`) is left."""
-        parts = experiment_path_parts(urlsplit(url).path, self.target.base_url)
-        if method == "DELETE" and parts is not None and not str(parts[1] or "0").isdigit():
-            return
-        super()._record(method, url, response, pending)
-
-
-def posthog_cloud(base_url: str) -> bool:
-    """Whether a base URL is PostHog Cloud (`posthog.com` or a host below it)."""
-    return posthog_cloud_host(base_url) is not None
-
-
-def check_own_server(base_url: str) -> None:
-    """Raise `ValueError` when `base_url` is PostHog Cloud, which nobody may send unguarded."""
-    if posthog_cloud(base_url):
-        raise ValueError(f"{base_url} is PostHog Cloud: the write guard cannot be turned off")
-
-
 @contextmanager
 def live_executor(
     target: ParityTarget,
-    ledger_path: Path,
+    journal_path: Path,
     *,
     max_creates: int,
     requests_per_minute: int | None,
     own_server: bool = False,
+    tool: str = "parity",
 ) -> Iterator[Executor]:
-    """Yield an executor whose requests go through `GuardedSession` (writes only its own).
+    """Yield an executor whose requests go through the live road (`live_road`).
 
-    Experiments an earlier run recorded in the ledger but could not delete (it was killed)
-    are deleted first; then the run starts a ledger of its own. `own_server` (never PostHog
-    Cloud): every request of the corpus is sent, list-route writes, unknown sub-paths and
-    values that break reads included (`OwnServerSession`).
-    Accepted writes are read back (deleted at once when that fails) and values known to break
-    reads are refused by the guard, except on one's own server, where the read-breaking
-    scenarios run as recorded, their own steps deleting what they stored.
+    The journal at `journal_path` (shared by every live tool) is resumed first: whatever an
+    earlier run of any tool left is deleted; then the run journals its own. Live-guarded:
+    writes only what the run created, accepted writes read back (deleted at once when that
+    fails), values known to break reads refused. `own_server` (never PostHog Cloud): every
+    request of the corpus is sent, the read-breaking scenarios deleting what they stored.
+    After each scenario its experiments are deleted; at the end their flags are soft-deleted
+    (with `feature_flag:write`) or named.
     """
-    if own_server and posthog_cloud(target.base_url):
-        raise UnsafeRequestRefusedError(
-            f"{target.base_url} is PostHog Cloud: the guard stays on for it (no --own-server)"
-        )
+    rpm = requests_per_minute
+    policy = (
+        Policy.own_server(target.base_url, max_creates=max_creates, requests_per_minute=rpm)
+        if own_server
+        else Policy.live_guarded(max_creates=max_creates, requests_per_minute=rpm)
+    )
     guard_target = Target(target.base_url, target.projects["main"])
     api_key = target.keys["all"]
     projects = [target.projects[role] for role in ("main", "other") if role in target.projects]
-    earlier = Ledger.load(ledger_path)
-    if earlier.live_ids():
-        leftovers = GuardedSession(guard_target, earlier, max_creates=0, pacer=Pacer(None))
-        failed = delete_created(leftovers, api_key, target.base_url, projects)
-        if failed:
-            raise RuntimeError(f"could not delete experiments an earlier run created: {failed}")
-    ledger = Ledger(ledger_path)
-    session_class = OwnServerSession if own_server else GuardedSession
-    session = session_class(
-        guard_target,
-        ledger,
-        max_creates=max_creates,
-        pacer=Pacer(requests_per_minute),
-        read_back=not own_server,
-        refuse_read_breaking=not own_server,
+    lines, session, transport = live_cleanup.start(
+        journal_path, guard_target, api_key, policy, tool=tool, projects=projects
     )
+    for line in lines:
+        print(f"{tool}: {line}", file=sys.stderr)
     sessions: dict[str, requests.Session] = {"default": session}
     if target.throttled_base_url is not None:
-        throttled_guard = GuardedSession(
+        sessions["throttled"], _ = open_session(
             Target(target.throttled_base_url, target.projects["main"]),
-            Ledger(ledger_path.with_name(ledger_path.stem + "-throttled.json")),
-            max_creates=0,
-            pacer=Pacer(None),
+            Journal(journal_path.with_name(journal_path.stem + "-throttled.json")),
+            Policy.read_only(),
         )
-        sessions["throttled"] = ThrottledSession(throttled_guard)
 
-    def cleanup() -> None:
-        failed = delete_created(session, api_key, target.base_url, projects)
+    def cleanup(*, flags: bool = False) -> None:
+        failed = live_cleanup.delete_leftovers(transport, api_key, projects, flags=flags)
         if failed:
             raise RuntimeError(f"could not delete experiments this run created: {failed}")
 
     executor = Executor(target, sessions, after_scenario=cleanup, sends_read_breaking=own_server)
+    executor.transport = transport
     try:
         yield executor
     finally:
-        # Ctrl-C or a crash between scenarios: delete whatever is still alive.
-        cleanup()
-        ledger.save()
-        for brk in ledger.read_breaks:
-            print(
-                f"PostHog defect, stored value breaks reads: {brk.write} ({brk.write_status}),"
-                f" then {brk.read}; deleted: {brk.deleted}; body: {brk.smallest_body}",
-                file=sys.stderr,
-            )
+        # Ctrl-C or a crash between scenarios: delete whatever is still alive, then the flags.
+        cleanup(flags=True)
+        report(transport)
+
+
+def report(transport: GuardedTransport) -> None:
+    """Print the PostHog defects the read-backs found and what became of the run's flags."""
+    journal = transport.journal
+    journal.save()
+    for brk in journal.read_breaks:
+        print(
+            f"PostHog defect, stored value breaks reads: {brk.write} ({brk.write_status}),"
+            f" then {brk.read}; deleted: {brk.deleted}; body: {brk.smallest_body}",
+            file=sys.stderr,
+        )
+    for line in live_cleanup.flag_lines(journal, state_file=journal.path):
+        print(line, file=sys.stderr)
 
 
 @contextmanager
@@ -471,34 +356,3 @@ def plain_executor(target: ParityTarget) -> Iterator[Executor]:
     """Yield an executor with plain sessions, for a mock reset before every scenario."""
     with requests.Session() as default, requests.Session() as throttled:
         yield Executor(target, {"default": default, "throttled": throttled})
-
-
-def delete_created(
-    session: GuardedSession, api_key: str, base_url: str, projects: list[str]
-) -> list[int]:
-    """Delete every experiment the run created and has not deleted, in whichever project holds it.
-
-    Returns the ids that could not be deleted. An id every project answers 404 for is gone.
-    """
-    headers = {"Authorization": f"Bearer {api_key}"}
-    failed: list[int] = []
-    for experiment_id in session.ledger.live_ids():
-        statuses = []
-        for project in projects:
-            url = f"{base_url}/api/projects/{project}/web_experiments/{experiment_id}/"
-            try:
-                statuses.append(session.delete(url, headers=headers, timeout=TIMEOUT_SECONDS))
-            except requests.RequestException:
-                break
-            if statuses[-1].status_code in (204, 404):
-                if statuses[-1].status_code == 204:
-                    break
-                continue
-            break
-        codes = [response.status_code for response in statuses]
-        if 204 in codes or (len(codes) == len(projects) and set(codes) == {404}):
-            session.ledger.created[experiment_id].deleted = True
-            session.ledger.save()
-        else:
-            failed.append(experiment_id)
-    return failed

@@ -28,8 +28,10 @@ import requests
 import schemathesis
 
 from contract_tests.settings import SPEC_PATH
+from live_road.facts import HOP_BY_HOP
+from live_road.journal import DEFAULT_JOURNAL
 from parity.executor import live_executor
-from parity.lockstep import HOP_BY_HOP, Finding, Lockstep, RawRequest, Sides
+from parity.lockstep import Finding, Lockstep, RawRequest, Sides
 from parity.mutations import mutations
 from parity.targets import ParityTarget, TargetConfigError, from_environment, mock_target
 
@@ -291,7 +293,6 @@ DEFAULT_SEED: Final = 20250801
 DEFAULT_MAX_EXAMPLES: Final = 5
 DEFAULT_MAX_CREATES: Final = 600
 DEFAULT_REQUESTS_PER_MINUTE: Final = 600
-LEDGER: Final = Path("reports/parity-fuzz-ledger.json")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -346,9 +347,10 @@ def _reference(args: argparse.Namespace) -> Iterator[tuple[ParityTarget, request
     target = from_environment(os.environ)
     with live_executor(
         target,
-        LEDGER,
+        DEFAULT_JOURNAL,
         max_creates=args.max_creates,
         requests_per_minute=args.requests_per_minute or None,
+        tool="parity-fuzz",
     ) as executor:
         yield target, executor.sessions["default"]
 

@@ -10,7 +10,6 @@ of their pair, and every differing path is a `Finding`.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -19,7 +18,9 @@ from urllib.parse import quote, unquote
 
 import requests
 
-from contract_tests.guard import UnsafeRequestRefusedError
+from live_road.bodies import body_hazards
+from live_road.facts import HOP_BY_HOP, WRITE_METHODS, created_id, segment_id
+from live_road.policy import UnsafeRequestRefusedError
 from parity.diff import Difference, diff_values
 from parity.executor import summarise_response
 from parity.targets import ParityTarget
@@ -35,31 +36,18 @@ API_PREFIX: Final = "/api/"
 UNREPORTED_HEADERS: Final = frozenset(
     {"host", "x-schemathesis-testcaseid", "user-agent", "accept-encoding", "connection"}
 )
-WRITE_METHODS: Final = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Ids no server of a run can hold (above any id a development or cloud database has reached):
 # reads of them go to both servers unchanged, so the answer to a huge id is compared too.
 UNREACHABLE_ID: Final = 2**31
 # What the other server gets for an id only the reference holds: an id it does not have either.
 ABSENT_ON_OTHER: Final = 2**31 - 1
-HOP_BY_HOP: Final = frozenset(
-    {
-        "host",
-        "content-length",
-        "connection",
-        "keep-alive",
-        "transfer-encoding",
-        "te",
-        "proxy-connection",
-        "upgrade",
-    }
-)
 TIMEOUT_SECONDS: Final = 60.0
-# PostHog stores a JSON integer beyond 64 bits, then answers 500 to that create and to every
-# later read of the project (its JSON renderer cannot encode it), leaving an experiment the run
-# cannot find to delete: such bodies are never sent to a live server.
-HUGE_INTEGER_REASON: Final = (
-    "not sent to a live server: PostHog stores an integer beyond 64 bits and then answers 500 "
-    "to every read of the project (a PostHog defect; the experiment could not be cleaned up)"
+# PostHog stores values it cannot read back (posthog_mock/hazards.py), then answers 500 (or
+# drops the connection) on every read of the project: such bodies are never sent to a live
+# server.
+READ_BREAKING_REASON: Final = (
+    "not sent to a live server: PostHog stores it and then fails every read of the project"
+    " (posthog_mock/hazards.py): "
 )
 
 
@@ -155,13 +143,6 @@ class Outcome:
     other_error: str | None = None
 
 
-def _parse_int(segment: str) -> int | None:
-    try:
-        return int(unquote(segment))
-    except ValueError:
-        return None
-
-
 def _replace_number(segment: str, value: int) -> str:
     """Replace the segment's number, keeping signs, spaces and encoding around it."""
     decoded = unquote(segment)
@@ -238,8 +219,9 @@ class Lockstep:
         return outcome
 
     def _refusal(self, request: RawRequest) -> str | None:
-        if self.sides.reference.live and _has_huge_integer(request.body):
-            return HUGE_INTEGER_REASON
+        found = body_hazards(request.body) if self.sides.reference.live else []
+        if found:
+            return READ_BREAKING_REASON + ", ".join(found)
         match = _ROUTE.match(request.path)
         creates = (
             request.method.upper() == "POST" and match is not None and (match.group("id") is None)
@@ -291,10 +273,10 @@ class Lockstep:
         project = match.group("project")
         replacements: list[tuple[tuple[int, int], str]] = []
         known = set(self.sides.reference.all_projects().values())
-        if project not in known and _parse_int(project) is not None:
+        if project not in known and segment_id(project) is not None:
             replacements.append((match.span("project"), self.sides.reference.projects["main"]))
         raw_id = match.group("id")
-        value = None if raw_id is None else _parse_int(raw_id)
+        value = None if raw_id is None else segment_id(raw_id)
         if raw_id is not None and value is not None:
             write = request.method.upper() in WRITE_METHODS
             owned = self.ids.reference_ids()
@@ -305,7 +287,7 @@ class Lockstep:
                 if candidates:
                     chosen = _pick(candidates, raw_id)
                     rewritten = _replace_number(raw_id, chosen)
-                    if _parse_int(rewritten) != chosen:
+                    if segment_id(rewritten) != chosen:
                         # A sign would address another id ("-12" is not 12): use the id as is.
                         rewritten = str(chosen)
                     replacements.append((match.span("id"), rewritten))
@@ -322,7 +304,7 @@ class Lockstep:
         match = _ROUTE.match(path)
         if match is not None:
             raw_id = match.group("id")
-            value = None if raw_id is None else _parse_int(raw_id)
+            value = None if raw_id is None else segment_id(raw_id)
             if raw_id is not None and value is not None and value < UNREACHABLE_ID:
                 other_id = self.ids.other_for(value)
                 mapped = ABSENT_ON_OTHER if other_id is None else other_id
@@ -348,20 +330,19 @@ class Lockstep:
         self, request: RawRequest, reference: requests.Response, other: requests.Response
     ) -> None:
         match = _ROUTE.match(request.path)
-        if match is None:
-            return
         method = request.method.upper()
-        if method == "POST" and match.group("id") is None:
-            ref_id = _created_id(reference)
-            other_id = _created_id(other)
+        if method == "POST":
+            # Whatever route form a POST took, what it created is paired (or deleted later).
+            ref_id = created_id(reference)
+            other_id = created_id(other)
             if ref_id is not None and other_id is not None:
                 self.ids.add(ref_id, other_id)
             elif ref_id is not None:
                 self.ids.reference_only.add(ref_id)
             elif other_id is not None:
                 self.ids.other_only.add(other_id)
-        elif method == "DELETE" and reference.status_code == 204:
-            value = _parse_int(match.group("id") or "")
+        elif match is not None and method == "DELETE" and reference.status_code == 204:
+            value = segment_id(match.group("id") or "")
             if value is not None:
                 self.deleted.add(value)
 
@@ -433,7 +414,7 @@ class Lockstep:
         if method in ("PUT", "PATCH"):
             updated = [200 <= r.status_code < 300 for r in (outcome.reference, outcome.other)]
             match = _ROUTE.match(request.path)
-            value = None if match is None else _parse_int(match.group("id") or "")
+            value = None if match is None else segment_id(match.group("id") or "")
             if updated[0] != updated[1] and value is not None:
                 other_id = self.ids.other_for(value)
                 self._delete(self.sides.reference_session, self.sides.reference, request, value)
@@ -443,8 +424,8 @@ class Lockstep:
             return
         if method != "POST":
             return
-        ref_id = _created_id(outcome.reference)
-        other_id = _created_id(outcome.other)
+        ref_id = created_id(outcome.reference)
+        other_id = created_id(outcome.other)
         if ref_id is not None and other_id is None:
             self._delete(self.sides.reference_session, self.sides.reference, request, ref_id)
             self.deleted.add(ref_id)
@@ -469,23 +450,6 @@ class Lockstep:
         session.delete(url, headers=headers, timeout=TIMEOUT_SECONDS)
 
 
-def _has_huge_integer(body: bytes) -> bool:
-    """Whether a JSON body holds an integer outside the signed 64-bit range."""
-    try:
-        document = json.loads(body)
-    except ValueError:
-        return False
-
-    def huge(value: Any) -> bool:
-        if isinstance(value, dict):
-            return any(huge(item) for item in value.values())
-        if isinstance(value, list):
-            return any(huge(item) for item in value)
-        return isinstance(value, int) and not -(2**63) <= value < 2**63
-
-    return huge(document)
-
-
 def _error_text(exc: requests.RequestException) -> str:
     """Name the kind of failure, without addresses or ports that change between runs."""
     reason = exc.__context__ or exc
@@ -505,19 +469,6 @@ def _with_target(request: RawRequest, target: str) -> RawRequest:
 def _pick(ids: list[int], seed_value: str) -> int:
     digest = hashlib.sha256(seed_value.encode()).digest()
     return ids[int.from_bytes(digest[:4], "big") % len(ids)]
-
-
-def _created_id(response: requests.Response) -> int | None:
-    if not 200 <= response.status_code < 300:
-        return None
-    try:
-        body = json.loads(response.content)
-    except ValueError:
-        return None
-    value = body.get("id") if isinstance(body, dict) else None
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    return None
 
 
 def _label_ids(value: Any, label: Callable[[int], str]) -> Any:

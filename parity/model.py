@@ -45,7 +45,8 @@ class Scenario:
 
     `server` is `"default"` or `"throttled"` (a server with rate limits on); `needs` lists the
     optional project roles it uses; `empty_project` says its results depend on the main project
-    holding no experiment but its own.
+    holding no experiment but its own even when lists are judged on the run's own experiments
+    (a live run on a project in use does not run it).
     """
 
     name: str

@@ -27,8 +27,11 @@ from urllib.parse import quote
 
 import requests
 
+from live_road.facts import created_id
+from live_road.journal import DEFAULT_JOURNAL
+from live_road.policy import UnsafeRequestRefusedError
 from parity import surface_families
-from parity.executor import INTERRUPTION, check_own_server, live_executor
+from parity.executor import INTERRUPTION, live_executor
 from parity.fuzz import render, tally
 from parity.lockstep import Lockstep, Outcome, RawRequest, Sides
 from parity.targets import (
@@ -165,31 +168,6 @@ class SurfaceLockstep(Lockstep):
         if other is None:
             return match.group(0)
         return f"{match.group('prefix')}{other}{match.group('suffix')}"
-
-    def _track(
-        self, request: RawRequest, reference: requests.Response, other: requests.Response
-    ) -> None:
-        """Pair what any POST created, whatever route form it took."""
-        if request.method.upper() != "POST":
-            return
-        ref_id, other_id = _created_id(reference), _created_id(other)
-        if ref_id is not None and other_id is not None:
-            self.ids.add(ref_id, other_id)
-        elif ref_id is not None:
-            self.ids.reference_only.add(ref_id)
-        elif other_id is not None:
-            self.ids.other_only.add(other_id)
-
-
-def _created_id(response: requests.Response) -> int | None:
-    if response.status_code != 201:
-        return None
-    try:
-        body = json.loads(response.content)
-    except ValueError:
-        return None
-    value = body.get("id") if isinstance(body, dict) else None
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def project_form(form: str, project_id: str) -> str:
@@ -611,12 +589,11 @@ def _body(name: str, control: str, *, raw: bool = False) -> str:
 def _outcome_id(outcome: Outcome) -> int | None:
     if outcome.reference is None:
         return None
-    return _created_id(outcome.reference)
+    return created_id(outcome.reference)
 
 
 DEFAULT_SEED: Final = 20250801
 DEFAULT_MAX_CREATES: Final = 1500
-LEDGER: Final = Path("reports/parity-surface-ledger.json")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -652,9 +629,13 @@ def _reference(args: argparse.Namespace) -> Iterator[tuple[ParityTarget, request
             yield target, session
         return
     target = from_environment(os.environ)
-    check_own_server(target.base_url)
     with live_executor(
-        target, LEDGER, max_creates=args.max_creates, requests_per_minute=None, own_server=True
+        target,
+        DEFAULT_JOURNAL,
+        max_creates=args.max_creates,
+        requests_per_minute=None,
+        own_server=True,
+        tool="parity-surface",
     ) as executor:
         yield target, executor.sessions["default"]
 
@@ -678,7 +659,7 @@ def run(args: argparse.Namespace) -> int:
                 stopped = f"{exc}.\n"
             except KeyboardInterrupt:
                 stopped = "interrupted: the report covers the requests sent so far.\n"
-    except (TargetConfigError, ValueError) as exc:
+    except (TargetConfigError, ValueError, UnsafeRequestRefusedError) as exc:
         print(f"error: parity surface {exc}", file=sys.stderr)
         return 2
     result = tally(lockstep)

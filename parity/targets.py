@@ -11,19 +11,12 @@ from pathlib import Path
 from typing import Final
 from urllib.parse import quote
 
+from live_road.facts import KEY_ROLES
 from posthog_mock.profiles import BASE_VERSION
 
 # role -> environment variable of a live run. `all` and `main` are required, the rest optional:
 # a scenario whose role is not configured is reported as not run, never silently dropped.
-KEY_VARIABLES: Final = {
-    "all": "POSTHOG_PERSONAL_API_KEY",
-    "read": "PARITY_READ_KEY",
-    "write": "PARITY_WRITE_KEY",
-    "other_only": "PARITY_OTHER_PROJECT_KEY",
-    "flag_read": "PARITY_FLAG_READ_KEY",
-    "legacy": "PARITY_LEGACY_KEY",
-    "throttle": "PARITY_THROTTLE_KEY",
-}
+KEY_VARIABLES: Final = {role: variable for role, (variable, _) in KEY_ROLES.items()}
 PROJECT_VARIABLES: Final = {
     "main": "POSTHOG_PROJECT_ID",
     "other": "PARITY_OTHER_PROJECT_ID",

@@ -15,12 +15,12 @@ from email.utils import parsedate_to_datetime
 from typing import Any, Final
 from urllib.parse import urlsplit
 
+from live_road.facts import THROTTLE_WAIT
 from parity.targets import ParityTarget
 
 _FLAG_SUFFIX: Final = re.compile(r"(web-experiment-feature-)[0-9a-f]{10}\b")
 _ISO_DATETIME: Final = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
 _HTTP_DATE: Final = re.compile(r"^[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$")
-_THROTTLE_WAIT: Final = re.compile(r"Expected available in \d+ seconds?\.")
 _EXPERIMENT_IN_URL: Final = re.compile(r"(/web_experiments/)(\d+)(?=[/?]|$)")
 # PostHog's `api_not_found` view (every unknown `/api/` path) allows these methods; DRF keeps them
 # in a set, so the order of its `Allow` follows the worker process' string hash seed.
@@ -152,7 +152,7 @@ def replace_recent_timestamps(exchanges: list[dict[str, Any]], _target: ParityTa
 def replace_throttle_waits(exchanges: list[dict[str, Any]], _target: ParityTarget) -> None:
     """Replace the wait of a 429 (`Expected available in 37 seconds.`, `Retry-After`) by `<n>`."""
     _map_response_strings(
-        exchanges, lambda text: _THROTTLE_WAIT.sub("Expected available in <n> seconds.", text)
+        exchanges, lambda text: THROTTLE_WAIT.sub("available in <n> seconds", text)
     )
     for response in _responses(exchanges):
         if "retry-after" in response["headers"]:
@@ -198,3 +198,51 @@ def normalise(
     for transformer in transformers:
         transformer.apply(result, target)
     return result
+
+
+_LIST_TEMPLATE: Final = re.compile(
+    r"^/api/projects/(?:\{project\.(?P<role>\w+)\}|(?P<current>@current))"
+    r"/web_experiments/?(?:\?|$)"
+)
+
+
+def only_the_runs_experiments(
+    exchanges: list[dict[str, Any]], own: set[int], held: dict[str, int]
+) -> None:
+    """Make list pages of a project that held experiments show only what the run created.
+
+    A live project may hold experiments no run made (`held`, by project role, counted before
+    the run); the mock's holds none. Their items leave each page, `count` moves back by what
+    the project held, and a `next` link past the run's own experiments goes; the run's own
+    experiments, the newest, come first on either server, so the rest of each page is alike.
+    """
+    for exchange in exchanges:
+        match = _LIST_TEMPLATE.match(str(exchange["request"].get("path", "")))
+        # `@current` and the forms of the main project's id (`main_plus`) list the main one.
+        role = "" if match is None else match["role"] or match["current"]
+        role = "main" if role in ("current", "@current") or role.startswith("main_") else role
+        if not held.get(role):
+            continue
+        for response in _responses([exchange]):
+            body = response.get("body")
+            if not isinstance(body, dict) or not isinstance(body.get("results"), list):
+                continue
+            body["results"] = [
+                item
+                for item in body["results"]
+                if not isinstance(item, dict) or item.get("id") in own
+            ]
+            count = body.get("count")
+            if isinstance(count, int) and not isinstance(count, bool):
+                body["count"] = count - held[role]
+                link = body.get("next")
+                if isinstance(link, str) and _offset(link) >= body["count"]:
+                    body["next"] = None
+
+
+def _offset(link: str) -> int:
+    query = dict(part.split("=", 1) for part in urlsplit(link).query.split("&") if "=" in part)
+    try:
+        return int(query.get("offset", "0"))
+    except ValueError:
+        return 0

@@ -166,6 +166,7 @@ def test_wheel_has_the_sdk_generated_client_mock_suite_and_spec(wheel: Path) -> 
         "contract_tests/openapi.yaml",
         "parity/cli.py",
         "parity/snapshots/routes_list_put.json",
+        "live_road/transport.py",
     ]:
         assert path in listing, path
     assert "dist-info/licenses/LICENSE" in listing
@@ -205,6 +206,9 @@ def test_console_scripts_help_from_the_wheel(full_install: Path, tmp_path: Path)
     tables = run(full_install / "posthog-parity", "tables", env=quiet_env(), cwd=tmp_path)
     assert tables.returncode == 2
     assert "invalid choice: 'tables'" in tables.stderr
+    live_help = run(full_install / "posthog-live", "clean", "--help", env=quiet_env())
+    assert live_help.returncode == 0, live_help.stderr
+    assert "--journal" in live_help.stdout
     spec = run(
         full_install / "python", "-c",
         "from contract_tests.settings import SPEC_PATH; print(SPEC_PATH.is_file(), SPEC_PATH)",
@@ -228,6 +232,7 @@ def test_sdk_only_install_names_the_extra_and_keeps_pytest_working(
     for script, says in (
         ("posthog-contract", "the contract suite needs"),
         ("posthog-parity", "parity needs"),
+        ("posthog-live", "the live tools need"),
     ):
         script_help = run(sdk_only_install / script, "--help", env=quiet_env())
         assert (script_help.returncode, script_help.stdout) == (2, ""), script_help.stderr

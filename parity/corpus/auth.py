@@ -16,7 +16,6 @@ SCENARIOS = (
         AREA,
         "no key on create: 401, nothing created",
         (post(std_body(), key=None, rule="401"), get(P, rule="list stays empty")),
-        empty_project=True,
     ),
     Scenario(
         "auth_no_credentials_detail",

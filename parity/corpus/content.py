@@ -266,7 +266,6 @@ SCENARIOS = (
                 headers={"X-Forwarded-Host": "proxy.example.com"},
             ),
         ),
-        empty_project=True,
     ),
     Scenario(
         "browser_preflight",
@@ -303,7 +302,6 @@ SCENARIOS = (
             get(P + "?limit=1", headers={"X-Forwarded-Proto": "https"}),
             get(P + "?limit=1", headers={"Forwarded": "for=203.0.113.7;proto=https"}),
         ),
-        empty_project=True,
     ),
     Scenario(
         "compression_headers",

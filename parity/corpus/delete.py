@@ -23,14 +23,12 @@ SCENARIOS = (
             Step("HEAD", D),
             get(P),
         ),
-        empty_project=True,
     ),
     Scenario(
         "delete_keeps_other_experiments",
         AREA,
         "delete removes only its experiment",
         (create("Keep", step="keep"), create("Drop"), Step("DELETE", D), get(P)),
-        empty_project=True,
     ),
     Scenario(
         "delete_non_numeric_id",

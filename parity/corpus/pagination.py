@@ -19,10 +19,8 @@ def page(query: str, rule: str = "") -> Step:
 
 
 SCENARIOS = (
-    Scenario("list_empty", AREA, "an empty project", (get(P),), empty_project=True),
-    Scenario(
-        "list_newest_first", AREA, "newest created_at first", (*three(), get(P)), empty_project=True
-    ),
+    Scenario("list_empty", AREA, "an empty project", (get(P),)),
+    Scenario("list_newest_first", AREA, "newest created_at first", (*three(), get(P))),
     Scenario(
         "list_limit_links",
         AREA,
@@ -35,7 +33,6 @@ SCENARIOS = (
             page("?limit=2&offset=1"),
             page("?offset=1&limit=1"),
         ),
-        empty_project=True,
     ),
     Scenario(
         "list_limit_fallbacks",
@@ -50,7 +47,6 @@ SCENARIOS = (
             page("?limit=1.5"),
             page("?limit=1000000"),
         ),
-        empty_project=True,
     ),
     Scenario(
         "list_offset_fallbacks",
@@ -63,34 +59,29 @@ SCENARIOS = (
             page("?offset=2"),
             page("?limit=1&offset="),
         ),
-        empty_project=True,
     ),
     Scenario(
         "list_offset_past_end",
         AREA,
         "an offset past the end",
         (*three(), page("?limit=1&offset=5"), page("?limit=2&offset=3"), page("?offset=100")),
-        empty_project=True,
     ),
     Scenario(
         "list_links_keep_other_params",
         AREA,
         "links keep other parameters, sorted",
         (*three(), page("?z=last&limit=1&a=first"), page("?limit=1&offset=1&x=%20y&x=2")),
-        empty_project=True,
     ),
     Scenario(
         "list_repeated_params",
         AREA,
         "a repeated limit: the last one counts",
         (*three(), page("?limit=5&limit=1")),
-        empty_project=True,
     ),
     Scenario(
         "list_head",
         AREA,
         "HEAD on the list: headers only",
         (*three()[:1], get(P), Step("HEAD", P), Step("HEAD", P + "?limit=abc")),
-        empty_project=True,
     ),
 )

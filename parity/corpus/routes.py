@@ -123,7 +123,6 @@ SCENARIOS += tuple(
             *(_send(method, P, key) for key in KEY_KINDS),
             get(P, rule="the list after"),
         ),
-        empty_project=True,
     )
     for method in ("PUT", "PATCH", "DELETE")
 ) + tuple(

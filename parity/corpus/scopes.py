@@ -253,6 +253,5 @@ SCENARIOS = (
         AREA,
         "each project lists only its experiments",
         (create(path=P_OTHER, step="other"), create(), get(P), get(P_OTHER)),
-        empty_project=True,
     ),
 )

@@ -46,7 +46,6 @@ def _forms() -> tuple[Scenario, ...]:
                     Step("POST", base, key="read", json={"name": "x"}, rule="read key: 403"),
                     Step("DELETE", base + "{create.id}/", rule="delete"),
                 ),
-                empty_project=True,
             )
         )
     return tuple(scenarios)

@@ -58,7 +58,6 @@ SCENARIOS = (
                 *_by_kind(method, path, body=method != "DELETE"),
                 Step("GET", P, rule="the list is unchanged"),
             ),
-            empty_project=True,
         )
         for method in ("PUT", "PATCH", "DELETE")
         for index, path in enumerate(LIST_FORMS)

@@ -50,7 +50,6 @@ def _round_trip(name: str, rule: str, body: str, content_type: str | None = JSON
             Step("GET", P, rule="list"),
             Step("DELETE", D, rule="delete"),
         ),
-        empty_project=True,
     )
 
 
@@ -69,7 +68,6 @@ def _create_and_list(
             Step("POST", P, data=body, content_type=content_type, rule="create"),
             Step("GET", P, rule="list: what the create stored, if anything"),
         ),
-        empty_project=True,
     )
 
 

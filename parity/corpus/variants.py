@@ -43,7 +43,6 @@ SCENARIOS = (
         AREA,
         "every stored key comes back, rollout_percentage first, variants in request order",
         (create("Rich variants", variants=RICH), get(detail_path()), get(P)),
-        empty_project=True,
     ),
     Scenario(
         "variants_empty_name_hidden",

@@ -1,8 +1,9 @@
-"""The guarded session: what it refuses, what it records, how it paces and waits."""
+"""The guarded transport: what it refuses, what it records, how it paces and waits."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -10,18 +11,12 @@ import pytest
 import requests
 from requests.adapters import BaseAdapter
 
-from contract_tests.guard import (
-    CreateBudgetExhaustedError,
-    GuardedSession,
-    Ledger,
-    Pacer,
-    Target,
-    UnsafeRequestRefusedError,
-    addressed_experiment,
-    delete_leftovers,
-    posthog_cloud_host,
-    smallest_breaking_body,
-)
+from live_road.bodies import smallest_breaking_body
+from live_road.cleanup import delete_leftovers
+from live_road.facts import Target, posthog_cloud_host, segment_id
+from live_road.journal import Journal
+from live_road.policy import CreateBudgetExhaustedError, Pacer, Policy, UnsafeRequestRefusedError
+from live_road.transport import GuardedTransport, open_session
 
 BASE = "http://127.0.0.1:9"
 LIST = f"{BASE}/api/projects/1/web_experiments/"
@@ -51,20 +46,45 @@ class ScriptedAdapter(BaseAdapter):
         """Nothing to close."""
 
 
+@dataclass
+class Guarded:
+    """A session over a guarded transport over the scripted adapter."""
+
+    session: requests.Session
+    transport: GuardedTransport
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.session, name)
+
+    @property
+    def journal(self) -> Journal:
+        return self.transport.journal
+
+
 def make_session(
-    tmp_path: Path, answers: list[tuple[int, dict[str, Any] | None]], max_creates: int | None = 5
-) -> tuple[GuardedSession, ScriptedAdapter, list[float]]:
+    tmp_path: Path,
+    answers: list[tuple[int, dict[str, Any] | None]],
+    max_creates: int | None = 5,
+    *,
+    read_back: bool = False,
+    refuse_read_breaking: bool = False,
+) -> tuple[Guarded, ScriptedAdapter, list[float]]:
     slept: list[float] = []
-    session = GuardedSession(
+    adapter = ScriptedAdapter(answers)
+    policy = Policy(
+        "live-guarded",
+        max_creates,
+        read_back=read_back,
+        refuse_read_breaking=refuse_read_breaking,
+    )
+    session, transport = open_session(
         Target(BASE, "1"),
-        Ledger(path=tmp_path / "state.json"),
-        max_creates=max_creates,
-        pacer=Pacer(None),
+        Journal(path=tmp_path / "state.json"),
+        policy,
+        inner=adapter,
         sleep=slept.append,
     )
-    adapter = ScriptedAdapter(answers)
-    session.mount("http://", adapter)
-    return session, adapter, slept
+    return Guarded(session, transport), adapter, slept
 
 
 def created(experiment_id: int) -> tuple[int, dict[str, Any]]:
@@ -80,7 +100,7 @@ def test_write_to_experiment_not_created_by_the_run_is_refused(
     with pytest.raises(UnsafeRequestRefusedError, match="was not created by this run"):
         session.request(method, f"{LIST}{raw_id}/")
     assert adapter.sent == []
-    assert session.ledger.refused
+    assert session.journal.refused
 
 
 def test_reads_of_any_experiment_are_sent(tmp_path: Path) -> None:
@@ -95,7 +115,7 @@ def test_write_to_created_experiment_is_sent_and_delete_is_recorded(tmp_path: Pa
     session.patch(f"{LIST}41/", json={})
     session.delete(f"{LIST}41")
     assert [m for m, _ in adapter.sent] == ["POST", "PATCH", "DELETE"]
-    ledger = Ledger.load(tmp_path / "state.json")
+    ledger = Journal.load(tmp_path / "state.json")
     assert ledger.created[41].deleted
     assert ledger.created[41].feature_flag_key == "x-41"
 
@@ -118,7 +138,7 @@ def test_create_beyond_budget_is_refused(tmp_path: Path) -> None:
 def test_create_answered_200_is_still_tracked_for_cleanup(tmp_path: Path) -> None:
     session, _, _ = make_session(tmp_path, [(200, {"id": 5, "feature_flag_key": "k"})])
     session.post(LIST, json={})
-    assert session.ledger.live_ids() == [5]
+    assert session.journal.live_ids() == [5]
 
 
 @pytest.mark.parametrize(
@@ -166,10 +186,10 @@ def test_delete_leftovers_deletes_only_live_created_experiments(tmp_path: Path) 
     session.post(LIST, json={})
     session.post(LIST, json={})
     session.delete(f"{LIST}1/")
-    assert delete_leftovers(session, "key") == []
+    assert delete_leftovers(session.transport, "key") == []
     deletes = [sent for sent in adapter.sent if sent[0] == "DELETE"]
     assert deletes == [("DELETE", f"{LIST}1/"), ("DELETE", f"{LIST}2/")]
-    assert session.ledger.live_ids() == []
+    assert session.journal.live_ids() == []
 
 
 @pytest.mark.parametrize(
@@ -177,7 +197,7 @@ def test_delete_leftovers_deletes_only_live_created_experiments(tmp_path: Path) 
     [("12", 12), ("%2B12", 12), ("0012", 12), ("1_2", 12), ("abc", None), ("1.5", None)],
 )
 def test_addressed_experiment_follows_int(raw: str, expected: int | None) -> None:
-    assert addressed_experiment(raw) == expected
+    assert segment_id(raw) == expected
 
 
 def listing(*items: tuple[int, str]) -> tuple[int, dict[str, Any]]:
@@ -199,21 +219,21 @@ def test_create_answered_5xx_that_was_stored_is_found_and_deleted(tmp_path: Path
     )
     session.post(LIST, json={"name": "x"})
     session.post(LIST, json={"name": " contract-suite-odd "})
-    assert session.ledger.suspect_names == ["contract-suite-odd"]
-    assert delete_leftovers(session, "key") == []
+    assert session.journal.suspect_names == ["contract-suite-odd"]
+    assert delete_leftovers(session.transport, "key") == []
     deletes = [sent for sent in adapter.sent if sent[0] == "DELETE"]
     assert deletes == [("DELETE", f"{LIST}10/"), ("DELETE", f"{LIST}12/")]
-    assert session.ledger.suspect_names == []
-    assert 3 not in session.ledger.created
+    assert session.journal.suspect_names == []
+    assert 3 not in session.journal.created
 
 
 def test_suspect_create_stays_reported_when_the_list_fails(tmp_path: Path) -> None:
     session, _, _ = make_session(tmp_path, [created(10), (500, None), (500, None), (204, None)])
     session.post(LIST, json={"name": "x"})
     session.post(LIST, json={"name": "odd"})
-    assert delete_leftovers(session, "key") == []
-    assert session.ledger.suspect_names == ["odd"]
-    assert Ledger.load(session.ledger.path).suspect_names == ["odd"]
+    assert delete_leftovers(session.transport, "key") == []
+    assert session.journal.suspect_names == ["odd"]
+    assert Journal.load(session.journal.path).suspect_names == ["odd"]
 
 
 def test_create_answered_5xx_with_a_body_too_deep_to_parse_is_no_suspect(tmp_path: Path) -> None:
@@ -221,7 +241,7 @@ def test_create_answered_5xx_with_a_body_too_deep_to_parse_is_no_suspect(tmp_pat
     deep = "[" * 100_000 + "]" * 100_000
     response = session.post(LIST, data=deep, headers={"Content-Type": "application/json"})
     assert response.status_code == 500
-    assert session.ledger.suspect_names == []
+    assert session.journal.suspect_names == []
 
 
 FLAGS = f"{BASE}/api/projects/1/feature_flags/"
@@ -271,10 +291,10 @@ def test_flags_are_soft_deleted_after_their_experiments_and_a_403_stops_trying(
     )
     session.post(LIST, json={})
     session.post(LIST, json={})
-    assert delete_leftovers(session, "key") == []
+    assert delete_leftovers(session.transport, "key") == []
     assert [m for m, _ in adapter.sent] == ["POST", "POST", "DELETE", "DELETE", "GET"]
-    assert session.ledger.flag_scope_missing
-    assert session.ledger.flags_left() == ["x-1", "x-2"]
+    assert session.journal.flag_scope_missing
+    assert session.journal.flags_left() == ["x-1", "x-2"]
 
 
 @pytest.mark.parametrize(
@@ -287,8 +307,7 @@ def test_flags_are_soft_deleted_after_their_experiments_and_a_403_stops_trying(
 def test_values_known_to_break_reads_are_never_sent(
     tmp_path: Path, variants: dict[str, Any]
 ) -> None:
-    session, adapter, _ = make_session(tmp_path, [])
-    session.refuse_read_breaking = True
+    session, adapter, _ = make_session(tmp_path, [], refuse_read_breaking=True)
     with pytest.raises(UnsafeRequestRefusedError, match="number_beyond_64_bits at"):
         session.post(LIST, json={"name": "n", "variants": variants})
     assert adapter.sent == []
@@ -307,8 +326,8 @@ def test_a_write_whose_read_back_fails_is_deleted_at_once_and_recorded(tmp_path:
             (204, None),  # so it is deleted at once
             (200, {"results": [], "next": None}),  # and the list read again
         ],
+        read_back=True,
     )
-    session.read_back = True
     session.post(LIST, json={"name": "x"})
     sent_body = {"name": "n", "variants": {"control": {"rollout_percentage": 100, "x": 7}}}
     session.patch(f"{LIST}41/", json=sent_body)
@@ -323,13 +342,13 @@ def test_a_write_whose_read_back_fails_is_deleted_at_once_and_recorded(tmp_path:
         ("DELETE", item),
         ("GET", listed),
     ]
-    (brk,) = session.ledger.read_breaks
+    (brk,) = session.journal.read_breaks
     assert brk.deleted
     assert brk.experiment_id == 41
     assert brk.read == f"GET {item} answered 500"
     assert brk.list_after == "200"
     assert json.loads(brk.smallest_body) == sent_body  # no known class: the whole body
-    assert session.ledger.live_ids() == []
+    assert session.journal.live_ids() == []
 
 
 def test_smallest_breaking_body_keeps_only_the_path_to_each_value() -> None:

@@ -75,7 +75,7 @@ def test_live_mode_leaves_experiments_it_did_not_create_byte_identical(
     assert result.returncode == 0, result.output[-4000:]
     assert snapshot(mock_client, seeded) == before
     assert listed_ids(mock_client) == seeded
-    state = json.loads((tmp_path / "contract-state.json").read_text())
+    state = json.loads((tmp_path / "live-journal.json").read_text())
     created = state["created"]
     assert 0 < len(created) <= 25
     assert all(item["deleted"] for item in created)
@@ -108,7 +108,7 @@ def test_key_without_flag_scopes_names_every_flag_it_left_and_the_scope(tmp_path
         }
         args = ["--live", "--seed", "3", "--max-examples", "3", "--requests-per-minute", "0"]
         limited = run_contract([*args, "--reports-dir", str(tmp_path)], env)
-        journal = json.loads((tmp_path / "contract-state.json").read_text())
+        journal = json.loads((tmp_path / "live-journal.json").read_text())
         full = run_contract(
             [*args, "--reports-dir", str(tmp_path)], live_env(m.base_url, read_only=False)
         )
@@ -116,7 +116,7 @@ def test_key_without_flag_scopes_names_every_flag_it_left_and_the_scope(tmp_path
             f"{m.base_url}/api/projects/1/feature_flags/",
             headers={"Authorization": f"Bearer {MOCK_FULL_KEY}"},
         ).json()
-        final = json.loads((tmp_path / "contract-state.json").read_text())
+        final = json.loads((tmp_path / "live-journal.json").read_text())
 
     keys = [item["feature_flag_key"] for item in journal["created"]]
     assert keys
@@ -135,7 +135,7 @@ def test_interrupted_live_run_deletes_what_it_created(
     mock_server: MockServer, mock_client: httpx.Client, tmp_path: Path
 ) -> None:
     seeded = seed_experiments(mock_client)
-    state_file = tmp_path / "contract-state.json"
+    state_file = tmp_path / "live-journal.json"
     process = subprocess.Popen(
         [
             sys.executable,

@@ -16,9 +16,9 @@ from typing import Any
 import httpx
 import pytest
 
-from contract_tests.guard import body_findings
 from contract_tests.settings import REPO_ROOT
 from contract_tests.targets import MOCK_FULL_KEY
+from live_road.bodies import body_findings
 from posthog_mock.testing import MockServer
 from tests.contract.conftest import live_env, run_contract
 from tests.contract.mutating_proxy import DROP_CONNECTION, Exchange, Mutant, mutating_proxy
@@ -80,7 +80,7 @@ def test_write_that_breaks_reads_is_deleted_within_one_request_and_reported(
         )
 
     create = next(i for i, (m, p, s) in enumerate(log) if m == "POST" and s == 201 and i > 1)
-    marked_id = json.loads((tmp_path / "contract-state.json").read_text())["read_breaks"][0][
+    marked_id = json.loads((tmp_path / "live-journal.json").read_text())["read_breaks"][0][
         "experiment_id"
     ]
     item = f"/api/projects/1/web_experiments/{marked_id}/"
@@ -140,7 +140,7 @@ def test_run_killed_mid_create_is_cleaned_by_the_next_run(
     mock_server: MockServer, mock_client: httpx.Client, tmp_path: Path
 ) -> None:
     release, stored = threading.Event(), threading.Event()
-    state_file = tmp_path / "contract-state.json"
+    state_file = tmp_path / "live-journal.json"
     with mutating_proxy(mock_server.base_url, held_create(release, stored)) as url:
         process = subprocess.Popen(
             [
@@ -169,15 +169,17 @@ def test_run_killed_mid_create_is_cleaned_by_the_next_run(
             os.killpg(process.pid, signal.SIGKILL)  # runner and pytest child: nothing cleans
             process.wait()
             release.set()
-    left = [e for e in experiments(mock_client) if e["name"] == MARKER]
-    assert len(left) == 1
-    flag_key = left[0]["feature_flag_key"]
-    assert flag_key in [f["key"] for f in flags(mock_client)]
+        left = [e for e in experiments(mock_client) if e["name"] == MARKER]
+        assert len(left) == 1
+        flag_key = left[0]["feature_flag_key"]
+        assert flag_key in [f["key"] for f in flags(mock_client)]
 
-    result = run_contract(
-        [*RUN_ARGS, "--seed", "5", "--prefix", PREFIX, "--reports-dir", str(tmp_path)],
-        live_env(mock_server.base_url),
-    )
+        # The next run addresses the server as the journal does (a journal of another host
+        # or project is never resumed there).
+        result = run_contract(
+            [*RUN_ARGS, "--seed", "5", "--prefix", PREFIX, "--reports-dir", str(tmp_path)],
+            live_env(url),
+        )
 
     assert result.returncode == 0, result.output[-4000:]
     assert f"resumed the journal of an earlier run ({state_file})" in result.output
@@ -206,7 +208,7 @@ def test_destructive_probes_are_refused_on_posthog_cloud(tmp_path: Path) -> None
         " store values that break every read of the project's web experiments until deleted;"
         " use a disposable server (a local PostHog, a staging instance)"
     )
-    assert not (tmp_path / "contract-state.json").exists()
+    assert not (tmp_path / "live-journal.json").exists()
 
 
 def breaks_like_posthog(exchange: Exchange) -> Exchange:
@@ -238,7 +240,7 @@ def test_destructive_probes_report_each_class_as_a_posthog_defect(
             [*RUN_ARGS, "--seed", "2", "--destructive-probes", "--reports-dir", str(tmp_path)],
             live_env(url),
         )
-    breaks = json.loads((tmp_path / "contract-state.json").read_text())["read_breaks"]
+    breaks = json.loads((tmp_path / "live-journal.json").read_text())["read_breaks"]
     assert sorted(b["hazards"][0].split(" at ")[0] for b in breaks) == [
         "nesting_too_deep",
         "number_beyond_64_bits",

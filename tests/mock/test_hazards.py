@@ -5,7 +5,7 @@ from __future__ import annotations
 import orjson
 import pytest
 
-from contract_tests.guard import body_findings
+from live_road.bodies import body_findings
 from posthog_mock import hazards
 from posthog_mock.representation import ORJSON_SAFE_NESTING, to_json
 

@@ -8,17 +8,14 @@ from typing import Any
 import pytest
 import requests
 
-from contract_tests.guard import GuardedSession, Ledger, Pacer, Target, UnsafeRequestRefusedError
+from live_road.facts import Target, posthog_cloud_host
+from live_road.journal import Journal
+from live_road.policy import Policy, UnsafeRequestRefusedError
+from live_road.transport import open_session
 from parity.cli import main
 from parity.corpus import SCENARIOS
 from parity.diff import MISSING, Difference, diff_values
-from parity.executor import (
-    Interruption,
-    OwnServerSession,
-    missing_roles,
-    posthog_cloud,
-    summarise_response,
-)
+from parity.executor import Interruption, missing_roles, summarise_response
 from parity.model import Context, Scenario, Step, TemplateError
 from parity.replay import ScenarioReplay, coverage, lost_coverage, with_section
 from parity.snapshots import build_snapshot
@@ -190,7 +187,7 @@ def test_summarise_response_keeps_every_header_but_the_deployment_ones() -> None
     ],
 )
 def test_posthog_cloud_names_only_posthog_com_hosts(url: str, cloud: bool) -> None:
-    assert posthog_cloud(url) is cloud
+    assert (posthog_cloud_host(url) is not None) is cloud
 
 
 @pytest.mark.parametrize("command", ["record", "live"])
@@ -218,13 +215,10 @@ def test_own_server_session_sends_the_list_route_write_the_guard_refuses(
         url = f"{base}/api/projects/1/web_experiments/"
         headers = {"Authorization": f"Bearer {MOCK_KEYS['write'][0]}"}
         sessions = [
-            kind(
-                Target(base, "1"),
-                Ledger(tmp_path / f"{kind.__name__}.json"),
-                max_creates=1,
-                pacer=Pacer(None),
+            open_session(Target(base, "1"), Journal(tmp_path / f"{index}.json"), policy)[0]
+            for index, policy in enumerate(
+                (Policy(max_creates=1), Policy.own_server(base, max_creates=1))
             )
-            for kind in (GuardedSession, OwnServerSession)
         ]
         with pytest.raises(UnsafeRequestRefusedError, match="only POST is sent"):
             sessions[0].put(url, headers=headers, json={}, timeout=10)

@@ -7,7 +7,7 @@ from urllib.parse import unquote
 import pytest
 import requests
 
-from parity.executor import check_own_server
+from live_road.policy import Policy, UnsafeRequestRefusedError
 from parity.lockstep import RawRequest, Sides
 from parity.surface import Probes, SurfaceLockstep
 from parity.targets import ParityTarget, int_form
@@ -86,10 +86,10 @@ def test_int_forms_are_read_by_int_as_the_project() -> None:
     ],
 )
 def test_own_server_switch_is_refused_for_posthog_cloud(url: str) -> None:
-    with pytest.raises(ValueError, match="PostHog Cloud"):
-        check_own_server(url)
+    with pytest.raises(UnsafeRequestRefusedError, match="PostHog Cloud"):
+        Policy.own_server(url, max_creates=None)
 
 
 def test_own_server_switch_accepts_a_server_of_ones_own() -> None:
-    check_own_server("http://127.0.0.1:8020")
-    check_own_server("https://posthog.example.com")
+    assert Policy.own_server("http://127.0.0.1:8020", max_creates=None).mode == "own-server"
+    assert Policy.own_server("https://posthog.example.com", max_creates=None).mode == "own-server"
