@@ -16,7 +16,8 @@ from schemathesis.pytest import plugin as schemathesis_plugin
 
 from contract_tests import baseline, runtime
 from contract_tests import checks as _checks  # noqa: F401  (registers the custom checks)
-from contract_tests.results import DEFECT, CheckFailure, ItemOutcome
+from contract_tests.known import known_reason
+from contract_tests.results import ItemOutcome
 from contract_tests.settings import SettingsError, SuiteSettings
 from live_road.cleanup import delete_leftovers, highest_listed_id
 from live_road.facts import network_reason
@@ -35,7 +36,6 @@ _OPERATIONS = {
     ("DELETE", True): "web_experiments_destroy",
 }
 # The baseline this process judges findings by (None: no baseline, or one being recorded).
-_expected: set[baseline.KnownDefect] | None = None
 
 
 def _no_allure_forwarder(label: str, writers: object) -> None:
@@ -61,55 +61,26 @@ def pytest_configure(config: pytest.Config) -> None:
     if path is None:
         raise pytest.UsageError("the contract suite runs through `python -m contract_tests`")
     settings = SuiteSettings.load(Path(path))
-    global _expected  # noqa: PLW0603  (one pytest session per process)
+    expected = None
     if settings.baseline_file is not None and settings.baseline_file.exists():
         try:
-            _expected = baseline.load(settings.baseline_file)
+            expected = baseline.load(settings.baseline_file)
         except baseline.BaselineError as error:
             raise SettingsError(str(error)) from None
-    runtime.install(runtime.Runtime.create(settings))
-
-
-def known_reason(failures: list[CheckFailure], state: runtime.Runtime) -> str | None:
-    """Why every finding of a test is a known PostHog defect, or None when one is not.
-
-    Known: the mock says it reproduced the defect on purpose, the baseline lists it, or the run
-    records the baseline (`--baseline FILE` new, or `--update-baseline`) and so will list it.
-    The run's own damage (a stored value that broke reads) is never known.
-    """
-    settings = state.settings
-    damaged = bool(state.journal.read_breaks)
-    recording = settings.baseline_file is not None and (
-        _expected is None or settings.update_baseline
-    )
-    names: list[str] = []
-    for failure in failures:
-        if baseline.own_damage(failure, damaged=damaged):
-            return None
-        if failure.known:
-            name = failure.known_as
-        elif failure.category != DEFECT:
-            return None
-        elif _expected is not None and baseline.KnownDefect.of(failure) in _expected:
-            name = f"in the baseline: {baseline.describe(failure)}"
-            failure.known_as = name
-        elif recording:
-            name = f"recorded into the baseline: {baseline.describe(failure)}"
-        else:
-            return None
-        if name not in names:
-            names.append(name)
-    return "known PostHog defect: " + "; ".join(names) if names else None
+    state = runtime.Runtime.create(settings)
+    state.expected_defects = expected
+    runtime.install(state)
 
 
 def unreproduced_reason(item: pytest.Item, state: runtime.Runtime) -> str | None:
     """For a passing operation test: the defects the baseline expects of it, none seen so far."""
     match = _ITEM.fullmatch(item.name)
-    if _expected is None or match is None:
+    expected = state.expected_defects
+    if expected is None or match is None:
         return None
     operation = _OPERATIONS.get((match.group(1), match.group(2) is not None))
     seen = {baseline.KnownDefect.of(f) for f in state.record.failures}
-    missing = sorted(e for e in _expected if e.operation == operation and e not in seen)
+    missing = sorted(e for e in expected if e.operation == operation and e not in seen)
     if not missing:
         return None
     listed = "; ".join(f"{e.check} {e.status_code} ({e.cause})" for e in missing)
@@ -179,6 +150,13 @@ def pytest_runtest_makereport(
                     report.wasxfail = reason
                     report.longrepr = None
                     outcome = "xfailed"
+        elif report.when == "call" and report.passed and state.test_failures:
+            # Every finding was a known defect (known.tolerating_known_defects let it go on).
+            reason = known_reason(state.test_failures, state)
+            if reason is not None:
+                report.outcome = "skipped"
+                report.wasxfail = reason
+                outcome = "xfailed"
         elif report.when == "call" and report.passed:
             reason = unreproduced_reason(item, state)
             if reason is not None:

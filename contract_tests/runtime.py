@@ -8,6 +8,7 @@ from typing import Any
 
 from requests import Session
 
+from contract_tests.baseline import KnownDefect
 from contract_tests.results import CheckFailure, RunRecord
 from contract_tests.settings import SuiteSettings
 from live_road.facts import Target, created_id
@@ -53,6 +54,8 @@ class Runtime:
     tombstone_id: int | None = None
     # The findings of the test running now (the conftest turns known defects into xfails).
     test_failures: list[CheckFailure] = field(default_factory=list)
+    # The defects `--baseline FILE` expects, when FILE exists.
+    expected_defects: set[KnownDefect] | None = None
 
     @classmethod
     def create(cls, settings: SuiteSettings) -> Runtime:

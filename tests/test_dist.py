@@ -226,7 +226,7 @@ def test_sdk_only_install_names_the_extra_and_keeps_pytest_working(
     assert mock_help.returncode == 2
     assert mock_help.stdout == ""
     assert mock_help.stderr == (
-        "posthog-mock: error: the mock server needs the mock extra (granian is not installed):"
+        "posthog-mock: error: the mock server needs the mock extra (orjson is not installed):"
         " pip install 'posthog-web-experiments[mock]'\n"
     )
     for script, says in (

@@ -11,7 +11,6 @@ from typing import Any, Final
 
 from posthog_mock.faults import FaultSpec, FaultSpecError, parse_fault
 from posthog_mock.profiles import DEFAULT_VERSION, Profile, UnknownProfileError, get_profile
-from posthog_mock.seeding import SeedError, check_entries
 
 DEFAULT_API_KEY: Final = "phx_mock_default_key"
 DEFAULT_MAX_BODY_BYTES: Final = 1_048_576
@@ -189,6 +188,10 @@ def parse_config(raw: dict[str, Any], *, source: str = "<dict>") -> MockConfig:
 
 def parse_seed(raw: Any, where: str) -> tuple[Mapping[str, Any], ...]:
     """Check the shape of `[[experiments]]` tables (a create's checks run when the mock starts)."""
+    # Imported here: seeding needs the mock extra, and reading a config must not (the plugin
+    # reads one on SDK-only installs to say which extra is missing).
+    from posthog_mock.seeding import SeedError, check_entries  # noqa: PLC0415
+
     try:
         return check_entries(raw, where)
     except SeedError as exc:

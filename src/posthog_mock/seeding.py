@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING, Any, Final
 
 from posthog_mock import flags
 from posthog_mock.errors import APIError
-from posthog_mock.representation import Document
 from posthog_mock.storage import ExperimentStore, FlagKeyTaken
 from posthog_mock.validation import RequestBody, check_storable, validate_experiment
 
 if TYPE_CHECKING:
     from posthog_mock.config import MockConfig
+    from posthog_mock.representation import Document
 
 FIELDS: Final = ("name", "variants", "created_at", "feature_flag_key", "project")
 
