@@ -54,8 +54,14 @@ def find_socket(scope: MutableMapping[str, Any]) -> socket.socket:
         raise ConnectionFaultError("the ASGI scope does not name both ends of the connection")
     for fd in _descriptors():
         try:
-            candidate = socket.socket(fileno=os.dup(fd))
+            duplicate = os.dup(fd)
         except OSError:
+            continue
+        try:
+            candidate = socket.socket(fileno=duplicate)
+        except OSError:
+            # Not a socket (a pipe, a file): the duplicate is ours to close, or it leaks.
+            os.close(duplicate)
             continue
         try:
             if (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -397,3 +398,25 @@ def test_cli_fault_reaches_the_subprocess_server() -> None:
         process.terminate()
         output = process.communicate(timeout=10)[0].decode()
     assert '  fault: {"kind": "status"' in output
+
+
+@pytest.mark.parametrize("kind", ["reset", "empty"])
+def test_connection_faults_of_an_in_process_mock_leave_no_descriptor_behind(
+    tmp_path: Path, kind: str
+) -> None:
+    # The in-process mock finds the request's socket among the process's descriptors: each one
+    # it looks at and cannot use must be closed again, or every fault doubles them.
+    with (
+        MockServer.start(tmp_path / "db.sqlite3", in_process=True) as server,
+        httpx.Client(headers={"Authorization": f"Bearer {server.api_key}"}) as client,
+    ):
+        url = f"{server.base_url}/api/projects/@current/web_experiments/"
+        client.get(url)
+        before = len(os.listdir("/proc/self/fd"))
+        for _ in range(5):
+            server.add_fault(kind, times=1)
+            with pytest.raises(httpx.TransportError):
+                client.get(url)
+        assert client.get(url).status_code == 200
+
+        assert len(os.listdir("/proc/self/fd")) <= before + 2
