@@ -186,7 +186,8 @@ def reproduced_by_mock(base_url: str, response: Response) -> str | None:
         return None
     method = (response.request.method or "").upper()
     path = unquote(_path_and_query(response))
-    for entry in listed:
+    # Newest first: the answer just checked is the latest the mock listed for its request line.
+    for entry in reversed(listed):
         if isinstance(entry, dict) and (
             entry.get("method"),
             unquote(str(entry.get("path"))),
