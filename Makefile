@@ -78,13 +78,16 @@ define run_pytest
 endef
 
 # Tests spread over every core (pytest-xdist); PYTEST_WORKERS=0 runs them in this process.
+# Work stealing: a worker that runs out takes tests queued on the other, so one long test
+# (the power runs' setup) does not leave a core idle at the end.
 PYTEST_WORKERS ?= auto
+XDIST := -n $(PYTEST_WORKERS) $(if $(filter 0,$(PYTEST_WORKERS)),,--dist worksteal)
 
 test: $(VENV_STAMP) ## Run the fast tests (neither slow nor live ones): the loop while working
-	$(call run_pytest,-n $(PYTEST_WORKERS) -m "not slow")
+	$(call run_pytest,$(XDIST) -m "not slow")
 
 test-all: $(VENV_STAMP) #| Run every test but the live ones (make check runs them)
-	$(call run_pytest,-n $(PYTEST_WORKERS))
+	$(call run_pytest,$(XDIST))
 
 test-live: $(VENV_STAMP) #| Run only the live tests, against the PostHog named by POSTHOG_*
 	$(call run_pytest,--run-live -m live)

@@ -7,6 +7,7 @@ default), `strict_client` as `2026-05` in strict mode.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -575,3 +576,19 @@ def test_forwarded_host_is_trusted_only_behind_a_proxy(
 
     expected_host = host or f"127.0.0.1:{server.port}"
     assert listed["next"] == f"http://{expected_host}{P}?limit=1&offset=1"
+
+
+def test_json_nested_beyond_the_parser_is_a_500_whatever_recursion_limit_the_host_set(
+    recorded_client: httpx.Client,
+) -> None:
+    # The in-process mock shares its host's recursion limit, which test runners raise.
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(20_000)
+    try:
+        answer = recorded_client.post(
+            P, content=DEEP_JSON, headers={"Content-Type": "application/json"}
+        )
+    finally:
+        sys.setrecursionlimit(limit)
+
+    assert (answer.status_code, answer.json()) == (500, SERVER_ERROR)
