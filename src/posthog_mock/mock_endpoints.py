@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from posthog_mock import flags
 from posthog_mock.errors import APIError, method_not_allowed, not_found, validation_error
@@ -16,6 +17,8 @@ from posthog_mock.state import MockState
 from posthog_mock.storage import ExperimentIdTaken, FlagKeyTaken
 from posthog_mock.stubs import StubSpecError, parse_stub
 from posthog_mock.validation import check_storable, parse_datetime
+
+_Rule = TypeVar("_Rule")
 
 
 def _require(request: MockRequest, *methods: str) -> None:
@@ -68,15 +71,7 @@ async def faults(state: MockState, request: MockRequest, params: dict[str, str])
         return Response(204, content_type=None)
     if request.method == "POST":
         data = request.parsed_body().data
-        entries = data if isinstance(data, list) else [data]
-        specs = []
-        for index, entry in enumerate(entries):
-            try:
-                specs.append(parse_fault(entry))
-            except FaultSpecError as exc:
-                where = f"[{index}].{exc.field}" if data is entries else exc.field
-                raise validation_error(f"{where}: {exc.reason}", attr=where) from None
-        added = [state.faults.add(spec).to_json() for spec in specs]
+        added = [state.faults.add(s).to_json() for s in _parse_all(data, parse_fault)]
         return json_response(201, added if isinstance(data, list) else added[0])
     rules = [fault.to_json() for fault in state.faults.list()]
     return json_response(200, {"count": len(rules), "results": rules})
@@ -121,15 +116,7 @@ async def stubs(state: MockState, request: MockRequest, params: dict[str, str]) 
         return Response(204, content_type=None)
     if request.method == "POST":
         data = request.parsed_body().data
-        entries = data if isinstance(data, list) else [data]
-        specs = []
-        for index, entry in enumerate(entries):
-            try:
-                specs.append(parse_stub(entry))
-            except StubSpecError as exc:
-                where = f"[{index}].{exc.field}" if data is entries else exc.field
-                raise validation_error(f"{where}: {exc.reason}", attr=where) from None
-        added = [state.stubs.add(spec).to_json() for spec in specs]
+        added = [state.stubs.add(s).to_json() for s in _parse_all(data, parse_stub)]
         return json_response(201, added if isinstance(data, list) else added[0])
     listed = [stub.to_json() for stub in state.stubs.rules]
     return json_response(200, {"count": len(listed), "results": listed})
@@ -290,3 +277,19 @@ def _seed_split(variants: Any) -> list[dict[str, Any]] | None:
     ):
         return None
     return flags.build_split(variants)
+
+
+def _parse_all(data: Any, parse: Callable[[Any], _Rule]) -> list[_Rule]:
+    """Parse one rule (an object) or several (a list), all before any is added.
+
+    The 400 names the field, prefixed by the entry's index when a list was sent.
+    """
+    entries = data if isinstance(data, list) else [data]
+    parsed = []
+    for index, entry in enumerate(entries):
+        try:
+            parsed.append(parse(entry))
+        except (FaultSpecError, StubSpecError) as exc:
+            where = f"[{index}].{exc.field}" if data is entries else exc.field
+            raise validation_error(f"{where}: {exc.reason}", attr=where) from None
+    return parsed
