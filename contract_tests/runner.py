@@ -414,6 +414,7 @@ def resume(settings: SuiteSettings) -> tuple[list[str], Journal]:
         Target(settings.base_url, settings.project_id),
         settings.api_key,
         requests_per_minute=settings.requests_per_minute,
+        tool="contract",
     )
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from live_road.cleanup import flag_lines, resume
 from live_road.facts import KEY_ROLES, Target
-from live_road.journal import DEFAULT_JOURNAL, Journal, JournalTargetError
+from live_road.journal import DEFAULT_JOURNAL, Journal, JournalTargetError, release
 
 EXIT_LEFTOVERS = 5
 
@@ -53,6 +53,7 @@ def clean(journal_path: Path, environ: dict[str, str]) -> int:
             target,
             environ[KEY_ROLES["all"][0]],
             projects=[target.project_id, *([other] if other else [])],
+            tool="live_road clean",
         )
     except JournalTargetError as error:
         print(f"error: {error}", file=sys.stderr)
@@ -78,7 +79,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for role, (variable, scopes) in KEY_ROLES.items():
             print(f"{role:11} {variable:28} {scopes}")
         return 0
-    return clean(args.journal, dict(os.environ))
+    try:
+        return clean(args.journal, dict(os.environ))
+    finally:
+        release(args.journal)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,13 @@ from urllib.parse import urlencode
 import requests
 
 from live_road.facts import FLAG_NAME_PREFIX, FLAG_WRITE_SCOPE, SOFT_DELETE, Target, as_id
-from live_road.journal import CreatedExperiment, Journal, JournalTargetError, PendingCreate
+from live_road.journal import (
+    CreatedExperiment,
+    Journal,
+    JournalTargetError,
+    PendingCreate,
+    hold,
+)
 from live_road.policy import Policy, UnsafeRequestRefusedError
 from live_road.readback import MAX_PAGES, pages, read
 from live_road.transport import GuardedTransport, open_session
@@ -263,12 +269,16 @@ def resume(
     *,
     projects: Sequence[str] = (),
     requests_per_minute: int | None = None,
+    tool: str = "",
 ) -> tuple[list[str], Journal]:
     """Finish the clean-up of the run that wrote the journal last (killed, or short of scopes).
 
+    Takes the journal for this process first (`journal.hold`): a live run on the same journal
+    in another process is refused (`JournalBusyError`), never resumed while it runs.
     Returns what was done, one line each, and the earlier journal as it is now (experiments
     it still holds alive could not be deleted).
     """
+    hold(path, tool)
     earlier = Journal.load(path)
     live, pending = earlier.live_ids(), earlier.suspect_names
     flags_before = earlier.flags_left()
@@ -337,7 +347,12 @@ def start(
     `LeftoversError` when experiments of an earlier run are still alive after the resume.
     """
     lines, earlier = resume(
-        path, target, api_key, projects=projects, requests_per_minute=policy.requests_per_minute
+        path,
+        target,
+        api_key,
+        projects=projects,
+        requests_per_minute=policy.requests_per_minute,
+        tool=tool,
     )
     if earlier.live_ids():
         raise LeftoversError(

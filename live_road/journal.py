@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import IO
 
 
 @dataclass
@@ -179,3 +183,50 @@ DEFAULT_JOURNAL = Path("reports") / JOURNAL_NAME
 
 class JournalTargetError(RuntimeError):
     """The journal holds unfinished work on another server or project."""
+
+
+class JournalBusyError(JournalTargetError):
+    """Another process is running a live tool on the same journal."""
+
+
+# The journals this process holds (an open, locked `<journal>.lock` each), by resolved path.
+_HELD: dict[Path, IO[str]] = {}
+
+
+def hold(path: Path, tool: str = "") -> None:
+    """Take the journal at `path` for this process, until `release(path)` or the process ends.
+
+    Two runs on one journal would resume each other: the second would adopt the first's
+    creates still in flight and delete its experiments mid-run. So a run takes an exclusive
+    lock (`flock` on `<journal>.lock`, freed by the system when the process dies, even by
+    SIGKILL) and a second run is refused, naming the holder. Holding it again is a no-op.
+    """
+    key = path.resolve()
+    if key in _HELD:
+        return
+    lock_path = path.with_name(path.name + ".lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    handle = lock_path.open("a+", encoding="utf-8")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip() or "a live run"
+        handle.close()
+        raise JournalBusyError(
+            f"the journal {path} is in use by another live run ({holder}): wait for it to"
+            " end (a run in another folder keeps a journal of its own)"
+        ) from None
+    handle.seek(0)
+    handle.truncate()
+    since = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    handle.write(f"{tool or 'a live tool'}, pid {os.getpid()}, since {since}\n")
+    handle.flush()
+    _HELD[key] = handle
+
+
+def release(path: Path) -> None:
+    """Give up the journal `hold` took (closing the lock file frees the lock)."""
+    handle = _HELD.pop(path.resolve(), None)
+    if handle is not None:
+        handle.close()
