@@ -98,7 +98,8 @@ def test_a_journal_in_use_by_a_running_tool_is_refused_until_that_run_ends(
             [sys.executable, "-c", HOLDER, str(path)], stdout=subprocess.PIPE, text=True
         )
         try:
-            assert holder.stdout is not None and holder.stdout.readline() == "holding\n"
+            assert holder.stdout is not None
+            assert holder.stdout.readline() == "holding\n"
             requests_before = len(state.log)
 
             refused = main(["clean", "--journal", str(path)])
