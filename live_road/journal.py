@@ -176,9 +176,11 @@ class Journal:
 
 
 def _dumps(data: dict[str, object]) -> str:
-    """The journal as JSON, one line per entry of its lists: readable, and written by the C
-    encoder (`indent=` would take Python's, ~10x slower; a run saves the journal on every
-    create and delete, so it adds up over a long run)."""
+    """The journal as JSON, one line per entry of its lists.
+
+    Readable, and written by the C encoder (`indent=` would take Python's, ~10x slower; a run
+    saves the journal on every create and delete, so it adds up over a long run).
+    """
     fields = []
     for key, value in data.items():
         if isinstance(value, list) and value:
