@@ -7,6 +7,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from collections.abc import Mapping
 from pathlib import Path
 from typing import IO
 
@@ -175,7 +176,7 @@ class Journal:
         return journal
 
 
-def _dumps(data: dict[str, object]) -> str:
+def _dumps(data: Mapping[str, object]) -> str:
     """The journal as JSON, one line per entry of its lists.
 
     Readable, and written by the C encoder (`indent=` would take Python's, ~10x slower; a run
