@@ -5,9 +5,9 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from collections.abc import Mapping
 from pathlib import Path
 from typing import IO
 
