@@ -16,11 +16,14 @@ from schemathesis.pytest import plugin as schemathesis_plugin
 
 from contract_tests import baseline, runtime
 from contract_tests import checks as _checks  # noqa: F401  (registers the custom checks)
+from contract_tests.determinism import without_local_constants
 from contract_tests.known import known_reason
 from contract_tests.results import ItemOutcome
 from contract_tests.settings import SettingsError, SuiteSettings
 from live_road.cleanup import delete_leftovers, highest_listed_id
 from live_road.facts import network_reason
+
+without_local_constants()
 
 SETTINGS_OPTION = "--contract-settings"
 # pytest's exit code when the session was stopped by pytest.exit(): the target became unusable.

@@ -108,21 +108,38 @@ def test_only_turns_summary_names_into_keyword_expressions(test_name: str, expre
     assert keyword_expression(test_name) == expression
 
 
+# A module of the checkout the suite's process loads, with literals that fit the spec's fields.
+LOCAL_LITERALS = """
+WORDS = ("alpha", "beta", "x", "yy", "control", "test", "#id", ".cls", "<b>", "0", "-1", "null")
+NUMBERS = (3, 17, 42, 99, 101, 255, 1000, -1, -100, 65535, 2**31, 2**53, 10**6)
+"""
+
+
 @pytest.mark.slow
-def test_same_seed_reproduces_the_run(tmp_path: Path) -> None:
+def test_same_seed_reproduces_the_run_whatever_local_code_is_loaded(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("POSTHOG_", "CONTRACT_"))}
+    # The second run loads one more local module into the suite's process (as a checkout, a
+    # conftest or an edit would): Hypothesis mixes such modules' literals into generation.
+    (tmp_path / "local_literals.py").write_text(LOCAL_LITERALS, encoding="utf-8")
+    with_module = {**env, "PYTEST_PLUGINS": "local_literals", "PYTHONPATH": str(tmp_path)}
     states = []
-    for attempt in ("first", "second"):
+    for attempt, run_env in (("first", env), ("second", with_module)):
         reports = tmp_path / attempt
         result = run_contract(
-            ["--seed", "99", "--max-examples", "5", "--reports-dir", str(reports)], env
+            ["--seed", "99", "--max-examples", "5", "--reports-dir", str(reports)], run_env
         )
         assert result.returncode == 0, result.output[-4000:]
         assert "seed 99" in result.output
         states.append(json.loads((reports / "contract-state.json").read_text()))
-    first, second = states
+        states.append(json.loads((reports / "contract-results.json").read_text()))
+    first, first_results, second, second_results = states
     assert first["requests_sent"] == second["requests_sent"]
     assert [e["name"] for e in first["created"]] == [e["name"] for e in second["created"]]
+    requests_of = [
+        [(f["request"], f["status_code"], f["occurrences"]) for f in r["failures"]]
+        for r in (first_results, second_results)
+    ]
+    assert requests_of[0] == requests_of[1]
 
 
 def _free_port() -> int:
