@@ -31,6 +31,13 @@ _ROUTE: Final = re.compile(
 )
 _DIGITS: Final = re.compile(r"\d[\d_]*")
 _EXPERIMENT_IN_URL: Final = re.compile(r"(/web_experiments/)(\d+)(?=[/?]|$)")
+_PROJECT: Final = re.compile(r"^/api/projects/(?P<project>[^/]*)(?P<rest>/.*)?$")
+# Experiment ids the experiment-route translation leaves alone: with a format suffix
+# (`12.json`), or below the route written with an encoded underscore.
+_IDS_LEFT: Final = (
+    re.compile(r"(?P<prefix>/web_experiments/)(?P<id>\d+)(?P<suffix>\.[a-z0-9]+)(?=/|$)"),
+    re.compile(r"(?P<prefix>/web%5Fexperiments/)(?P<id>\d+)(?P<suffix>(?:\.[a-z0-9]+)?)(?=/|$)"),
+)
 API_PREFIX: Final = "/api/"
 # Headers every schemathesis request carries that say nothing about the case.
 UNREPORTED_HEADERS: Final = frozenset(
@@ -109,6 +116,28 @@ class IdMap:
         return [ref for ref, _ in self.pairs] + sorted(self.reference_only)
 
 
+@dataclass(frozen=True)
+class Rules:
+    """How a `Lockstep` aims and maps requests: what differs between the tools that use it.
+
+    `steer`: aim ids and projects at what the run owns (schemathesis addresses anything);
+    False sends each request as written (the surface generator aims only at what it owns).
+    `every_project_path`: map projects and ids on every `/api/projects/` path, not only on the
+    experiment routes: a registered project form (`Lockstep.project_forms`) maps to the same
+    form of the other's project, an id with a format suffix (`12.json`) or below an encoded
+    route word keeps its suffix.
+    """
+
+    steer: bool = True
+    every_project_path: bool = False
+
+
+# The fuzzer's rules (steered, mapped on the experiment routes) and the surface generator's
+# (sent as written, mapped on every project path).
+STEERED: Final = Rules()
+AS_WRITTEN: Final = Rules(steer=False, every_project_path=True)
+
+
 @dataclass
 class Sides:
     """The two servers: the reference (live PostHog or a mock) and the other (a fresh mock)."""
@@ -169,9 +198,13 @@ class Lockstep:
         sides: Sides,
         *,
         max_creates: int | None = None,
+        rules: Rules = STEERED,
     ) -> None:
-        """Compare `sides`."""
+        """Compare `sides` by `rules`."""
         self.sides = sides
+        self.rules = rules
+        # Project segments written in another form, mapped to that form of the other's project.
+        self.project_forms: dict[str, str] = {}
         self.ids = IdMap()
         self.deleted: set[int] = set()
         self.max_creates = max_creates
@@ -265,9 +298,10 @@ class Lockstep:
         (only configured projects are ever written to); an experiment id `int()` accepts that
         this run did not create becomes one it did (a live one for writes), keeping the form
         it was written in (`+0005` becomes `+<id>`). Reads of ids beyond any real one stay.
+        Without `rules.steer`, the request is sent as written.
         """
         match = _ROUTE.match(request.path)
-        if match is None:
+        if match is None or not self.rules.steer:
             return request
         path = request.path
         project = match.group("project")
@@ -319,7 +353,29 @@ class Lockstep:
         body = request.body
         for ref_key, other_key in self._key_map.items():
             body = body.replace(ref_key.encode(), other_key.encode())
+        if self.rules.every_project_path:
+            path = self._every_project_path(request.path, path)
         return RawRequest(request.method, path + query, headers, body, request.origin)
+
+    def _every_project_path(self, written: str, path: str) -> str:
+        """Map the project (registered forms first) and the ids `_IDS_LEFT` finds on `path`."""
+        original, match = _PROJECT.match(written), _PROJECT.match(path)
+        if match is None or original is None:
+            return path
+        # From the request as written: the route translation may already have mapped the
+        # project, and a mapped id can be another role's reference id (mock 1, foreign 1).
+        project = original.group("project")
+        mapped = self.project_forms.get(project) or self._project_map.get(project, project)
+        rest = match.group("rest") or ""
+        for pattern in _IDS_LEFT:
+            rest = pattern.sub(self._other_id, rest)
+        return f"/api/projects/{mapped}{rest}"
+
+    def _other_id(self, match: re.Match[str]) -> str:
+        other = self.ids.other_for(int(match.group("id")))
+        if other is None:
+            return match.group(0)
+        return f"{match.group('prefix')}{other}{match.group('suffix')}"
 
     def _keys(self, text: str) -> str:
         for ref_key, other_key in self._key_map.items():

@@ -17,7 +17,6 @@ import datetime
 import json
 import os
 import random
-import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -33,7 +32,7 @@ from live_road.policy import UnsafeRequestRefusedError
 from parity import surface_families
 from parity.executor import INTERRUPTION, live_executor
 from parity.fuzz import render, tally
-from parity.lockstep import Lockstep, Outcome, RawRequest, Sides
+from parity.lockstep import AS_WRITTEN, Lockstep, Outcome, RawRequest, Sides
 from parity.targets import (
     RECORDED_PROFILE,
     ParityTarget,
@@ -46,13 +45,6 @@ from parity.targets import (
 ORIGIN: Final = "surface"
 JSON: Final = "application/json"
 DISPOSITION: Final = "Content-Disposition: form-data; name="
-_PROJECT: Final = re.compile(r"^/api/projects/(?P<project>[^/]*)(?P<rest>/.*)?$")
-# Experiment ids the base translation leaves alone: with a format suffix (`12.json`), or
-# below the route written with an encoded underscore.
-_IDS_LEFT: Final = (
-    re.compile(r"(?P<prefix>/web_experiments/)(?P<id>\d+)(?P<suffix>\.[a-z0-9]+)(?=/|$)"),
-    re.compile(r"(?P<prefix>/web%5Fexperiments/)(?P<id>\d+)(?P<suffix>(?:\.[a-z0-9]+)?)(?=/|$)"),
-)
 METHODS: Final = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "FOO")
 EXTRA_METHODS: Final = ("PROPFIND", "CONNECT", "get")
 KEY_ROLES: Final = ("all", "read", "write", "flag_read", "other_only", "legacy", "unknown", None)
@@ -128,53 +120,6 @@ NUMBER_FORMS: Final = (
 )
 
 
-class SurfaceLockstep(Lockstep):
-    """A `Lockstep` that sends what the generator wrote, with project forms kept on both sides."""
-
-    def __init__(self, sides: Sides, *, max_creates: int | None = None) -> None:
-        """Compare `sides`; project segments the generator registered map form for form."""
-        super().__init__(sides, max_creates=max_creates)
-        self.project_forms: dict[str, str] = {}
-
-    def steer(self, request: RawRequest) -> RawRequest:
-        """Send as written: the generator aims only at what it owns or at nothing."""
-        return request
-
-    def translate(self, request: RawRequest) -> RawRequest:
-        """Map ids and keys as `Lockstep` does; projects and ids on every `/api/projects/` path.
-
-        A project form maps to the same form of the other's project; an id with a format
-        suffix (`12.json`) or below an unknown sub-path keeps its suffix.
-        """
-        translated = super().translate(request)
-        original = _PROJECT.match(request.path)
-        match = _PROJECT.match(translated.path)
-        if match is None or original is None:
-            return translated
-        # From the request as written: the base translation may already have mapped the
-        # project, and a mapped id can be another role's reference id (mock 1, foreign 1).
-        project = original.group("project")
-        mapped = self.project_forms.get(project) or self._project_map.get(project, project)
-        rest = match.group("rest") or ""
-        for pattern in _IDS_LEFT:
-            rest = pattern.sub(self._other_id, rest)
-        path = f"/api/projects/{mapped}{rest}" + translated.target[len(translated.path) :]
-        return RawRequest(
-            translated.method, path, translated.headers, translated.body, translated.origin
-        )
-
-    def _other_id(self, match: re.Match[str]) -> str:
-        other = self.ids.other_for(int(match.group("id")))
-        if other is None:
-            return match.group(0)
-        return f"{match.group('prefix')}{other}{match.group('suffix')}"
-
-
-def project_form(form: str, project_id: str) -> str:
-    """Render one project segment form for a project id."""
-    return int_form(form, project_id)
-
-
 class RequestBoundReachedError(RuntimeError):
     """The run sent as many requests as `--max-requests` allows."""
 
@@ -186,9 +131,7 @@ class RequestBoundReachedError(RuntimeError):
 class Probes:
     """The generator: builds requests in the reference's terms and sends them in lockstep."""
 
-    def __init__(
-        self, lockstep: SurfaceLockstep, seed: int, *, max_requests: int | None = None
-    ) -> None:
+    def __init__(self, lockstep: Lockstep, seed: int, *, max_requests: int | None = None) -> None:
         """Generate for `lockstep`'s reference, the choices drawn from `seed`.
 
         `max_requests` bounds the run: the families stop at that many requests, in order.
@@ -213,9 +156,9 @@ class Probes:
         other_id = self.other.all_projects()[role]
         if not ref_id.isdigit():
             return ref_id
-        segment = project_form(form, ref_id)
+        segment = int_form(form, ref_id)
         if segment != ref_id:
-            self.lockstep.project_forms[segment] = project_form(form, other_id)
+            self.lockstep.project_forms[segment] = int_form(form, other_id)
         return segment
 
     def name(self) -> str:
@@ -648,9 +591,10 @@ def run(args: argparse.Namespace) -> int:
             mock_target(profile=args.posthog_version) as other,
             requests.Session() as other_session,
         ):
-            lockstep = SurfaceLockstep(
+            lockstep = Lockstep(
                 Sides(reference, reference_session, other, other_session),
                 max_creates=args.max_creates,
+                rules=AS_WRITTEN,
             )
             stopped = ""
             try:
