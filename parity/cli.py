@@ -7,9 +7,10 @@ import datetime
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager as ContextManager
+from contextlib import contextmanager
 from pathlib import Path
-from types import FrameType
 from typing import Any, Final
 
 import requests
@@ -20,7 +21,7 @@ from live_road.journal import DEFAULT_JOURNAL, JournalTargetError
 from live_road.restarts import wait_until_up
 from parity import surface
 from parity.corpus import BY_NAME, SCENARIOS
-from parity.executor import INTERRUPTION, ScenarioRun, live_executor
+from parity.executor import INTERRUPTION, Executor, ScenarioRun, live_executor
 from parity.model import Scenario
 from parity.replay import (
     COVERAGE_PATH,
@@ -144,6 +145,18 @@ def _normalised(
     return normalise(exchanges, target)
 
 
+def _live_executor(args: argparse.Namespace, target: ParityTarget) -> ContextManager[Executor]:
+    """Open the live road's executor for `record` or `live`, as the command line asks."""
+    return live_executor(
+        target,
+        DEFAULT_JOURNAL,
+        max_creates=args.max_creates,
+        requests_per_minute=args.requests_per_minute or None,
+        own_server=args.own_server,
+        tool=f"parity-{args.command}",
+    )
+
+
 def record(args: argparse.Namespace, target: ParityTarget) -> int:
     """Record snapshots of the selected scenarios."""
     scenarios = _select(args.scenarios)
@@ -167,14 +180,7 @@ def record(args: argparse.Namespace, target: ParityTarget) -> int:
         "date": datetime.datetime.now(datetime.UTC).date().isoformat(),
     }
     failures = 0
-    with live_executor(
-        target,
-        DEFAULT_JOURNAL,
-        max_creates=args.max_creates,
-        requests_per_minute=args.requests_per_minute or None,
-        own_server=args.own_server,
-        tool="parity-record",
-    ) as executor:
+    with _live_executor(args, target) as executor:
         for scenario in scenarios:
             run = executor.run(scenario)
             for _ in range(RECORD_RETRIES):
@@ -205,14 +211,7 @@ def live(args: argparse.Namespace, target: ParityTarget) -> int:
     }
     reference: dict[str, list[dict[str, Any]]] = {}
     not_run: dict[str, str] = {}
-    with live_executor(
-        target,
-        DEFAULT_JOURNAL,
-        max_creates=args.max_creates,
-        requests_per_minute=args.requests_per_minute or None,
-        own_server=args.own_server,
-        tool="parity-live",
-    ) as live_run:
+    with _live_executor(args, target) as live_run:
         for scenario in scenarios:
             if scenario.empty_project and held_by_role["main"]:
                 not_run[scenario.name] = (
@@ -286,8 +285,20 @@ def tables(args: argparse.Namespace) -> int:
     return 1 if made.by_change.get(UNEXPLAINED) else 0
 
 
-def _interrupt(_signum: int, _frame: FrameType | None) -> None:
-    INTERRUPTION.request()
+@contextmanager
+def _stop_between_requests() -> Iterator[None]:
+    """Ctrl-C and SIGTERM ask the run to stop before its next request (then it cleans up).
+
+    Also when it was started in the background, where SIGINT is inherited as ignored.
+    """
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    for sig in previous:
+        signal.signal(sig, lambda _signum, _frame: INTERRUPTION.request())
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -301,14 +312,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "tables":
         return tables(args)
     if args.command == "surface":
-        previous_handlers = (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM))
-        signal.signal(signal.SIGINT, _interrupt)
-        signal.signal(signal.SIGTERM, _interrupt)
-        try:
+        with _stop_between_requests():
             return surface.run(args)
-        finally:
-            signal.signal(signal.SIGINT, previous_handlers[0])
-            signal.signal(signal.SIGTERM, previous_handlers[1])
     try:
         target = from_environment(os.environ)
     except TargetConfigError as exc:
@@ -321,19 +326,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    # Ctrl-C and SIGTERM both end a run through its cleanup, also when it was started in the
-    # background (where SIGINT is inherited as ignored).
-    previous = (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM))
-    signal.signal(signal.SIGINT, _interrupt)
-    signal.signal(signal.SIGTERM, _interrupt)
     try:
-        return record(args, target) if args.command == "record" else live(args, target)
+        with _stop_between_requests():
+            return record(args, target) if args.command == "record" else live(args, target)
     except (LeftoversError, JournalTargetError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("\ninterrupted: experiments this run created were deleted", file=sys.stderr)
         return 130
-    finally:
-        signal.signal(signal.SIGINT, previous[0])
-        signal.signal(signal.SIGTERM, previous[1])

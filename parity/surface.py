@@ -13,34 +13,20 @@ count of differing request pairs.
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
-import os
 import random
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any, Final
 from urllib.parse import quote
 
-import requests
-
 from live_road.facts import created_id
-from live_road.journal import DEFAULT_JOURNAL
 from live_road.policy import UnsafeRequestRefusedError
 from parity import surface_families
-from parity.executor import INTERRUPTION, live_executor
-from parity.fuzz import render, tally
-from parity.lockstep import AS_WRITTEN, Lockstep, Outcome, RawRequest, Sides
-from parity.targets import (
-    RECORDED_PROFILE,
-    ParityTarget,
-    TargetConfigError,
-    from_environment,
-    int_form,
-    mock_target,
-)
+from parity.executor import INTERRUPTION
+from parity.fuzz import add_run_arguments, lockstep_sides, publish, render, tally
+from parity.lockstep import AS_WRITTEN, Lockstep, Outcome, RawRequest
+from parity.targets import RECORDED_PROFILE, TargetConfigError, int_form
 
 ORIGIN: Final = "surface"
 JSON: Final = "application/json"
@@ -535,19 +521,12 @@ def _outcome_id(outcome: Outcome) -> int | None:
     return created_id(outcome.reference)
 
 
-DEFAULT_SEED: Final = 20250801
 DEFAULT_MAX_CREATES: Final = 1500
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the options of `python -m parity surface`."""
-    parser.add_argument("--against-mock", action="store_true", help="a fresh mock as the reference")
-    parser.add_argument(
-        "--seed", type=int, default=DEFAULT_SEED, help=f"seed (default {DEFAULT_SEED})"
-    )
-    parser.add_argument(
-        "--max-creates", type=int, default=DEFAULT_MAX_CREATES, help="create budget"
-    )
+    add_run_arguments(parser, max_creates=DEFAULT_MAX_CREATES, seed_help="seed")
     parser.add_argument(
         "--posthog-version",
         default=RECORDED_PROFILE,
@@ -559,50 +538,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="stop after this many lockstep requests (families in order; default: all)",
     )
-    parser.add_argument("--output", type=Path, help="also write the report to this file")
-
-
-@contextmanager
-def _reference(args: argparse.Namespace) -> Iterator[tuple[ParityTarget, requests.Session]]:
-    if args.against_mock:
-        with (
-            mock_target(profile=args.posthog_version) as target,
-            requests.Session() as session,
-        ):
-            yield target, session
-        return
-    target = from_environment(os.environ)
-    with live_executor(
-        target,
-        DEFAULT_JOURNAL,
-        max_creates=args.max_creates,
-        requests_per_minute=None,
-        own_server=True,
-        tool="parity-surface",
-    ) as executor:
-        yield target, executor.sessions["default"]
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the generator; print (and write) the report; 1 when a difference remains."""
+    stopped = ""
     try:
-        with (
-            _reference(args) as (reference, reference_session),
-            mock_target(profile=args.posthog_version) as other,
-            requests.Session() as other_session,
-        ):
-            lockstep = Lockstep(
-                Sides(reference, reference_session, other, other_session),
-                max_creates=args.max_creates,
-                rules=AS_WRITTEN,
-            )
-            stopped = ""
+        with lockstep_sides(
+            args, tool="parity-surface", profile=args.posthog_version, own_server=True
+        ) as sides:
+            lockstep = Lockstep(sides, max_creates=args.max_creates, rules=AS_WRITTEN)
             try:
                 Probes(lockstep, args.seed, max_requests=args.max_requests).run()
             except RequestBoundReachedError as exc:
-                stopped = f"{exc}.\n"
+                stopped = f"\n{exc}."
             except KeyboardInterrupt:
-                stopped = "interrupted: the report covers the requests sent so far.\n"
+                stopped = "\ninterrupted: the report covers the requests sent so far."
     except (TargetConfigError, ValueError, UnsafeRequestRefusedError) as exc:
         print(f"error: parity surface {exc}", file=sys.stderr)
         return 2
@@ -613,16 +564,9 @@ def run(args: argparse.Namespace) -> int:
         command += f" --posthog-version {args.posthog_version}"
     if args.max_requests is not None:
         command += f" --max-requests {args.max_requests}"
-    text = render(
-        result, reference="mock" if args.against_mock else "live", other="mock", command=command
+    reference = "mock" if args.against_mock else "live"
+    report = render(
+        result, reference=reference, other="mock", command=command, title="Surface probes"
     )
-    when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    title, rest = text.split("\n", 1)
-    title = title.replace("# Differential fuzz:", "# Surface probes:")
-    main = reference.projects["main"]
-    text = f"{title}\n\nRun {when}: {reference.base_url} (project {main}).\n{stopped}{rest}"
-    print(text, end="")
-    if args.output is not None:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(text, encoding="utf-8")
+    publish(report, sides.reference, args.output, note="." + stopped)
     return 1 if result.differences else 0
