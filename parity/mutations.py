@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any, Final
 
 from parity.lockstep import Lockstep, RawRequest
+from parity.model import words
 from parity.targets import ParityTarget
 
 CONTROL: Final = {"rollout_percentage": 100}
@@ -158,25 +159,10 @@ AUTH_FORMS: Final[tuple[str, ...]] = (
     "Bearer {key}x",
     "Bearer {key}, Bearer {key}",
 )
-QUERIES: Final[tuple[str, ...]] = (
-    "limit=-1",
-    "limit=0",
-    "limit=abc",
-    "limit=1.5",
-    "limit=99999999999999999999",
-    "offset=-5",
-    "offset=abc",
-    "limit=1&offset=1",
-    "limit=1&limit=2",
-    "offset=1&offset=0",
-    "limit=%201",
-    "limit=1&z=1&a=2",
-    "search=x",
-    "limit=",
-    "limit=1&offset=99999",
-    "format=json",
-    "format=api",
-    "ordering=name",
+QUERIES: Final[tuple[str, ...]] = words(
+    "limit=-1 limit=0 limit=abc limit=1.5 limit=99999999999999999999 offset=-5 offset=abc"
+    " limit=1&offset=1 limit=1&limit=2 offset=1&offset=0 limit=%201 limit=1&z=1&a=2 search=x"
+    " limit= limit=1&offset=99999 format=json format=api ordering=name"
 )
 METHODS: Final = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE")
 

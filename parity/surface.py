@@ -26,6 +26,8 @@ from parity import surface_families
 from parity.executor import INTERRUPTION
 from parity.fuzz import add_run_arguments, lockstep_sides, publish, render, tally
 from parity.lockstep import AS_WRITTEN, Lockstep, Outcome, RawRequest
+from parity.model import words
+from parity.surface_families import NUMBER_FORMS
 from parity.targets import RECORDED_PROFILE, TargetConfigError, int_form
 
 ORIGIN: Final = "surface"
@@ -35,22 +37,12 @@ METHODS: Final = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "T
 EXTRA_METHODS: Final = ("PROPFIND", "CONNECT", "get")
 KEY_ROLES: Final = ("all", "read", "write", "flag_read", "other_only", "legacy", "unknown", None)
 # Route forms below `/api/projects/{p}/`, `{id}` a live experiment of the probe.
-ROUTE_FORMS: Final = (
-    "web_experiments/",
-    "web_experiments",
-    "web_experiments.json",
-    "web_experiments.api",
-    "web_experiments/{id}/",
-    "web_experiments/{id}",
-    "web_experiments/{id}.json",
-    "web_experiments/{id}/results/",
-    "web_experiments/{id}/results",
-    "web_experiments/{id}/x/y/",
-    "web_experiments/x/y/",
-    "web_experiments/x/",
-    "web%5Fexperiments/",
-    "web_experiments/%7Bid%7D/",
-    "unknown_resource/",
+ROUTE_FORMS: Final = words(
+    "web_experiments/ web_experiments web_experiments.json web_experiments.api"
+    " web_experiments/{id}/ web_experiments/{id} web_experiments/{id}.json"
+    " web_experiments/{id}/results/ web_experiments/{id}/results web_experiments/{id}/x/y/"
+    " web_experiments/x/y/ web_experiments/x/ web%5Fexperiments/ web_experiments/%7Bid%7D/"
+    " unknown_resource/"
 )
 # Forms of a project id, `{}` the number written in ASCII digits; `digits` re-writes it in
 # another script. Python's `int()` accepts the first group, PostHog looks projects up with it.
@@ -76,33 +68,6 @@ PROJECT_FORMS: Final[tuple[tuple[str, str], ...]] = (
     ("at current", "@current"),
     ("at other", "@other"),
     ("nul", "{}%00"),
-)
-NUMBER_FORMS: Final = (
-    "0",
-    "-0",
-    "-0.0",
-    "0.0",
-    "1.0",
-    "1.50",
-    "1e2",
-    "1E2",
-    "1e+2",
-    "1e-7",
-    "1.5e-7",
-    "123456789.123456789",
-    "0.1",
-    "1e15",
-    "1e16",
-    "1.5e16",
-    "9.2e18",
-    "-9.2e18",
-    "9007199254740993",
-    "9223372036854775807",
-    "-9223372036854775808",
-    "1.7976931348623157e-308",
-    "5e-324",
-    "2.5",
-    "100.0",
 )
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit
 
-from parity.model import Context
+from parity.model import Context, words
 
 if TYPE_CHECKING:
     from parity.surface import Probes
@@ -28,6 +28,12 @@ D: Final = P + "{create.id}/"
 JSON: Final = "application/json"
 KEY: Final = "{key.all}"
 UNKNOWN: Final = "phx_surface_unknown_key_000000000000000000000"
+# Numbers as JSON may write them: sent in every numeric place of the variants.
+NUMBER_FORMS: Final = words(
+    "0 -0 -0.0 0.0 1.0 1.50 1e2 1E2 1e+2 1e-7 1.5e-7 123456789.123456789 0.1 1e15 1e16 1.5e16"
+    " 9.2e18 -9.2e18 9007199254740993 9223372036854775807 -9223372036854775808"
+    " 1.7976931348623157e-308 5e-324 2.5 100.0"
+)
 
 
 @dataclass(frozen=True)
@@ -130,71 +136,40 @@ def repeated_header_cases() -> list[Case]:
 
 # -- paths around the API: slashes, suffixes, format ------------------------------------------
 
+# The list route without its slash: most forms below are a tail written after it.
+W: Final = "/api/projects/{project.main}/web_experiments"
 ROUTE_PATHS: Final = (
-    "/api/projects/{project.main}/web_experiments//",
-    "/api/projects/{project.main}/web_experiments///",
+    *(W + tail for tail in ("//", "///")),
     "/api/projects/{project.main}//web_experiments/",
     "/api//projects/{project.main}/web_experiments/",
     "/api/projects//{project.main}/web_experiments/",
-    "/api/projects/{project.main}/web_experiments/{create.id}//",
-    "/api/projects/{project.main}/web_experiments//{create.id}/",
-    "/api/projects/{project.main}/web_experiments/{create.id}/.json",
-    "/api/projects/{project.main}/web_experiments/.json",
-    "/api/projects/{project.main}/web_experiments.json/",
-    "/api/projects/{project.main}/web_experiments.json//",
-    "/api/projects/{project.main}/web_experiments/{create.id}.json",
-    "/api/projects/{project.main}/web_experiments/{create.id}.json//",
-    "/api/projects/{project.main}/web_experiments.JSON",
-    "/api/projects/{project.main}/web_experiments.Json/",
-    "/api/projects/{project.main}/web_experiments.json.json",
-    "/api/projects/{project.main}/web_experiments.api/",
-    "/api/projects/{project.main}/web_experiments.csv",
-    "/api/projects/{project.main}/web_experiments.js0n/",
-    "/api/projects/{project.main}/web_experiments/{create.id}.api/",
-    "/api/projects/{project.main}/web_experiments/{create.id}.csv",
-    "/api/projects/{project.main}/web_experiments/{create.id}.",
-    "/api/projects/{project.main}/web_experiments.",
-    "/api/projects/{project.main}/web_experiments./",
-    "/api/projects/{project.main}/web_experiments/%2E/",
-    "/api/projects/{project.main}/web_experiments/%2E%2E/",
-    "/api/projects/{project.main}/web_experiments%2F",
-    "/api/projects/{project.main}/web_experiments/{create.id}%2F",
-    "/api/projects/{project.main}/web_experiments%2F{create.id}%2F",
-    "/api/projects/{project.main}/web_experiments/{create.id}.json/results/",
-    "/api/projects/{project.main}/web_experiments/{create.id}/.json/",
-    "/api/projects/{project.main}/web_experiments.json/{create.id}/",
-    "/api/projects/{project.main}/web_experiments/{create.id}.1/",
-    "/api/projects/{project.main}/web_experiments/{create.id};x=1/",
-    "/api/projects/{project.main}/web_experiments;x=1/",
+    *(
+        W + tail
+        for tail in words(
+            "/{create.id}// //{create.id}/ /{create.id}/.json /.json .json/ .json//"
+            " /{create.id}.json /{create.id}.json// .JSON .Json/ .json.json .api/ .csv .js0n/"
+            " /{create.id}.api/ /{create.id}.csv /{create.id}. . ./ /%2E/ /%2E%2E/ %2F"
+            " /{create.id}%2F %2F{create.id}%2F /{create.id}.json/results/ /{create.id}/.json/"
+            " .json/{create.id}/ /{create.id}.1/ /{create.id};x=1/ ;x=1/"
+        )
+    ),
     "/api/projects/{project.main}.json/web_experiments/",
     "/api/projects/{project.main}/Web_Experiments/",
     "/api/projects/{project.main}/WEB_EXPERIMENTS/",
     "/api/environments/{project.main}/web_experiments/",
     "/api/project/{project.main}/web_experiments/",
-    "/api/projects/{project.main}/web_experiments/%20{create.id}/",
-    "/api/projects/{project.main}/web_experiments/{create.id}%20/",
-    "/api/projects/{project.main}/web_experiments/{create.id}%09/",
-    "/api/projects/{project.main}/web_experiments/+{create.id}/",
-    "/api/projects/{project.main}/web_experiments/0{create.id}/",
+    *(
+        W + tail
+        for tail in words(
+            "/%20{create.id}/ /{create.id}%20/ /{create.id}%09/ /+{create.id}/ /0{create.id}/"
+        )
+    ),
 )
-FORMAT_QUERIES: Final = (
-    "?format=json&format=",
-    "?format=&format=json",
-    "?format",
-    "?FORMAT=api",
-    "?Format=csv",
-    "?format=json%00",
-    "?format=%6Ason",
-    "?format=json+",
-    "?format=%20json",
-    "?format=api&limit=1",
-    "?format=json;",
-    "?format[]=api",
-    "?format=json&format=json",
-    "?format=yaml",
-    "?format=html",
-    "?format=openapi",
-    "?format=csv&format=json",
+FORMAT_QUERIES: Final = words(
+    "?format=json&format= ?format=&format=json ?format ?FORMAT=api ?Format=csv ?format=json%00"
+    " ?format=%6Ason ?format=json+ ?format=%20json ?format=api&limit=1 ?format=json;"
+    " ?format[]=api ?format=json&format=json ?format=yaml ?format=html ?format=openapi"
+    " ?format=csv&format=json"
 )
 
 
@@ -230,37 +205,9 @@ def route_cases() -> list[Case]:
 
 # -- NUL and other odd bytes in path segments -------------------------------------------------
 
-ODD_SEGMENTS: Final = (
-    "%00",
-    "%00%00",
-    "%001",
-    "1%00",
-    "%01",
-    "%7F",
-    "%FF",
-    "%C3%28",
-    "%C0%AE",
-    "%E2%80%8B",
-    "%EF%BB%BF1",
-    "%0D",
-    "%0A",
-    "%0D%0A",
-    "%09",
-    "%20",
-    "%25",
-    "%2525",
-    "%5C",
-    "%3F",
-    "%23",
-    "%3B",
-    "%2C",
-    "%u0000",
-    "%",
-    "%G0",
-    "%0",
-    "\u00e9",
-    "%F0%9F%98%80",
-    "%ED%A0%80",
+ODD_SEGMENTS: Final = words(
+    "%00 %00%00 %001 1%00 %01 %7F %FF %C3%28 %C0%AE %E2%80%8B %EF%BB%BF1 %0D %0A %0D%0A %09 %20"
+    " %25 %2525 %5C %3F %23 %3B %2C %u0000 % %G0 %0 \u00e9 %F0%9F%98%80 %ED%A0%80"
 )
 
 
@@ -330,19 +277,11 @@ TOP_LEVEL_BODIES: Final = (
     '[{"personal_api_key": "' + KEY + '"}]',
     '["' + KEY + '"]',
 )
-CREDENTIAL_QUERIES: Final = (
-    "?personal_api_key=",
-    "?personal_api_key",
-    f"?personal_api_key={KEY}&personal_api_key=bad",
-    f"?personal_api_key=bad&personal_api_key={KEY}",
-    f"?personal_api_key[]={KEY}",
-    f"?personal_api_key=%20{KEY}",
-    f"?personal_api_key={KEY}%00",
-    "?personal_api_key=%00",
-    "?personal_api_key=null",
-    f"?PERSONAL_API_KEY={KEY}",
-    f"?api_key={KEY}",
-    f"?token={KEY}",
+CREDENTIAL_QUERIES: Final = words(
+    f"?personal_api_key= ?personal_api_key ?personal_api_key={KEY}&personal_api_key=bad"
+    f" ?personal_api_key=bad&personal_api_key={KEY} ?personal_api_key[]={KEY}"
+    f" ?personal_api_key=%20{KEY} ?personal_api_key={KEY}%00 ?personal_api_key=%00"
+    f" ?personal_api_key=null ?PERSONAL_API_KEY={KEY} ?api_key={KEY} ?token={KEY}"
 )
 
 

@@ -10,30 +10,12 @@ from __future__ import annotations
 
 from parity.corpus._helpers import P
 from parity.model import Scenario, Step
+from parity.surface_families import NUMBER_FORMS
 
 AREA = "surface_values"
 D = "/api/projects/{project.main}/web_experiments/{create.id}/"
-NUMBERS = (
-    "-0",
-    "-0.0",
-    "0.0",
-    "1.50",
-    "1E2",
-    "1e+2",
-    "1e-7",
-    "1.5e-7",
-    "123456789.123456789",
-    "1e15",
-    "1e16",
-    "1.5e16",
-    "9.2e18",
-    "-9.2e18",
-    "9007199254740993",
-    "9223372036854775807",
-    "-9223372036854775808",
-    "1.7976931348623157e-308",
-    "5e-324",
-)
+# The generator's number forms (recorded but for 0, 1.0, 1e2, 0.1, 2.5 and 100.0).
+NUMBERS = tuple(n for n in NUMBER_FORMS if n not in ("0", "1.0", "1e2", "0.1", "2.5", "100.0"))
 PERCENTAGES = ("100.0", "1e2", "100.00000000000001", "99.99999999999999")
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
