@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Final
 
-from parity.model import Step
+from parity.model import Scenario, Step
 
 P: Final = "/api/projects/{project.main}/web_experiments/"
 P_OTHER: Final = "/api/projects/{project.other}/web_experiments/"
@@ -62,3 +63,14 @@ def post(body: Any, *, rule: str, key: str | None = "all", path: str = P, **kwar
 def get(path: str, *, key: str | None = "all", rule: str = "", **kwargs: Any) -> Step:
     """GET a path."""
     return Step("GET", path, key=key, rule=rule, **kwargs)
+
+
+@dataclass(frozen=True)
+class Area:
+    """The scenario builder of one corpus area: `(name, rule, *steps, **options)`."""
+
+    name: str
+
+    def __call__(self, name: str, rule: str, *steps: Step, **options: Any) -> Scenario:
+        """Build a scenario of this area from its steps, in order."""
+        return Scenario(name, self.name, rule, steps, **options)

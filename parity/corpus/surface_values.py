@@ -8,11 +8,12 @@ Only values PostHog can read back are here (hazards.py lists the ones it cannot)
 
 from __future__ import annotations
 
-from parity.corpus._helpers import P
+from parity.corpus._helpers import Area, P
 from parity.model import Scenario, Step
 from parity.surface_families import NUMBER_FORMS
 
 AREA = "surface_values"
+scenario = Area(AREA)
 D = "/api/projects/{project.main}/web_experiments/{create.id}/"
 # The generator's number forms (recorded but for 0, 1.0, 1e2, 0.1, 2.5 and 100.0).
 NUMBERS = tuple(n for n in NUMBER_FORMS if n not in ("0", "1.0", "1e2", "0.1", "2.5", "100.0"))
@@ -22,16 +23,13 @@ FORM = "application/x-www-form-urlencoded"
 
 
 def _round_trip(name: str, rule: str, body: str, content_type: str | None = JSON) -> Scenario:
-    return Scenario(
+    return scenario(
         name,
-        AREA,
         rule,
-        (
-            Step("POST", P, data=body, content_type=content_type, name="create", rule="create"),
-            Step("GET", D, rule="retrieve"),
-            Step("GET", P, rule="list"),
-            Step("DELETE", D, rule="delete"),
-        ),
+        Step("POST", P, data=body, content_type=content_type, name="create", rule="create"),
+        Step("GET", D, rule="retrieve"),
+        Step("GET", P, rule="list"),
+        Step("DELETE", D, rule="delete"),
     )
 
 
@@ -42,14 +40,11 @@ def _create_and_list(
     content_type: str | None,
 ) -> Scenario:
     """Build a create that may be refused, then the list: what it stored, if anything."""
-    return Scenario(
+    return scenario(
         name,
-        AREA,
         rule,
-        (
-            Step("POST", P, data=body, content_type=content_type, rule="create"),
-            Step("GET", P, rule="list: what the create stored, if anything"),
-        ),
+        Step("POST", P, data=body, content_type=content_type, rule="create"),
+        Step("GET", P, rule="list: what the create stored, if anything"),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from parity.corpus._helpers import (
+    Area,
     control_only,
     create,
     detail_path,
@@ -15,11 +16,12 @@ from parity.corpus._helpers import (
 from parity.model import Scenario, Step
 
 AREA = "validation"
+scenario = Area(AREA)
 
 
 def one(name: str, rule: str, body: Any) -> Scenario:
     """Build a scenario of a single create."""
-    return Scenario(name, AREA, rule, (post(body, rule=rule),))
+    return scenario(name, rule, post(body, rule=rule))
 
 
 V = std_variants()
@@ -33,72 +35,59 @@ SCENARIOS = (
     one("name_true", "a boolean name is not a string", {"name": True, "variants": V}),
     one("name_object", "an object name is not a string", {"name": {"a": 1}, "variants": V}),
     one("name_list", "a list name is not a string", {"name": ["a"], "variants": V}),
-    Scenario(
+    scenario(
         "name_number_coerced",
-        AREA,
         "numbers are coerced to strings",
-        (
-            post({"name": 12345, "variants": V}, rule="201", name="create"),
-            post({"name": 1.5, "variants": V}, rule="201 float"),
-        ),
+        post({"name": 12345, "variants": V}, rule="201", name="create"),
+        post({"name": 1.5, "variants": V}, rule="201 float"),
     ),
-    Scenario(
+    scenario(
         "name_trimmed",
-        AREA,
         "surrounding whitespace is trimmed",
-        (post({"name": "  Padded name  ", "variants": V}, rule="201"),),
+        post({"name": "  Padded name  ", "variants": V}, rule="201"),
     ),
-    Scenario(
+    scenario(
         "name_max_length",
-        AREA,
         "names up to 400 characters, flag keys up to 400",
-        (
-            post({"name": "n" * 400, "variants": control_only()}, rule="400 chars: key too long"),
-            post(
-                {"name": "n" * 366, "variants": control_only()},
-                rule="366 chars: a 400-character key, too long for the usage dashboard",
-            ),
-            post({"name": "n" * 367, "variants": control_only()}, rule="367: key too long"),
-            post({"name": "n" * 401, "variants": control_only()}, rule="401: max_length"),
+        post({"name": "n" * 400, "variants": control_only()}, rule="400 chars: key too long"),
+        post(
+            {"name": "n" * 366, "variants": control_only()},
+            rule="366 chars: a 400-character key, too long for the usage dashboard",
         ),
+        post({"name": "n" * 367, "variants": control_only()}, rule="367: key too long"),
+        post({"name": "n" * 401, "variants": control_only()}, rule="401: max_length"),
     ),
-    Scenario(
+    scenario(
         "name_usage_dashboard_boundary",
-        AREA,
         "a 319-character flag key is the longest PostHog can create",
-        (
-            post({"name": "d" * 285, "variants": control_only()}, rule="key of 319: 201"),
-            post(
-                {"name": "d" * 286, "variants": control_only()},
-                rule="key of 320",
-            ),
-            post(
-                {"name": " ".join(["word"] * 57), "variants": control_only()},
-                rule="spaces become dashes: key of 318",
-            ),
-            post(
-                {"name": "é" * 300, "variants": control_only()},
-                rule="accents become ASCII: a key of 334",
-            ),
+        post({"name": "d" * 285, "variants": control_only()}, rule="key of 319: 201"),
+        post(
+            {"name": "d" * 286, "variants": control_only()},
+            rule="key of 320",
+        ),
+        post(
+            {"name": " ".join(["word"] * 57), "variants": control_only()},
+            rule="spaces become dashes: key of 318",
+        ),
+        post(
+            {"name": "é" * 300, "variants": control_only()},
+            rule="accents become ASCII: a key of 334",
         ),
     ),
-    Scenario(
+    scenario(
         "name_unicode_slug",
-        AREA,
         "flag keys are Django slugs of the name",
-        (
-            post({"name": "Hello, World!", "variants": control_only()}, rule="slug"),
-            post({"name": "Ünïcödé — tést", "variants": control_only()}, rule="ascii slug"),
-            post(
-                {"name": "active_web_experiment", "variants": control_only()},
-                rule="underscores kept",
-            ),
-            post(
-                {"name": "--Dashes  and   spaces--", "variants": control_only()},
-                rule="runs collapsed",
-            ),
-            post({"name": "日本語", "variants": control_only()}, rule="empty slug"),
+        post({"name": "Hello, World!", "variants": control_only()}, rule="slug"),
+        post({"name": "Ünïcödé — tést", "variants": control_only()}, rule="ascii slug"),
+        post(
+            {"name": "active_web_experiment", "variants": control_only()},
+            rule="underscores kept",
         ),
+        post(
+            {"name": "--Dashes  and   spaces--", "variants": control_only()},
+            rule="runs collapsed",
+        ),
+        post({"name": "日本語", "variants": control_only()}, rule="empty slug"),
     ),
     one("name_nul_character", "a NUL character in the name", {"name": "a\u0000b", "variants": V}),
     one("order_name_before_variants", "field errors: name is reported before variants", {}),
@@ -171,20 +160,15 @@ SCENARIOS = (
             },
         },
     ),
-    Scenario(
+    scenario(
         "transform_control_selector_not_checked",
-        AREA,
         "control's transforms are not checked for a selector",
-        (
-            post(
-                {
-                    "name": "x",
-                    "variants": {
-                        "control": {"rollout_percentage": 100, "transforms": [{"text": "a"}]}
-                    },
-                },
-                rule="201",
-            ),
+        post(
+            {
+                "name": "x",
+                "variants": {"control": {"rollout_percentage": 100, "transforms": [{"text": "a"}]}},
+            },
+            rule="201",
         ),
     ),
     one(
@@ -223,21 +207,18 @@ SCENARIOS = (
             "variants": {"control": {"rollout_percentage": 50}, "test": {"rollout_percentage": 40}},
         },
     ),
-    Scenario(
+    scenario(
         "split_float_percentages",
-        AREA,
         "float percentages that sum to 100 pass",
-        (
-            post(
-                {
-                    "name": "Floats",
-                    "variants": {
-                        "control": {"rollout_percentage": 50.5},
-                        "test": {"rollout_percentage": 49.5},
-                    },
+        post(
+            {
+                "name": "Floats",
+                "variants": {
+                    "control": {"rollout_percentage": 50.5},
+                    "test": {"rollout_percentage": 49.5},
                 },
-                rule="201",
-            ),
+            },
+            rule="201",
         ),
     ),
     one(
@@ -283,84 +264,74 @@ SCENARIOS = (
             },
         },
     ),
-    Scenario(
+    scenario(
         "safe_html_stored",
-        AREA,
         "safe HTML is stored byte for byte",
-        (
-            create(
-                variants={
-                    "control": {
-                        "rollout_percentage": 100,
-                        "transforms": [
-                            {
-                                "selector": "h1",
-                                "html": '<div class="a"><b>Bold</b> <a href="https://'
-                                'example.com">link</a></div>',
-                                "text": "caf\u00e9 \u2603",
-                            }
-                        ],
-                    }
+        create(
+            variants={
+                "control": {
+                    "rollout_percentage": 100,
+                    "transforms": [
+                        {
+                            "selector": "h1",
+                            "html": '<div class="a"><b>Bold</b> <a href="https://'
+                            'example.com">link</a></div>',
+                            "text": "caf\u00e9 \u2603",
+                        }
+                    ],
                 }
-            ),
-            get(detail_path()),
+            }
         ),
+        get(detail_path()),
     ),
-    Scenario(
+    scenario(
         "unknown_fields_ignored",
-        AREA,
         "unknown top-level fields, id, feature_flag_key and created_at are ignored on create",
-        (
-            post(
-                {
-                    "name": "Ignored fields",
-                    "variants": control_only(),
-                    "id": 1,
-                    "feature_flag_key": "chosen",
-                    "created_at": "2020-01-01T00:00:00Z",
-                    "unknown": [1, 2],
-                    "type": "product",
-                },
-                rule="201",
-                name="create",
-            ),
-            get(detail_path()),
+        post(
+            {
+                "name": "Ignored fields",
+                "variants": control_only(),
+                "id": 1,
+                "feature_flag_key": "chosen",
+                "created_at": "2020-01-01T00:00:00Z",
+                "unknown": [1, 2],
+                "type": "product",
+            },
+            rule="201",
+            name="create",
         ),
+        get(detail_path()),
     ),
-    Scenario(
+    scenario(
         "create_then_retrieve",
-        AREA,
         "create answers 201 with the experiment",
-        (create("Zero to Web Experiment"), get(detail_path())),
+        create("Zero to Web Experiment"),
+        get(detail_path()),
     ),
-    Scenario(
+    scenario(
         "create_control_only",
-        AREA,
         "a control-only experiment is valid",
-        (create("Control only", variants=control_only()),),
+        create("Control only", variants=control_only()),
     ),
-    Scenario(
+    scenario(
         "create_same_name_twice",
-        AREA,
         "the same name twice gets two flag keys",
-        (create("Twice"), create("Twice", step="second")),
+        create("Twice"),
+        create("Twice", step="second"),
     ),
     one(
         "created_at_invalid_on_create",
         "created_at is ignored on create, even when invalid",
         {"name": "Bad date", "variants": control_only(), "created_at": "yesterday"},
     ),
-    Scenario(
+    scenario(
         "json_body_variants_string",
-        AREA,
         "variants given as a JSON string in JSON",
-        (
-            Step(
-                "POST",
-                "/api/projects/{project.main}/web_experiments/",
-                json={"name": "x", "variants": '{"control": {"rollout_percentage": 100}}'},
-                rule="a string is not a dictionary",
-            ),
+        Step(
+            "POST",
+            "/api/projects/{project.main}/web_experiments/",
+            json={"name": "x", "variants": '{"control": {"rollout_percentage": 100}}'},
+            rule="a string is not a dictionary",
         ),
     ),
 )
