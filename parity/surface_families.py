@@ -2,7 +2,7 @@
 
 Each family is a table of cases written as corpus templates (`{key.all}`, `{project.main}`,
 `{create.id}`, `{server.netloc}`), so the surface generator (`python -m parity surface`) and the
-recorded corpus (`parity/corpus/surface_*.py`) send the same requests: repeated request headers
+recorded corpus (`parity.corpus.FAMILY_SAMPLES`) send the same requests: repeated request headers
 (as a client or proxy joins them, `a, b`), paths Django and DRF route before or around the API
 (slashes, format suffixes, `?format=`), NUL and other odd bytes in path segments, credentials
 of the wrong JSON type, `created_at` values out of Python's or Django's range, CORS on unusual
