@@ -31,7 +31,7 @@ from contract_tests.settings import SPEC_PATH
 from live_road.facts import HOP_BY_HOP
 from live_road.journal import DEFAULT_JOURNAL
 from parity.executor import live_executor
-from parity.lockstep import Finding, Lockstep, RawRequest, Sides
+from parity.lockstep import Finding, Lockstep, RawRequest, Sides, signed
 from parity.mutations import mutations
 from parity.targets import (
     RECORDED_PROFILE,
@@ -185,14 +185,10 @@ def json_request(
     method: str, target: str, key: str | None, body: Any = None, *, origin: str
 ) -> RawRequest:
     """Build a request with a JSON body (None: no body) and `Authorization: Bearer <key>`."""
-    headers: list[tuple[str, str]] = []
-    if key is not None:
-        headers.append(("Authorization", f"Bearer {key}"))
-    data = b""
-    if body is not None:
-        data = json.dumps(body).encode()
-        headers.append(("Content-Type", "application/json"))
-    return RawRequest(method, target, tuple(headers), data, origin)
+    if body is None:
+        return signed(method, target, key, origin=origin)
+    data = json.dumps(body).encode()
+    return signed(method, target, key, body=data, content_type="application/json", origin=origin)
 
 
 def prepare(lockstep: Lockstep) -> None:

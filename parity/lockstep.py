@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 from urllib.parse import quote, unquote
@@ -24,13 +24,12 @@ from live_road.policy import UnsafeRequestRefusedError
 from parity.diff import Difference, diff_values
 from parity.executor import summarise_response
 from parity.targets import ParityTarget
-from parity.transformers import TRANSFORMERS, Transformer, normalise
+from parity.transformers import TRANSFORMERS, Transformer, label_ids, normalise
 
 _ROUTE: Final = re.compile(
     r"^/api/projects/(?P<project>[^/]*)/web_experiments(?:/(?P<id>[^/]+))?(?P<rest>/.*)?$"
 )
 _DIGITS: Final = re.compile(r"\d[\d_]*")
-_EXPERIMENT_IN_URL: Final = re.compile(r"(/web_experiments/)(\d+)(?=[/?]|$)")
 _PROJECT: Final = re.compile(r"^/api/projects/(?P<project>[^/]*)(?P<rest>/.*)?$")
 # Experiment ids the experiment-route translation leaves alone: with a format suffix
 # (`12.json`), or below the route written with an encoded underscore.
@@ -85,6 +84,23 @@ class RawRequest:
         if self.origin:
             described["origin"] = self.origin
         return described
+
+
+def signed(
+    method: str,
+    target: str,
+    key: str | None,
+    *,
+    body: bytes = b"",
+    content_type: str | None = None,
+    headers: Sequence[tuple[str, str]] = (),
+    origin: str = "",
+) -> RawRequest:
+    """Build a request: `Authorization: Bearer <key>` (None: none), `Content-Type`, `headers`."""
+    sent = [] if key is None else [("Authorization", f"Bearer {key}")]
+    if content_type is not None:
+        sent.append(("Content-Type", content_type))
+    return RawRequest(method, target, (*sent, *headers), body, origin)
 
 
 @dataclass
@@ -434,7 +450,7 @@ class Lockstep:
 
         def apply(exchanges: list[dict[str, Any]], _target: ParityTarget) -> None:
             for exchange in exchanges:
-                exchange["response"]["body"] = _label_ids(
+                exchange["response"]["body"] = label_ids(
                     exchange["response"]["body"], lambda v: ids.label(v, reference=reference)
                 )
 
@@ -525,21 +541,6 @@ def _with_target(request: RawRequest, target: str) -> RawRequest:
 def _pick(ids: list[int], seed_value: str) -> int:
     digest = hashlib.sha256(seed_value.encode()).digest()
     return ids[int.from_bytes(digest[:4], "big") % len(ids)]
-
-
-def _label_ids(value: Any, label: Callable[[int], str]) -> Any:
-    if isinstance(value, dict):
-        return {
-            key: label(item)
-            if key == "id" and isinstance(item, int) and not isinstance(item, bool)
-            else _label_ids(item, label)
-            for key, item in value.items()
-        }
-    if isinstance(value, list):
-        return [_label_ids(item, label) for item in value]
-    if isinstance(value, str):
-        return _EXPERIMENT_IN_URL.sub(lambda m: m.group(1) + label(int(m.group(2))), value)
-    return value
 
 
 def _generic_path(path: str) -> str:

@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterator
 from typing import Any, Final
 
-from parity.lockstep import Lockstep, RawRequest
+from parity.lockstep import Lockstep, RawRequest, signed
 from parity.model import words
 from parity.targets import ParityTarget
 
@@ -173,7 +173,6 @@ class _Builder:
     def __init__(self, reference: ParityTarget, lockstep: Lockstep) -> None:
         self.reference = reference
         self.lockstep = lockstep
-        self.key = reference.keys["all"]
 
     def collection(self, project: str = "main", *, slash: bool = True) -> str:
         path = f"/api/projects/{self.reference.all_projects()[project]}/web_experiments"
@@ -191,24 +190,9 @@ class _Builder:
     def item(self, project: str = "main", *, slash: bool = True) -> str:
         return f"{self.collection(project)}{self.live_id()}" + ("/" if slash else "")
 
-    def json(
-        self,
-        method: str,
-        target: str,
-        body: Any,
-        origin: str,
-        *,
-        headers: tuple[tuple[str, str], ...] = (),
-        key: str | None = "all",
-    ) -> RawRequest:
-        return self.raw(
-            method,
-            target,
-            json.dumps(body).encode(),
-            origin,
-            headers=(("Content-Type", "application/json"), *headers),
-            key=key,
-        )
+    def json(self, method: str, target: str, body: Any, origin: str, **options: Any) -> RawRequest:
+        headers = (("Content-Type", "application/json"), *options.pop("headers", ()))
+        return self.raw(method, target, json.dumps(body).encode(), origin, headers, **options)
 
     def raw(
         self,
@@ -216,84 +200,53 @@ class _Builder:
         target: str,
         body: bytes,
         origin: str,
-        *,
         headers: tuple[tuple[str, str], ...] = (),
+        *,
         key: str | None = "all",
     ) -> RawRequest:
-        auth: tuple[tuple[str, str], ...] = ()
-        if key is not None:
-            auth = (("Authorization", f"Bearer {self.reference.all_keys()[key]}"),)
-        return RawRequest(method, target, (*auth, *headers), body, f"mutation:{origin}")
+        value = None if key is None else self.reference.all_keys()[key]
+        return signed(
+            method, target, value, body=body, headers=headers, origin=f"mutation:{origin}"
+        )
 
 
 def mutations(reference: ParityTarget, lockstep: Lockstep, *, seed: int) -> Iterator[RawRequest]:
     """Every mutation, in the reference's terms (item paths are built when each is sent)."""
     del seed  # The list is exhaustive and fixed; the parameter keeps the call sites uniform.
     b = _Builder(reference, lockstep)
+    json_type = (("Content-Type", "application/json"),)
     for name in NAMES:
-        yield b.json(
-            "POST", b.collection(), {"name": name, "variants": {"control": CONTROL}}, "name type"
-        )
-        yield b.json(
-            "PATCH", b.item(), {"name": name, "variants": {"control": CONTROL}}, "name type"
-        )
+        doc = {"name": name, "variants": {"control": CONTROL}}
+        yield b.json("POST", b.collection(), doc, "name type")
+        yield b.json("PATCH", b.item(), doc, "name type")
     for variants in VARIANTS:
         yield b.json("POST", b.collection(), {"name": "Variants", "variants": variants}, "variants")
         yield b.json("PUT", b.item(), {"name": "Variants", "variants": variants}, "variants")
         yield b.json("GET", b.item(), None, "variants read back")
     for created_at in CREATED_AT:
-        yield b.json(
-            "PATCH",
-            b.item(),
-            {"created_at": created_at, "variants": {"control": CONTROL}},
-            "created_at",
-        )
+        doc = {"created_at": created_at, "variants": {"control": CONTROL}}
+        yield b.json("PATCH", b.item(), doc, "created_at")
         yield b.json("GET", b.collection(), None, "list after created_at")
     for body in BODIES:
-        yield b.raw(
-            "POST", b.collection(), body, "body", headers=(("Content-Type", "application/json"),)
-        )
-        yield b.raw(
-            "PATCH", b.item(), body, "body", headers=(("Content-Type", "application/json"),)
-        )
+        yield b.raw("POST", b.collection(), body, "body", json_type)
+        yield b.raw("PATCH", b.item(), body, "body", json_type)
     for content_type in CONTENT_TYPES:
         headers = () if content_type is None else (("Content-Type", content_type),)
-        yield b.raw(
-            "POST", b.collection(), json.dumps(VALID).encode(), "content type", headers=headers
-        )
-        yield b.raw("PATCH", b.item(), b"name=Form&variants=x", "content type", headers=headers)
+        yield b.raw("POST", b.collection(), json.dumps(VALID).encode(), "content type", headers)
+        yield b.raw("PATCH", b.item(), b"name=Form&variants=x", "content type", headers)
     for odd_headers in HEADER_SETS:
-        yield b.raw("GET", b.collection(), b"", "headers", headers=odd_headers)
-        yield b.raw("GET", b.item(), b"", "headers", headers=odd_headers)
-        yield b.raw("OPTIONS", b.collection(), b"", "headers", headers=odd_headers)
+        yield b.raw("GET", b.collection(), b"", "headers", odd_headers)
+        yield b.raw("GET", b.item(), b"", "headers", odd_headers)
+        yield b.raw("OPTIONS", b.collection(), b"", "headers", odd_headers)
         yield b.json("POST", b.collection(), VALID, "headers", headers=odd_headers)
     for form in AUTH_FORMS:
-        value = form.format(key=reference.keys["all"])
-        yield b.raw(
-            "GET",
-            b.collection(),
-            b"",
-            "authorization",
-            headers=(("Authorization", value),),
-            key=None,
-        )
-        yield b.json(
-            "PATCH", b.item(), VALID, "authorization", headers=(("Authorization", value),), key=None
-        )
-    yield b.raw(
-        "GET",
-        b.collection() + f"?personal_api_key={reference.keys['all']}",
-        b"",
-        "key in query",
-        key=None,
-    )
-    yield b.json(
-        "POST",
-        b.collection(),
-        {**VALID, "personal_api_key": reference.keys["all"]},
-        "key in body",
-        key=None,
-    )
+        auth = (("Authorization", form.format(key=reference.keys["all"])),)
+        yield b.raw("GET", b.collection(), b"", "authorization", auth, key=None)
+        yield b.json("PATCH", b.item(), VALID, "authorization", headers=auth, key=None)
+    key_query = f"?personal_api_key={reference.keys['all']}"
+    yield b.raw("GET", b.collection() + key_query, b"", "key in query", key=None)
+    key_body = {**VALID, "personal_api_key": reference.keys["all"]}
+    yield b.json("POST", b.collection(), key_body, "key in body", key=None)
     for key in sorted(reference.all_keys()):
         yield b.raw("GET", b.collection(), b"", f"key {key}", key=key)
         yield b.raw("GET", b.item(), b"", f"key {key}", key=key)

@@ -25,7 +25,7 @@ from live_road.policy import UnsafeRequestRefusedError
 from parity import surface_families
 from parity.executor import INTERRUPTION
 from parity.fuzz import add_run_arguments, lockstep_sides, publish, render, tally
-from parity.lockstep import AS_WRITTEN, Lockstep, Outcome, RawRequest
+from parity.lockstep import AS_WRITTEN, Lockstep, Outcome, RawRequest, signed
 from parity.model import words
 from parity.surface_families import NUMBER_FORMS
 from parity.targets import RECORDED_PROFILE, TargetConfigError, int_form
@@ -128,14 +128,16 @@ class Probes:
         headers: Sequence[tuple[str, str]] = (),
     ) -> Outcome:
         """Send one request in lockstep."""
-        sent: list[tuple[str, str]] = []
-        key = self.key(role)
-        if key is not None:
-            sent.append(("Authorization", f"Bearer {key}"))
-        if content_type is not None:
-            sent.append(("Content-Type", content_type))
-        sent += headers
-        return self.exchange(RawRequest(method, path, tuple(sent), body, ORIGIN))
+        request = signed(
+            method,
+            path,
+            self.key(role),
+            body=body,
+            content_type=content_type,
+            headers=headers,
+            origin=ORIGIN,
+        )
+        return self.exchange(request)
 
     def exchange(self, request: RawRequest) -> Outcome:
         """Send one request in lockstep, unless a stop was asked or the bound is reached."""

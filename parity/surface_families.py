@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit
 
+from live_road.facts import created_id
 from parity.model import Context, words
 
 if TYPE_CHECKING:
@@ -580,9 +581,6 @@ def render_headers(case: Case, context: Context) -> tuple[tuple[str, str], ...]:
 
 def run_family(probes: Probes, cases: Sequence[Case]) -> None:
     """Send every case in lockstep; each one that needs an experiment gets a fresh one."""
-    from parity.lockstep import RawRequest  # noqa: PLC0415 (parity.surface imports this module)
-    from parity.surface import ORIGIN  # noqa: PLC0415
-
     ref = probes.ref
     netloc = urlsplit(ref.base_url).netloc
     for case in cases:
@@ -599,22 +597,20 @@ def run_family(probes: Probes, cases: Sequence[Case]) -> None:
             {"main": probes.project()}, ref.all_keys(), server={"netloc": netloc}, results=results
         )
         path = _steerable(probes, case, context, results)
-        headers: list[tuple[str, str]] = []
-        if case.key is not None:
-            headers.append(("Authorization", f"Bearer {ref.all_keys()[case.key]}"))
-        if case.content_type is not None:
-            headers.append(("Content-Type", case.content_type))
-        headers += render_headers(case, context)
         body = b"" if case.body is None else context.render(case.body).encode()
-        outcome = probes.exchange(RawRequest(case.method, path, tuple(headers), body, ORIGIN))
+        outcome = probes.send(
+            case.method,
+            path,
+            case.key,
+            body=body,
+            content_type=case.content_type,
+            headers=render_headers(case, context),
+        )
         if case.read_back:
             created = None
             if outcome.reference is not None and outcome.reference.status_code == 201:
-                try:
-                    created = outcome.reference.json().get("id")
-                except ValueError:
-                    created = None
-            probes.read_back(created if isinstance(created, int) else experiment_id)
+                created = created_id(outcome.reference)
+            probes.read_back(experiment_id if created is None else created)
         probes.cleanup()
 
 
