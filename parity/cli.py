@@ -61,10 +61,7 @@ def _parser() -> argparse.ArgumentParser:
         )
     for name, text in (
         ("record", "run the corpus on POSTHOG_HOST and write one snapshot per scenario"),
-        (
-            "live",
-            "run the corpus on POSTHOG_HOST and on each mock profile: which PostHog is this?",
-        ),
+        ("live", "run the corpus on POSTHOG_HOST and on each mock profile: which PostHog is this?"),
     ):
         command = sub.add_parser(name, help=text)
         command.add_argument("scenarios", nargs="*", help="only these scenarios (default all)")

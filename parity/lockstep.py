@@ -210,11 +210,7 @@ class Lockstep:
     """Sends each request to both servers, keeps the id map, diffs and classifies the answers."""
 
     def __init__(
-        self,
-        sides: Sides,
-        *,
-        max_creates: int | None = None,
-        rules: Rules = STEERED,
+        self, sides: Sides, *, max_creates: int | None = None, rules: Rules = STEERED
     ) -> None:
         """Compare `sides` by `rules`."""
         self.sides = sides

@@ -76,11 +76,7 @@ SCENARIOS = (
             f"multipart/form-data; boundary={BOUNDARY}",
             "201",
         ),
-        post_raw(
-            multipart({"name": "Multipart"}),
-            "multipart/form-data",
-            "no boundary",
-        ),
+        post_raw(multipart({"name": "Multipart"}), "multipart/form-data", "no boundary"),
     ),
     scenario(
         "content_unsupported_types",
@@ -129,8 +125,7 @@ SCENARIOS = (
         get(P, headers={"Accept": "text/html"}),
         get(P, headers={"Accept": "application/xml"}),
         get(
-            P,
-            headers={"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"},
+            P, headers={"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
         ),
         get(P, headers={"Accept": "application/json; version=2"}),
     ),
@@ -194,10 +189,7 @@ SCENARIOS = (
     scenario(
         "accept_before_everything",
         "content negotiation (406) comes first",
-        get(
-            "/api/projects/{project.main}/web_experimentz/",
-            headers={"Accept": "application/xml"},
-        ),
+        get("/api/projects/{project.main}/web_experimentz/", headers={"Accept": "application/xml"}),
         get(P, headers={"Accept": "application/xml", "Origin": "https://app.example.com"}),
         Step(
             "POST",
@@ -220,10 +212,7 @@ SCENARIOS = (
         "X-Forwarded-Host and links",
         create(variants=control_only()),
         create("Two", step="two"),
-        get(
-            P + "?limit=1",
-            headers={"X-Forwarded-Host": "proxy.example.com"},
-        ),
+        get(P + "?limit=1", headers={"X-Forwarded-Host": "proxy.example.com"}),
     ),
     scenario(
         "browser_preflight",

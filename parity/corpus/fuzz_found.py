@@ -52,11 +52,7 @@ SCENARIOS = (
         "a limit beyond 64 bits: PostHog answers 500 once a page is fetched (Postgres)",
         get(P + "?limit=99999999999999999999", rule="empty project: no page is fetched"),
         create(),
-        Step(
-            "GET",
-            P + "?limit=99999999999999999999",
-            rule="a page is fetched: PostHog 500",
-        ),
+        Step("GET", P + "?limit=99999999999999999999", rule="a page is fetched: PostHog 500"),
         get(P + "?limit=9223372036854775807", rule="the largest bigint is a limit"),
         get(P + "?limit=99999999999999999999&offset=5", rule="offset past the end: no page"),
         empty_project=True,

@@ -2,14 +2,7 @@
 
 from __future__ import annotations
 
-from parity.corpus._helpers import (
-    Area,
-    P,
-    control_only,
-    create,
-    detail_path,
-    post,
-)
+from parity.corpus._helpers import Area, P, control_only, create, detail_path, post
 from parity.model import Step
 
 AREA = "malformed_input"
@@ -35,14 +28,8 @@ SCENARIOS = (
     scenario(
         "malformed_json_constants",
         "NaN and Infinity are not JSON",
-        raw(
-            '{"name": "x", "variants": {"control": {"rollout_percentage": NaN}}}',
-            "NaN",
-        ),
-        raw(
-            '{"name": "x", "variants": {"control": {"rollout_percentage": Infinity}}}',
-            "Infinity",
-        ),
+        raw('{"name": "x", "variants": {"control": {"rollout_percentage": NaN}}}', "NaN"),
+        raw('{"name": "x", "variants": {"control": {"rollout_percentage": Infinity}}}', "Infinity"),
     ),
     scenario(
         "malformed_body_not_object",
@@ -75,21 +62,13 @@ SCENARIOS = (
         ),
     ),
     scenario(
-        "malformed_deep_nesting",
-        "JSON nested deeper than the parser allows",
-        raw(
-            DEEP,
-            "deep",
-        ),
+        "malformed_deep_nesting", "JSON nested deeper than the parser allows", raw(DEEP, "deep")
     ),
     scenario(
         "malformed_nul_in_variants",
         "a NUL character inside variants",
         post(
-            {
-                "name": "x",
-                "variants": {"control": {"rollout_percentage": 100, "note": "a\u0000b"}},
-            },
+            {"name": "x", "variants": {"control": {"rollout_percentage": 100, "note": "a\u0000b"}}},
             rule="nul",
         ),
     ),

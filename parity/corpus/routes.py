@@ -67,9 +67,7 @@ SCENARIOS: tuple[Scenario, ...] = (
         create(),
         Step("POST", detail_path(), key="unknown", json=std_body()),
         Step(
-            "POST",
-            "/api/projects/{project.missing}/web_experiments/{create.id}/",
-            json=std_body(),
+            "POST", "/api/projects/{project.missing}/web_experiments/{create.id}/", json=std_body()
         ),
         Step("POST", detail_path(), key="other_only", json=std_body()),
         Step("POST", detail_path(), key="flag_read", json=std_body()),

@@ -40,10 +40,7 @@ SCENARIOS = (
             "PATCH",
             detail_path(),
             key="write",
-            json={
-                "name": "Renamed by write",
-                "variants": {"control": {"rollout_percentage": 100}},
-            },
+            json={"name": "Renamed by write", "variants": {"control": {"rollout_percentage": 100}}},
         ),
         Step("DELETE", detail_path(), key="write"),
     ),

@@ -33,12 +33,7 @@ def _round_trip(name: str, rule: str, body: str, content_type: str | None = JSON
     )
 
 
-def _create_and_list(
-    name: str,
-    rule: str,
-    body: str,
-    content_type: str | None,
-) -> Scenario:
+def _create_and_list(name: str, rule: str, body: str, content_type: str | None) -> Scenario:
     """Build a create that may be refused, then the list: what it stored, if anything."""
     return scenario(
         name,

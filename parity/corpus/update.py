@@ -78,9 +78,7 @@ SCENARIOS = (
         create(),
         Step("PATCH", D, json={"created_at": "2025-01-15T10:30:00Z", "variants": CONTROL}),
         Step(
-            "PATCH",
-            D,
-            json={"created_at": "2024-06-01T12:00:00.123456+02:00", "variants": CONTROL},
+            "PATCH", D, json={"created_at": "2024-06-01T12:00:00.123456+02:00", "variants": CONTROL}
         ),
         Step("PUT", D, json={**std_body("Dated"), "created_at": "2023-03-03 03:03"}),
         get(D),

@@ -4,15 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from parity.corpus._helpers import (
-    Area,
-    control_only,
-    create,
-    detail_path,
-    get,
-    post,
-    std_variants,
-)
+from parity.corpus._helpers import Area, control_only, create, detail_path, get, post, std_variants
 from parity.model import Scenario, Step
 
 AREA = "validation"
@@ -61,10 +53,7 @@ SCENARIOS = (
         "name_usage_dashboard_boundary",
         "a 319-character flag key is the longest PostHog can create",
         post({"name": "d" * 285, "variants": control_only()}, rule="key of 319: 201"),
-        post(
-            {"name": "d" * 286, "variants": control_only()},
-            rule="key of 320",
-        ),
+        post({"name": "d" * 286, "variants": control_only()}, rule="key of 320"),
         post(
             {"name": " ".join(["word"] * 57), "variants": control_only()},
             rule="spaces become dashes: key of 318",
@@ -80,12 +69,10 @@ SCENARIOS = (
         post({"name": "Hello, World!", "variants": control_only()}, rule="slug"),
         post({"name": "Ünïcödé — tést", "variants": control_only()}, rule="ascii slug"),
         post(
-            {"name": "active_web_experiment", "variants": control_only()},
-            rule="underscores kept",
+            {"name": "active_web_experiment", "variants": control_only()}, rule="underscores kept"
         ),
         post(
-            {"name": "--Dashes  and   spaces--", "variants": control_only()},
-            rule="runs collapsed",
+            {"name": "--Dashes  and   spaces--", "variants": control_only()}, rule="runs collapsed"
         ),
         post({"name": "日本語", "variants": control_only()}, rule="empty slug"),
     ),
@@ -104,16 +91,8 @@ SCENARIOS = (
     one("variants_string", "a string is not a dictionary", {"name": "x", "variants": "control"}),
     one("variants_number", "a number is not a dictionary", {"name": "x", "variants": 5}),
     one("variants_true", "true is not a dictionary", {"name": "x", "variants": True}),
-    one(
-        "variants_zero",
-        "0 is not a dictionary",
-        {"name": "x", "variants": 0},
-    ),
-    one(
-        "variants_false",
-        "false is not a dictionary",
-        {"name": "x", "variants": False},
-    ),
+    one("variants_zero", "0 is not a dictionary", {"name": "x", "variants": 0}),
+    one("variants_false", "false is not a dictionary", {"name": "x", "variants": False}),
     one("variants_empty_object", "{} has no control", {"name": "x", "variants": {}}),
     one(
         "variants_without_control",
