@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterator
 from typing import Any, Final
 
+from parity.corpus._helpers import split_test
 from parity.lockstep import Lockstep, RawRequest, signed
 from parity.model import words
 from parity.targets import ParityTarget
@@ -67,29 +68,17 @@ VARIANTS: Final[tuple[Any, ...]] = (
     {"control": {"rollout_percentage": 100, "transforms": "x"}},
     {"control": {"rollout_percentage": 100, "transforms": [1]}},
     {"control": {"rollout_percentage": 100, "transforms": [{"text": "no selector"}]}},
-    {
-        "control": {"rollout_percentage": 50},
-        "test": {"rollout_percentage": 50, "transforms": [{"text": "no selector"}]},
-    },
-    {
-        "control": {"rollout_percentage": 50},
-        "test": {"rollout_percentage": 50, "transforms": [{"selector": None}]},
-    },
-    {"control": {"rollout_percentage": 50}, "test": {"rollout_percentage": 50, "transforms": [1]}},
-    {"control": {"rollout_percentage": 50}, "test": {"rollout_percentage": 50, "transforms": {}}},
+    split_test([{"text": "no selector"}]),
+    split_test([{"selector": None}]),
+    split_test([1]),
+    split_test({}),
     {"control": {"rollout_percentage": 50}, "test": None},
     {"control": {"rollout_percentage": 50}, "": {"rollout_percentage": 50}},
     {
         "control": {"rollout_percentage": 50, "z": 1, "a": {"yy": 1, "b": 2}},
         "test": {"rollout_percentage": 50, "conditions": None, "variant_name": "t"},
     },
-    {
-        "control": {"rollout_percentage": 50},
-        "test": {
-            "rollout_percentage": 50,
-            "transforms": [{"selector": "h1", "html": "<script>x</script>"}],
-        },
-    },
+    split_test([{"selector": "h1", "html": "<script>x</script>"}]),
     {"control": {"rollout_percentage": 33.3}, "test": {"rollout_percentage": 66.7}},
     {"test": {"rollout_percentage": 50}, "control": {"rollout_percentage": 50}},
 )

@@ -74,3 +74,11 @@ class Area:
     def __call__(self, name: str, rule: str, *steps: Step, **options: Any) -> Scenario:
         """Build a scenario of this area from its steps, in order."""
         return Scenario(name, self.name, rule, steps, **options)
+
+
+def split_test(transforms: Any) -> dict[str, Any]:
+    """Return variants split 50/50, the test variant with these transforms."""
+    return {
+        "control": {"rollout_percentage": 50},
+        "test": {"rollout_percentage": 50, "transforms": transforms},
+    }

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from parity.corpus._helpers import Area, control_only, create, detail_path, get, post, std_variants
+from parity.corpus._helpers import (
+    Area,
+    control_only,
+    create,
+    detail_path,
+    get,
+    post,
+    split_test,
+    std_variants,
+)
 from parity.model import Scenario, Step
 
 AREA = "validation"
@@ -14,6 +23,11 @@ scenario = Area(AREA)
 def one(name: str, rule: str, body: Any) -> Scenario:
     """Build a scenario of a single create."""
     return scenario(name, rule, post(body, rule=rule))
+
+
+def bad_variants(name: str, rule: str, variants: Any) -> Scenario:
+    """Build a scenario of a single create named `x` with these variants."""
+    return one(name, rule, {"name": "x", "variants": variants})
 
 
 V = std_variants()
@@ -84,60 +98,41 @@ SCENARIOS = (
         {"name": None, "variants": {"no": {}}},
     ),
     one("variants_missing", "variants is required on create", {"name": "x"}),
-    one("variants_null", "variants may not be null", {"name": "x", "variants": None}),
-    one("variants_empty_list", "[] has no control", {"name": "x", "variants": []}),
-    one("variants_empty_string", "'' has no control", {"name": "x", "variants": ""}),
-    one("variants_list", "a non-empty list is not a dictionary", {"name": "x", "variants": [1]}),
-    one("variants_string", "a string is not a dictionary", {"name": "x", "variants": "control"}),
-    one("variants_number", "a number is not a dictionary", {"name": "x", "variants": 5}),
-    one("variants_true", "true is not a dictionary", {"name": "x", "variants": True}),
-    one("variants_zero", "0 is not a dictionary", {"name": "x", "variants": 0}),
-    one("variants_false", "false is not a dictionary", {"name": "x", "variants": False}),
-    one("variants_empty_object", "{} has no control", {"name": "x", "variants": {}}),
-    one(
-        "variants_without_control",
-        "no control variant",
-        {"name": "x", "variants": {"test": {"rollout_percentage": 100}}},
+    bad_variants("variants_null", "variants may not be null", None),
+    bad_variants("variants_empty_list", "[] has no control", []),
+    bad_variants("variants_empty_string", "'' has no control", ""),
+    bad_variants("variants_list", "a non-empty list is not a dictionary", [1]),
+    bad_variants("variants_string", "a string is not a dictionary", "control"),
+    bad_variants("variants_number", "a number is not a dictionary", 5),
+    bad_variants("variants_true", "true is not a dictionary", True),
+    bad_variants("variants_zero", "0 is not a dictionary", 0),
+    bad_variants("variants_false", "false is not a dictionary", False),
+    bad_variants("variants_empty_object", "{} has no control", {}),
+    bad_variants(
+        "variants_without_control", "no control variant", {"test": {"rollout_percentage": 100}}
     ),
-    one(
+    bad_variants(
         "variant_without_rollout",
         "a variant without rollout_percentage",
-        {"name": "x", "variants": {"control": {"transforms": []}}},
+        {"control": {"transforms": []}},
     ),
-    one(
-        "variant_null_rollout",
-        "rollout_percentage null",
-        {"name": "x", "variants": {"control": {"rollout_percentage": None}}},
+    bad_variants(
+        "variant_null_rollout", "rollout_percentage null", {"control": {"rollout_percentage": None}}
     ),
-    one(
+    bad_variants(
         "variant_rollout_checked_in_order",
         "the first variant without a percentage is named",
-        {"name": "x", "variants": {"control": {"rollout_percentage": 50}, "b": {}, "a": {}}},
+        {"control": {"rollout_percentage": 50}, "b": {}, "a": {}},
     ),
-    one(
+    bad_variants(
         "transform_without_selector",
         "a test transform without selector",
-        {
-            "name": "x",
-            "variants": {
-                "control": {"rollout_percentage": 50},
-                "test": {"rollout_percentage": 50, "transforms": [{"text": "hi"}]},
-            },
-        },
+        split_test([{"text": "hi"}]),
     ),
-    one(
+    bad_variants(
         "transform_null_selector_index",
         "selector null on the second transform: [$1]",
-        {
-            "name": "x",
-            "variants": {
-                "control": {"rollout_percentage": 50},
-                "test": {
-                    "rollout_percentage": 50,
-                    "transforms": [{"selector": "h1"}, {"selector": None}],
-                },
-            },
-        },
+        split_test([{"selector": "h1"}, {"selector": None}]),
     ),
     scenario(
         "transform_control_selector_not_checked",
@@ -150,41 +145,21 @@ SCENARIOS = (
             rule="201",
         ),
     ),
-    one(
+    bad_variants(
         "rollout_before_selector",
         "the rollout check of a later variant follows the selector check of an earlier one",
-        {
-            "name": "x",
-            "variants": {
-                "control": {"rollout_percentage": 50},
-                "test": {"rollout_percentage": 50, "transforms": [{}]},
-                "late": {},
-            },
-        },
+        {**split_test([{}]), "late": {}},
     ),
-    one(
-        "variant_not_object",
-        "a variant that is not an object",
-        {"name": "x", "variants": {"control": 100}},
-    ),
-    one(
+    bad_variants("variant_not_object", "a variant that is not an object", {"control": 100}),
+    bad_variants(
         "transform_not_object",
         "a transform that is not an object",
-        {
-            "name": "x",
-            "variants": {
-                "control": {"rollout_percentage": 50},
-                "test": {"rollout_percentage": 50, "transforms": ["h1"]},
-            },
-        },
+        split_test(["h1"]),
     ),
-    one(
+    bad_variants(
         "split_sum_not_100",
         "percentages must sum to 100",
-        {
-            "name": "x",
-            "variants": {"control": {"rollout_percentage": 50}, "test": {"rollout_percentage": 40}},
-        },
+        {"control": {"rollout_percentage": 50}, "test": {"rollout_percentage": 40}},
     ),
     scenario(
         "split_float_percentages",
@@ -200,47 +175,32 @@ SCENARIOS = (
             rule="201",
         ),
     ),
-    one(
+    bad_variants(
         "split_string_percentage",
         "a string percentage is not a number",
-        {"name": "x", "variants": {"control": {"rollout_percentage": "100"}}},
+        {"control": {"rollout_percentage": "100"}},
     ),
-    one(
+    bad_variants(
         "split_over_100",
         "a percentage over 100",
         {
-            "name": "x",
-            "variants": {
-                "control": {"rollout_percentage": 150},
-                "test": {"rollout_percentage": -50},
-            },
+            "control": {"rollout_percentage": 150},
+            "test": {"rollout_percentage": -50},
         },
     ),
-    one(
+    bad_variants(
         "script_tag_rejected",
         "a <script> tag in a transform's html",
-        {
-            "name": "x",
-            "variants": {
-                "control": {"rollout_percentage": 50},
-                "test": {
-                    "rollout_percentage": 50,
-                    "transforms": [{"selector": "h1", "html": "<script>alert(1)</script>"}],
-                },
-            },
-        },
+        split_test([{"selector": "h1", "html": "<script>alert(1)</script>"}]),
     ),
-    one(
+    bad_variants(
         "event_handler_rejected",
         "an inline event handler in a transform's text",
         {
-            "name": "x",
-            "variants": {
-                "control": {
-                    "rollout_percentage": 100,
-                    "transforms": [{"selector": "img", "text": "<img src=x onerror=alert(1)>"}],
-                }
-            },
+            "control": {
+                "rollout_percentage": 100,
+                "transforms": [{"selector": "img", "text": "<img src=x onerror=alert(1)>"}],
+            }
         },
     ),
     scenario(
