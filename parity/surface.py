@@ -164,6 +164,10 @@ class Probes:
         """Return the list route of the main project."""
         return f"/api/projects/{self.project(form)}/web_experiments/"
 
+    def detail(self, experiment_id: int | None) -> str:
+        """Return the detail route of an experiment of the main project."""
+        return f"{self.collection()}{experiment_id}/"
+
     def create(self) -> int | None:
         """Create an experiment in the main project; its reference id (None: not created)."""
         outcome = self.send_json("POST", self.collection(), "all", self.valid())
@@ -172,32 +176,26 @@ class Probes:
     def read_back(self, experiment_id: int | None) -> None:
         """Retrieve the experiment and list the project."""
         if experiment_id is not None:
-            self.send("GET", f"{self.collection()}{experiment_id}/")
+            self.send("GET", self.detail(experiment_id))
         self.send("GET", self.collection())
 
     def cleanup(self) -> None:
         """Delete every experiment the run made on either server, uncompared."""
-        for target, session, ids in (
-            (self.ref, self.lockstep.sides.reference_session, self.lockstep.ids.reference_ids()),
-            (
-                self.other,
-                self.lockstep.sides.other_session,
-                [o for _, o in self.lockstep.ids.pairs] + sorted(self.lockstep.ids.other_only),
-            ),
+        ids, sides = self.lockstep.ids, self.lockstep.sides
+        made_on_other = [o for _, o in ids.pairs] + sorted(ids.other_only)
+        for sign, target, session, made in (
+            (1, self.ref, sides.reference_session, ids.reference_ids()),
+            (-1, self.other, sides.other_session, made_on_other),
         ):
             auth = {"Authorization": f"Bearer {target.keys['all']}"}
-            for experiment_id in ids:
-                marker = experiment_id if target is self.ref else -experiment_id
-                if marker in self.cleaned:
+            projects = [target.projects[r] for r in ("main", "other") if r in target.projects]
+            for experiment_id in made:
+                if sign * experiment_id in self.cleaned:
                     continue
-                for role in ("main", "other"):
-                    if role not in target.projects:
-                        continue
-                    url = f"{target.base_url}/api/projects/{target.projects[role]}"
-                    session.delete(
-                        f"{url}/web_experiments/{experiment_id}/", headers=auth, timeout=60
-                    )
-                self.cleaned.add(marker)
+                for project in projects:
+                    url = f"{target.base_url}/api/projects/{project}/web_experiments/"
+                    session.delete(f"{url}{experiment_id}/", headers=auth, timeout=60)
+                self.cleaned.add(sign * experiment_id)
 
     # -- probe families ---------------------------------------------------------------------
 
@@ -207,22 +205,20 @@ class Probes:
             experiment_id = self.create()
             methods = list(METHODS)
             self.random.shuffle(methods)
+            below = route.replace("{id}", str(experiment_id))
             for method in methods:
-                roles = ["all", *self.random.sample(KEY_ROLES[1:], 3)]
-                for role in roles:
-                    path = f"/api/projects/{self.project()}/" + route.replace(
-                        "{id}", str(experiment_id)
-                    )
-                    writes = method in ("POST", "PUT", "PATCH", "FOO")
-                    body = json.dumps(self.valid()).encode() if writes else b""
-                    content_type = "application/json" if body else None
-                    self.send(method, path, role, body=body, content_type=content_type)
+                for role in ["all", *self.random.sample(KEY_ROLES[1:], 3)]:
+                    path = f"/api/projects/{self.project()}/{below}"
+                    if method in ("POST", "PUT", "PATCH", "FOO"):
+                        self.send_json(method, path, role, self.valid())
+                    else:
+                        self.send(method, path, role)
             self.read_back(experiment_id)
             self.cleanup()
         for method in EXTRA_METHODS:
             for role in ("all", "read", "legacy"):
                 self.send(method, self.collection(), role)
-                self.send(method, f"{self.collection()}2147483647/", role)
+                self.send(method, self.detail(2147483647), role)
 
     def project_segments(self) -> None:
         """Project segment forms x the main operations x a seeded sample of key kinds."""
@@ -242,34 +238,26 @@ class Probes:
                 self.send("GET", self.collection())
                 self.cleanup()
         for role in ("other", "foreign", "missing"):
-            segment = self.project("{}", role)
+            base = f"/api/projects/{self.project('{}', role)}/web_experiments/"
             for key_role in ("all", "other_only", "read"):
-                self.send("GET", f"/api/projects/{segment}/web_experiments/", key_role)
-                self.send_json(
-                    "POST", f"/api/projects/{segment}/web_experiments/", key_role, self.valid()
-                )
-                self.send("OPTIONS", f"/api/projects/{segment}/web_experiments/", key_role)
+                self.send("GET", base, key_role)
+                self.send_json("POST", base, key_role, self.valid())
+                self.send("OPTIONS", base, key_role)
             self.cleanup()
 
     def body_encodings(self) -> None:
         """Create in every body encoding; read each back."""
-        doc = self.valid()
+        self.name()  # one name drawn first: the run's names stay those of its reports
         for content_type, body in self._encodings():
-            outcome = self.send(
-                "POST", self.collection(), "all", body=body, content_type=content_type
-            )
-            experiment_id = _outcome_id(outcome)
+            created = self.send("POST", self.collection(), body=body, content_type=content_type)
+            experiment_id = _outcome_id(created)
             if experiment_id is not None:
+                patched = body.replace(b"Surface", b"Patched")
                 self.send(
-                    "PATCH",
-                    f"{self.collection()}{experiment_id}/",
-                    "all",
-                    body=body.replace(b"Surface", b"Patched"),
-                    content_type=content_type,
+                    "PATCH", self.detail(experiment_id), body=patched, content_type=content_type
                 )
             self.read_back(experiment_id)
             self.cleanup()
-        del doc
 
     def _encodings(self) -> Iterator[tuple[str | None, bytes]]:
         variants = '{"control": {"rollout_percentage": 100}}'
@@ -287,8 +275,7 @@ class Probes:
             None,
             "application/json, text/plain",
         ):
-            body = json.dumps(self.valid()).encode()
-            yield content_type, body
+            yield content_type, json.dumps(self.valid()).encode()
         name = self.name()
         yield "application/json", b"\xef\xbb\xbf" + json.dumps({"name": name}).encode()
         yield "application/json", json.dumps(self.valid()).encode("utf-16")
@@ -333,12 +320,8 @@ class Probes:
                 experiment_id = self.post_raw(_body(self.name(), control))
                 if experiment_id is not None:
                     patch = f'{{"rollout_percentage": 100, "y": [{number}, {{"z": {number}}}]}}'
-                    self.send(
-                        "PATCH",
-                        f"{self.collection()}{experiment_id}/",
-                        body=f'{{"variants": {{"control": {patch}}}}}'.encode(),
-                        content_type=JSON,
-                    )
+                    body = f'{{"variants": {{"control": {patch}}}}}'.encode()
+                    self.send("PATCH", self.detail(experiment_id), body=body, content_type=JSON)
                 self.read_back(experiment_id)
                 self.cleanup()
         for number in ("1", "1.5", "-0.0", "1e16"):
@@ -370,7 +353,7 @@ class Probes:
             f"Bearer {key}, Bearer {key}",
         )
         for form in auth_forms:
-            for path in (self.collection(), f"{self.collection()}{experiment_id}/"):
+            for path in (self.collection(), self.detail(experiment_id)):
                 self.lockstep.exchange(
                     RawRequest("GET", path, (("Authorization", form),), b"", ORIGIN)
                 )
@@ -387,16 +370,8 @@ class Probes:
         ):
             self.send("GET", self.collection(), "all", headers=(("Accept", accept),))
             self.send("OPTIONS", self.collection(), "read", headers=(("Accept", accept),))
-        for query in (
-            "?format=json",
-            "?format=api",
-            "?limit=1&offset=0",
-            "?limit=%EF%BC%91",
-            "?limit=+1",
-            "?limit=1_0",
-            "?offset=%091",
-            f"?personal_api_key={key}",
-        ):
+        queries = "?format=json ?format=api ?limit=1&offset=0 ?limit=%EF%BC%91 ?limit=+1 ?limit=1_0"
+        for query in (*words(queries + " ?offset=%091"), f"?personal_api_key={key}"):
             self.send("GET", self.collection() + query, "all")
             self.send("GET", self.collection() + query, None)
         self.read_back(experiment_id)
@@ -417,17 +392,12 @@ class Probes:
             {"team_id": 1},
         )
         for extra in extras:
-            doc = {**self.valid(), **extra}
-            experiment_id = _outcome_id(
-                self.send_json(
-                    "POST", self.collection(), "read" if "personal_api_key" in extra else "all", doc
-                )
-            )
+            role = "read" if "personal_api_key" in extra else "all"
+            created = self.send_json("POST", self.collection(), role, {**self.valid(), **extra})
+            experiment_id = _outcome_id(created)
             if experiment_id is not None:
-                self.send_json("PATCH", f"{self.collection()}{experiment_id}/", "all", extra)
-                self.send_json(
-                    "PUT", f"{self.collection()}{experiment_id}/", "all", {**self.valid(), **extra}
-                )
+                self.send_json("PATCH", self.detail(experiment_id), "all", extra)
+                self.send_json("PUT", self.detail(experiment_id), "all", {**self.valid(), **extra})
             self.read_back(experiment_id)
             self.cleanup()
 
@@ -435,18 +405,9 @@ class Probes:
         """Run sequences: update, replace, delete twice, writes after delete, lists between."""
         first, second = self.create(), self.create()
         for experiment_id in (first, second):
-            detail = f"{self.collection()}{experiment_id}/"
-            self.send_json(
-                "PATCH",
-                detail,
-                "write",
-                {
-                    "variants": {
-                        "control": {"rollout_percentage": 50},
-                        "test": {"rollout_percentage": 50},
-                    }
-                },
-            )
+            detail = self.detail(experiment_id)
+            halves = {"control": {"rollout_percentage": 50}, "test": {"rollout_percentage": 50}}
+            self.send_json("PATCH", detail, "write", {"variants": halves})
             self.send("GET", self.collection() + "?limit=1")
             self.send_json("PUT", detail, "write", {"name": self.name()})
             self.send_json("PATCH", detail, "read", {"name": self.name()})

@@ -31,7 +31,6 @@ def bad_variants(name: str, rule: str, variants: Any) -> Scenario:
 
 
 V = std_variants()
-NOT_DICT = "Experiment variants should be a dictionary of keys -> transforms"
 
 SCENARIOS = (
     one("name_missing", "name is required", {"variants": V}),
