@@ -13,8 +13,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Final
 
-import requests
-
 from live_road.cleanup import LeftoversError
 from live_road.facts import posthog_cloud_host
 from live_road.journal import DEFAULT_JOURNAL, JournalTargetError
@@ -112,15 +110,17 @@ def _select(names: Sequence[str]) -> list[Scenario]:
     return [BY_NAME[name] for name in names] if names else list(SCENARIOS)
 
 
-def experiments_in_main_project(target: ParityTarget, role: str = "main") -> int:
-    """Count the experiments of the target's main (or another) project (one read request)."""
+def experiments_in(executor: Executor, role: str = "main") -> int:
+    """Count the experiments of one of the target's projects (one read, through the live road).
+
+    Counted once the live road has deleted what earlier runs left, so only others' remain.
+    """
+    target = executor.target
     url = f"{target.base_url}/api/projects/{target.projects[role]}/web_experiments/?limit=1"
-    response = requests.get(
-        url, headers={"Authorization": f"Bearer {target.keys['all']}"}, timeout=30
-    )
+    headers = {"Authorization": f"Bearer {target.keys['all']}"}
+    response = executor.sessions["default"].get(url, headers=headers, timeout=30)
     response.raise_for_status()
-    count = response.json()["count"]
-    return int(count)
+    return int(response.json()["count"])
 
 
 def _server_trouble(run: ScenarioRun) -> str | None:
@@ -164,20 +164,20 @@ def record(args: argparse.Namespace, target: ParityTarget) -> int:
         )
         return 2
     wait_until_up(target.base_url, timeout=300.0, interval=3.0)
-    held = experiments_in_main_project(target)
-    if held:
-        print(
-            f"error: recording needs an empty project; project {target.projects['main']} "
-            f"holds {held} experiment(s) (seed one with parity/seed_oracle.py)",
-            file=sys.stderr,
-        )
-        return 2
     recorded_against = {
         "server": args.recorded_against,
         "date": datetime.datetime.now(datetime.UTC).date().isoformat(),
     }
     failures = 0
     with _live_executor(args, target) as executor:
+        held = experiments_in(executor)
+        if held:
+            print(
+                f"error: recording needs an empty project; project {target.projects['main']} "
+                f"holds {held} experiment(s) (seed one with parity/seed_oracle.py)",
+                file=sys.stderr,
+            )
+            return 2
         for scenario in scenarios:
             run = executor.run(scenario)
             for _ in range(RECORD_RETRIES):
@@ -201,14 +201,14 @@ def record(args: argparse.Namespace, target: ParityTarget) -> int:
 def live(args: argparse.Namespace, target: ParityTarget) -> int:
     """Run the scenarios on the live target, then on each mock profile; say which one it is."""
     scenarios = _select(args.scenarios)
-    held_by_role = {
-        role: experiments_in_main_project(target, role)
-        for role in ("main", "other")
-        if role in target.projects
-    }
     reference: dict[str, list[dict[str, Any]]] = {}
     not_run: dict[str, str] = {}
     with _live_executor(args, target) as live_run:
+        held_by_role = {
+            role: experiments_in(live_run, role)
+            for role in ("main", "other")
+            if role in target.projects
+        }
         for scenario in scenarios:
             if scenario.empty_project and held_by_role["main"]:
                 not_run[scenario.name] = (
