@@ -389,14 +389,15 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def command_line(args: argparse.Namespace) -> str:
-    """Return the command that repeats a run."""
-    parts = ["python -m parity.fuzz"]
-    if args.against_mock:
-        parts.append("--against-mock")
-    parts += [f"--seed {args.seed}", f"--max-examples {args.max_examples}"]
-    if args.no_mutations:
-        parts.append("--no-mutations")
+def command_line(program: str, args: argparse.Namespace, options: Sequence[str]) -> str:
+    """Return the command that repeats a run: `program` with those of `options` that are set."""
+    parts = [program]
+    for option in options:
+        value = getattr(args, option.removeprefix("--").replace("-", "_"))
+        if value is True:
+            parts.append(option)
+        elif value is not None and value is not False and value != "":
+            parts.append(f"{option} {value}")
     return " ".join(parts)
 
 
@@ -430,7 +431,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     result = tally(lockstep)
     reference = "mock" if args.against_mock else "live"
-    report = render(result, reference=reference, other="mock", command=command_line(args))
+    command = command_line(
+        "python -m parity.fuzz",
+        args,
+        ("--against-mock", "--seed", "--max-examples", "--no-mutations"),
+    )
+    report = render(result, reference=reference, other="mock", command=command)
     publish(report, sides.reference, args.output, note=" against a fresh mock.")
     return 1 if result.differences else 0
 

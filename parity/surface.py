@@ -24,7 +24,7 @@ from live_road.facts import created_id
 from live_road.policy import UnsafeRequestRefusedError
 from parity import surface_families
 from parity.executor import INTERRUPTION
-from parity.fuzz import add_run_arguments, lockstep_sides, publish, render, tally
+from parity.fuzz import add_run_arguments, command_line, lockstep_sides, publish, render, tally
 from parity.lockstep import AS_WRITTEN, Lockstep, Outcome, RawRequest, signed
 from parity.model import words
 from parity.surface_families import NUMBER_FORMS
@@ -486,12 +486,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: parity surface {exc}", file=sys.stderr)
         return 2
     result = tally(lockstep)
-    command = "python -m parity surface" + (" --against-mock" if args.against_mock else "")
-    command += f" --seed {args.seed}"
-    if args.posthog_version:
-        command += f" --posthog-version {args.posthog_version}"
-    if args.max_requests is not None:
-        command += f" --max-requests {args.max_requests}"
+    options = ("--against-mock", "--seed", "--posthog-version", "--max-requests")
+    command = command_line("python -m parity surface", args, options)
     reference = "mock" if args.against_mock else "live"
     report = render(
         result, reference=reference, other="mock", command=command, title="Surface probes"

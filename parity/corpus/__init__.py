@@ -1,4 +1,4 @@
-"""The parity corpus: every scenario, one module per area."""
+"""The parity corpus: every scenario, one module per area (a table row per family sample)."""
 
 from __future__ import annotations
 
