@@ -24,7 +24,7 @@ from live_road.policy import UnsafeRequestRefusedError
 from parity.diff import Difference, diff_values
 from parity.executor import summarise_response
 from parity.targets import ParityTarget
-from parity.transformers import TRANSFORMERS, Transformer, label_ids, normalise
+from parity.transformers import TRANSFORMERS, label_ids, normalise
 
 _ROUTE: Final = re.compile(
     r"^/api/projects/(?P<project>[^/]*)/web_experiments(?:/(?P<id>[^/]+))?(?P<rest>/.*)?$"
@@ -426,6 +426,9 @@ class Lockstep:
     ) -> dict[str, Any]:
         """Normalise the exchange with the parity transformers, ids as their pair's number.
 
+        Ids are labelled last, by their lockstep pair (`IdMap.label`), in place of the
+        transformers' numbering by first appearance.
+
         A request that got no answer (connection reset, timeout) has the error as its status.
         """
         target = self.sides.reference if reference else self.sides.other
@@ -435,24 +438,13 @@ class Lockstep:
             else summarise_response(response)
         )
         exchange = {"rule": "", "request": request.describe(), "response": summary}
-        transformers = [
-            self._id_transformer(reference=reference) if t.name == "experiment_ids" else t
-            for t in TRANSFORMERS
-        ]
-        return normalise([exchange], target, transformers)[0]
-
-    def _id_transformer(self, *, reference: bool) -> Transformer:
-        ids = self.ids
-
-        def apply(exchanges: list[dict[str, Any]], _target: ParityTarget) -> None:
-            for exchange in exchanges:
-                exchange["response"]["body"] = label_ids(
-                    exchange["response"]["body"], lambda v: ids.label(v, reference=reference)
-                )
-
-        return Transformer(
-            "experiment_ids", "experiment ids → <id:N>, N their lockstep pair", apply
+        kept = [t for t in TRANSFORMERS if t.name != "experiment_ids"]
+        normalised = normalise([exchange], target, kept)[0]
+        answer = normalised["response"]
+        answer["body"] = label_ids(
+            answer["body"], lambda value: self.ids.label(value, reference=reference)
         )
+        return normalised
 
     def compare(self, index: int, request: RawRequest, outcome: Outcome) -> list[Finding]:
         """Every differing path of the two answers; after one, both servers are made to agree."""
