@@ -39,35 +39,20 @@ NAMES: Final[tuple[Any, ...]] = (
     "-_-",
     "<b>bold</b>",
 )
+CONTROLS_NOT_OBJECTS: Final[tuple[Any, ...]] = (None, 1, [], "x", {})
 VARIANTS: Final[tuple[Any, ...]] = (
-    None,
-    0,
-    False,
-    True,
-    1,
-    1.5,
-    "x",
-    "",
-    [],
-    [1],
-    {},
+    # Not an object of variants, then a control that is not an object, then odd percentages.
+    *(None, 0, False, True, 1, 1.5, "x", "", [], [1], {}),
     {"test": {"rollout_percentage": 100}},
-    {"control": None},
-    {"control": 1},
-    {"control": []},
-    {"control": "x"},
-    {"control": {}},
-    {"control": {"rollout_percentage": None}},
-    {"control": {"rollout_percentage": "100"}},
-    {"control": {"rollout_percentage": True}},
-    {"control": {"rollout_percentage": 100.0}},
-    {"control": {"rollout_percentage": 150}},
-    {"control": {"rollout_percentage": -50}},
-    {"control": {"rollout_percentage": 99}},
-    {"control": {"rollout_percentage": [100]}},
-    {"control": {"rollout_percentage": 100, "transforms": "x"}},
-    {"control": {"rollout_percentage": 100, "transforms": [1]}},
-    {"control": {"rollout_percentage": 100, "transforms": [{"text": "no selector"}]}},
+    *({"control": control} for control in CONTROLS_NOT_OBJECTS),
+    *(
+        {"control": {"rollout_percentage": percentage}}
+        for percentage in (None, "100", True, 100.0, 150, -50, 99, [100])
+    ),
+    *(
+        {"control": {"rollout_percentage": 100, "transforms": transforms}}
+        for transforms in ("x", [1], [{"text": "no selector"}])
+    ),
     split_test([{"text": "no selector"}]),
     split_test([{"selector": None}]),
     split_test([1]),
