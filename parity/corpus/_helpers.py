@@ -82,3 +82,8 @@ def split_test(transforms: Any) -> dict[str, Any]:
         "control": {"rollout_percentage": 50},
         "test": {"rollout_percentage": 50, "transforms": transforms},
     }
+
+
+def broken_json(method: str, path: str, **options: Any) -> Step:
+    """Send a JSON body cut short (`{"a":`): which check comes before the body is parsed."""
+    return Step(method, path, data='{"a":', content_type="application/json", **options)

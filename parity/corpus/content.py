@@ -5,7 +5,16 @@ from __future__ import annotations
 import json
 from urllib.parse import urlencode
 
-from parity.corpus._helpers import Area, P, control_only, create, detail_path, get, std_body
+from parity.corpus._helpers import (
+    Area,
+    P,
+    broken_json,
+    control_only,
+    create,
+    detail_path,
+    get,
+    std_body,
+)
 from parity.model import Step
 
 AREA = "content_and_headers"
@@ -173,14 +182,7 @@ SCENARIOS = (
         "a foreign Origin needs a temporary_token; the server's own origin passes",
         get(P, headers={"Origin": "https://app.example.com"}),
         get(P, key=None, headers={"Origin": "https://app.example.com"}),
-        Step(
-            "POST",
-            P,
-            key=None,
-            data='{"a":',
-            content_type="application/json",
-            headers={"Origin": "https://app.example.com"},
-        ),
+        broken_json("POST", P, key=None, headers={"Origin": "https://app.example.com"}),
         get(P, headers={"Origin": "http://{server.netloc}"}),
         get(P, headers={"Origin": "null"}),
         get(P + "?temporary_token=abc", headers={"Origin": "https://app.example.com"}),
@@ -191,14 +193,7 @@ SCENARIOS = (
         "content negotiation (406) comes first",
         get("/api/projects/{project.main}/web_experimentz/", headers={"Accept": "application/xml"}),
         get(P, headers={"Accept": "application/xml", "Origin": "https://app.example.com"}),
-        Step(
-            "POST",
-            P,
-            key=None,
-            data='{"a":',
-            content_type="application/json",
-            headers={"Accept": "application/xml"},
-        ),
+        broken_json("POST", P, key=None, headers={"Accept": "application/xml"}),
         get(P, headers={"Accept": "application/*"}),
         get(P, headers={"Accept": "text/*, application/json;q=0"}),
     ),

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from parity.corpus._helpers import P_OTHER, Area, P, create, detail_path, get, post, std_body
+from parity.corpus._helpers import (
+    P_OTHER,
+    Area,
+    P,
+    broken_json,
+    create,
+    detail_path,
+    get,
+    post,
+    std_body,
+)
 from parity.model import Step
 
 AREA = "scopes_and_projects"
@@ -82,14 +92,7 @@ SCENARIOS = (
             key="legacy",
             rule="the project check comes before the 405",
         ),
-        Step(
-            "POST",
-            detail_path(),
-            key="legacy",
-            data='{"a":',
-            content_type="application/json",
-            rule="the body is parsed before the 405",
-        ),
+        broken_json("POST", detail_path(), key="legacy", rule="the body is parsed before the 405"),
     ),
     scenario(
         "scope_unsupported_methods_scoped_key",
@@ -142,19 +145,15 @@ SCENARIOS = (
         "order_body_parsed_before_permissions",
         "with a valid key the body is parsed before project, scope and object checks",
         create(),
-        Step("POST", P, key="read", data='{"a":', content_type="application/json"),
-        Step("PATCH", detail_path(), key="read", data='{"a":', content_type="application/json"),
-        Step("POST", MISSING, data='{"a":', content_type="application/json"),
-        Step("POST", P, key="other_only", data='{"a":', content_type="application/json"),
+        broken_json("POST", P, key="read"),
+        broken_json("PATCH", detail_path(), key="read"),
+        broken_json("POST", MISSING),
+        broken_json("POST", P, key="other_only"),
         Step("POST", P, key="read", data="x", content_type="text/plain"),
-        Step("GET", P, data='{"a":', content_type="application/json"),
-        Step("DELETE", P + "abc/", data='{"a":', content_type="application/json"),
-        Step(
-            "POST",
-            detail_path(),
-            data='{"a":',
-            content_type="application/json",
-            rule="an unsupported method is refused before the body is read",
+        broken_json("GET", P),
+        broken_json("DELETE", P + "abc/"),
+        broken_json(
+            "POST", detail_path(), rule="an unsupported method is refused before the body is read"
         ),
     ),
     scenario(
