@@ -72,10 +72,9 @@ CREATED_AT: Final[tuple[Any, ...]] = (
     123,
     None,
     "",
-    "2020-01-01",
-    "2020-01-01T00:00:00+02:00",
-    "2020-01-01T00:00:00.1234567Z",
-    "1999-12-31T23:59:59Z",
+    *words(
+        "2020-01-01 2020-01-01T00:00:00+02:00 2020-01-01T00:00:00.1234567Z 1999-12-31T23:59:59Z"
+    ),
 )
 BODIES: Final[tuple[bytes, ...]] = (
     b"[]",
@@ -95,14 +94,10 @@ CONTENT_TYPES: Final[tuple[str | None, ...]] = (
     None,
     "application/json; charset=utf-8",
     "application/json; charset=latin-1",
-    "APPLICATION/JSON",
-    "text/json",
-    "application/vnd.api+json",
-    "text/plain",
-    "application/x-www-form-urlencoded",
-    "multipart/form-data",
-    "application/xml",
-    "*/*",
+    *words(
+        "APPLICATION/JSON text/json application/vnd.api+json text/plain"
+        " application/x-www-form-urlencoded multipart/form-data application/xml */*"
+    ),
 )
 HEADER_SETS: Final[tuple[tuple[tuple[str, str], ...], ...]] = (
     (("Accept", "text/html"),),

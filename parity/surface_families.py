@@ -248,15 +248,8 @@ def odd_segment_cases() -> list[Case]:
 
 # -- credentials of the wrong JSON type -------------------------------------------------------
 
-CREDENTIAL_VALUES: Final[tuple[str, ...]] = (
-    "123",
-    "0",
-    "1.5",
-    "-1",
-    "true",
-    "false",
-    "null",
-    "[]",
+CREDENTIAL_VALUES: Final = (
+    *words("123 0 1.5 -1 true false null []"),
     f'["{KEY}"]',
     "{}",
     f'{{"key": "{KEY}"}}',
@@ -265,23 +258,13 @@ CREDENTIAL_VALUES: Final[tuple[str, ...]] = (
     f'" {KEY} "',
     f'"{KEY}\\u0000"',
     f'"Bearer {KEY}"',
-    '"\\ud800"',
-    "1e400",
+    *words('"\\ud800" 1e400'),
 )
 CREDENTIAL_FIELDS: Final = ("personal_api_key", "api_key", "token", "project_api_key", "key")
 TOP_LEVEL_BODIES: Final = (
-    '["personal_api_key"]',
-    '"personal_api_key"',
-    '"xpersonal_api_keyx"',
+    *words('["personal_api_key"] "personal_api_key" "xpersonal_api_keyx"'),
     '"a string"',
-    "5",
-    "0",
-    "1.5",
-    "true",
-    "false",
-    "null",
-    "[]",
-    '""',
+    *words('5 0 1.5 true false null [] ""'),
     '[{"personal_api_key": "' + KEY + '"}]',
     '["' + KEY + '"]',
 )
