@@ -17,6 +17,6 @@ hand-written corpus here, or generated requests) can go through the same path:
 - `snapshots`: one file per scenario in `parity/snapshots/`, with what it was recorded against.
 - `replay`: the recordings replayed on each mock profile; the generated changes table of
   `2026-05` and the coverage (`parity/coverage.json`).
-- `corpus`: the scenarios, one module per area; `cli`: `python -m parity list|record|live|tables`
-  (installed as `posthog-parity`).
+- `corpus`: the scenarios, one module (or family sample) per area; `cli`:
+  `python -m parity list|record|live|tables` (installed as `posthog-parity`).
 """

@@ -7,12 +7,11 @@ import datetime
 import os
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager as ContextManager
+from contextlib import contextmanager
 from pathlib import Path
-from types import FrameType
 from typing import Any, Final
-
-import requests
 
 from live_road.cleanup import LeftoversError
 from live_road.facts import posthog_cloud_host
@@ -20,7 +19,7 @@ from live_road.journal import DEFAULT_JOURNAL, JournalTargetError
 from live_road.restarts import wait_until_up
 from parity import surface
 from parity.corpus import BY_NAME, SCENARIOS
-from parity.executor import INTERRUPTION, ScenarioRun, live_executor
+from parity.executor import INTERRUPTION, Executor, ScenarioRun, live_executor
 from parity.model import Scenario
 from parity.replay import (
     COVERAGE_PATH,
@@ -60,10 +59,7 @@ def _parser() -> argparse.ArgumentParser:
         )
     for name, text in (
         ("record", "run the corpus on POSTHOG_HOST and write one snapshot per scenario"),
-        (
-            "live",
-            "run the corpus on POSTHOG_HOST and on each mock profile: which PostHog is this?",
-        ),
+        ("live", "run the corpus on POSTHOG_HOST and on each mock profile: which PostHog is this?"),
     ):
         command = sub.add_parser(name, help=text)
         command.add_argument("scenarios", nargs="*", help="only these scenarios (default all)")
@@ -114,15 +110,17 @@ def _select(names: Sequence[str]) -> list[Scenario]:
     return [BY_NAME[name] for name in names] if names else list(SCENARIOS)
 
 
-def experiments_in_main_project(target: ParityTarget, role: str = "main") -> int:
-    """Count the experiments of the target's main (or another) project (one read request)."""
+def experiments_in(executor: Executor, role: str = "main") -> int:
+    """Count the experiments of one of the target's projects (one read, through the live road).
+
+    Counted once the live road has deleted what earlier runs left, so only others' remain.
+    """
+    target = executor.target
     url = f"{target.base_url}/api/projects/{target.projects[role]}/web_experiments/?limit=1"
-    response = requests.get(
-        url, headers={"Authorization": f"Bearer {target.keys['all']}"}, timeout=30
-    )
+    headers = {"Authorization": f"Bearer {target.keys['all']}"}
+    response = executor.sessions["default"].get(url, headers=headers, timeout=30)
     response.raise_for_status()
-    count = response.json()["count"]
-    return int(count)
+    return int(response.json()["count"])
 
 
 def _server_trouble(run: ScenarioRun) -> str | None:
@@ -144,6 +142,18 @@ def _normalised(
     return normalise(exchanges, target)
 
 
+def _live_executor(args: argparse.Namespace, target: ParityTarget) -> ContextManager[Executor]:
+    """Open the live road's executor for `record` or `live`, as the command line asks."""
+    return live_executor(
+        target,
+        DEFAULT_JOURNAL,
+        max_creates=args.max_creates,
+        requests_per_minute=args.requests_per_minute or None,
+        own_server=args.own_server,
+        tool=f"parity-{args.command}",
+    )
+
+
 def record(args: argparse.Namespace, target: ParityTarget) -> int:
     """Record snapshots of the selected scenarios."""
     scenarios = _select(args.scenarios)
@@ -154,27 +164,20 @@ def record(args: argparse.Namespace, target: ParityTarget) -> int:
         )
         return 2
     wait_until_up(target.base_url, timeout=300.0, interval=3.0)
-    held = experiments_in_main_project(target)
-    if held:
-        print(
-            f"error: recording needs an empty project; project {target.projects['main']} "
-            f"holds {held} experiment(s) (seed one with parity/seed_oracle.py)",
-            file=sys.stderr,
-        )
-        return 2
     recorded_against = {
         "server": args.recorded_against,
         "date": datetime.datetime.now(datetime.UTC).date().isoformat(),
     }
     failures = 0
-    with live_executor(
-        target,
-        DEFAULT_JOURNAL,
-        max_creates=args.max_creates,
-        requests_per_minute=args.requests_per_minute or None,
-        own_server=args.own_server,
-        tool="parity-record",
-    ) as executor:
+    with _live_executor(args, target) as executor:
+        held = experiments_in(executor)
+        if held:
+            print(
+                f"error: recording needs an empty project; project {target.projects['main']} "
+                f"holds {held} experiment(s) (seed one with parity/seed_oracle.py)",
+                file=sys.stderr,
+            )
+            return 2
         for scenario in scenarios:
             run = executor.run(scenario)
             for _ in range(RECORD_RETRIES):
@@ -198,21 +201,14 @@ def record(args: argparse.Namespace, target: ParityTarget) -> int:
 def live(args: argparse.Namespace, target: ParityTarget) -> int:
     """Run the scenarios on the live target, then on each mock profile; say which one it is."""
     scenarios = _select(args.scenarios)
-    held_by_role = {
-        role: experiments_in_main_project(target, role)
-        for role in ("main", "other")
-        if role in target.projects
-    }
     reference: dict[str, list[dict[str, Any]]] = {}
     not_run: dict[str, str] = {}
-    with live_executor(
-        target,
-        DEFAULT_JOURNAL,
-        max_creates=args.max_creates,
-        requests_per_minute=args.requests_per_minute or None,
-        own_server=args.own_server,
-        tool="parity-live",
-    ) as live_run:
+    with _live_executor(args, target) as live_run:
+        held_by_role = {
+            role: experiments_in(live_run, role)
+            for role in ("main", "other")
+            if role in target.projects
+        }
         for scenario in scenarios:
             if scenario.empty_project and held_by_role["main"]:
                 not_run[scenario.name] = (
@@ -286,8 +282,20 @@ def tables(args: argparse.Namespace) -> int:
     return 1 if made.by_change.get(UNEXPLAINED) else 0
 
 
-def _interrupt(_signum: int, _frame: FrameType | None) -> None:
-    INTERRUPTION.request()
+@contextmanager
+def _stop_between_requests() -> Iterator[None]:
+    """Ctrl-C and SIGTERM ask the run to stop before its next request (then it cleans up).
+
+    Also when it was started in the background, where SIGINT is inherited as ignored.
+    """
+    previous = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    for sig in previous:
+        signal.signal(sig, lambda _signum, _frame: INTERRUPTION.request())
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -301,14 +309,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "tables":
         return tables(args)
     if args.command == "surface":
-        previous_handlers = (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM))
-        signal.signal(signal.SIGINT, _interrupt)
-        signal.signal(signal.SIGTERM, _interrupt)
-        try:
+        with _stop_between_requests():
             return surface.run(args)
-        finally:
-            signal.signal(signal.SIGINT, previous_handlers[0])
-            signal.signal(signal.SIGTERM, previous_handlers[1])
     try:
         target = from_environment(os.environ)
     except TargetConfigError as exc:
@@ -321,19 +323,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
-    # Ctrl-C and SIGTERM both end a run through its cleanup, also when it was started in the
-    # background (where SIGINT is inherited as ignored).
-    previous = (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM))
-    signal.signal(signal.SIGINT, _interrupt)
-    signal.signal(signal.SIGTERM, _interrupt)
     try:
-        return record(args, target) if args.command == "record" else live(args, target)
+        with _stop_between_requests():
+            return record(args, target) if args.command == "record" else live(args, target)
     except (LeftoversError, JournalTargetError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("\ninterrupted: experiments this run created were deleted", file=sys.stderr)
         return 130
-    finally:
-        signal.signal(signal.SIGINT, previous[0])
-        signal.signal(signal.SIGTERM, previous[1])

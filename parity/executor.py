@@ -20,12 +20,7 @@ from live_road.bodies import body_findings
 from live_road.facts import DEPLOYMENT_HEADERS, Target
 from live_road.journal import Journal
 from live_road.policy import Policy, UnsafeRequestRefusedError
-from live_road.restarts import (
-    RESTART_WAIT_SECONDS,
-    closed_without_answer,
-    refused,
-    wait_until_up,
-)
+from live_road.restarts import RESTART_WAIT_SECONDS, closed_without_answer, refused, wait_until_up
 from live_road.transport import GuardedTransport, open_session
 from parity.model import NO_JSON, Context, Scenario, Step, TemplateError, placeholders
 from parity.targets import ParityTarget

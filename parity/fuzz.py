@@ -18,7 +18,7 @@ import re
 import sys
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -31,14 +31,21 @@ from contract_tests.settings import SPEC_PATH
 from live_road.facts import HOP_BY_HOP
 from live_road.journal import DEFAULT_JOURNAL
 from parity.executor import live_executor
-from parity.lockstep import Finding, Lockstep, RawRequest, Sides
+from parity.lockstep import Finding, Lockstep, RawRequest, Sides, signed
 from parity.mutations import mutations
-from parity.targets import ParityTarget, TargetConfigError, from_environment, mock_target
+from parity.targets import (
+    RECORDED_PROFILE,
+    ParityTarget,
+    TargetConfigError,
+    from_environment,
+    mock_target,
+)
 
 PHASES: Final = ("examples", "coverage", "fuzzing", "stateful")
 _URL: Final = re.compile(r"https?://\S+")
 # Answer to a request the forwarder did not send (guard or budget); never a server's answer.
 NOT_SENT_STATUS: Final = 599
+DEFAULT_SEED: Final = 20250801
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -178,14 +185,10 @@ def json_request(
     method: str, target: str, key: str | None, body: Any = None, *, origin: str
 ) -> RawRequest:
     """Build a request with a JSON body (None: no body) and `Authorization: Bearer <key>`."""
-    headers: list[tuple[str, str]] = []
-    if key is not None:
-        headers.append(("Authorization", f"Bearer {key}"))
-    data = b""
-    if body is not None:
-        data = json.dumps(body).encode()
-        headers.append(("Content-Type", "application/json"))
-    return RawRequest(method, target, tuple(headers), data, origin)
+    if body is None:
+        return signed(method, target, key, origin=origin)
+    data = json.dumps(body).encode()
+    return signed(method, target, key, body=data, content_type="application/json", origin=origin)
 
 
 def prepare(lockstep: Lockstep) -> None:
@@ -261,9 +264,11 @@ def tally(lockstep: Lockstep) -> Tally:
     return result
 
 
-def render(result: Tally, *, reference: str, other: str, command: str) -> str:
+def render(
+    result: Tally, *, reference: str, other: str, command: str, title: str = "Differential fuzz"
+) -> str:
     """Write the report: differences by kind with a first example each."""
-    lines = [f"# Differential fuzz: {reference} vs {other}", "", f"Command: `{command}`", ""]
+    lines = [f"# {title}: {reference} vs {other}", "", f"Command: `{command}`", ""]
     origins = ", ".join(f"{name} {count}" for name, count in sorted(result.by_origin.items()))
     lines += [f"Requests by origin: {origins}.", ""]
     for kind, findings in sorted(result.kinds.items()):
@@ -289,7 +294,68 @@ def render(result: Tally, *, reference: str, other: str, command: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-DEFAULT_SEED: Final = 20250801
+def publish(report: str, reference: ParityTarget, output: Path | None, *, note: str) -> None:
+    """Print the report, when and where it ran under its title; also write it to `output`."""
+    when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    title, rest = report.split("\n", 1)
+    main_project = reference.projects["main"]
+    text = f"{title}\n\nRun {when}: {reference.base_url} (project {main_project}){note}\n{rest}"
+    print(text, end="")
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(text, encoding="utf-8")
+
+
+def add_run_arguments(parser: argparse.ArgumentParser, *, max_creates: int, seed_help: str) -> None:
+    """Add the options every lockstep tool has: the reference, the seed, the budget, the report."""
+    parser.add_argument(
+        "--against-mock",
+        action="store_true",
+        help="use a fresh mock as the reference instead of POSTHOG_HOST",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=DEFAULT_SEED, help=f"{seed_help} (default {DEFAULT_SEED})"
+    )
+    parser.add_argument(
+        "--max-creates",
+        type=int,
+        default=max_creates,
+        help=f"experiments the run may create (default {max_creates})",
+    )
+    parser.add_argument("--output", type=Path, help="also write the report to this file")
+
+
+@contextmanager
+def lockstep_sides(
+    args: argparse.Namespace,
+    *,
+    tool: str,
+    profile: str = RECORDED_PROFILE,
+    requests_per_minute: int | None = None,
+    own_server: bool = False,
+) -> Iterator[Sides]:
+    """Yield the reference (POSTHOG_HOST through the live road, or a fresh mock) and a mock."""
+    with ExitStack() as stack:
+        if args.against_mock:
+            reference = stack.enter_context(mock_target(profile=profile))
+            reference_session = stack.enter_context(requests.Session())
+        else:
+            reference = from_environment(os.environ)
+            executor = stack.enter_context(
+                live_executor(
+                    reference,
+                    DEFAULT_JOURNAL,
+                    max_creates=args.max_creates,
+                    requests_per_minute=requests_per_minute,
+                    own_server=own_server,
+                    tool=tool,
+                )
+            )
+            reference_session = executor.sessions["default"]
+        other = stack.enter_context(mock_target(profile=profile))
+        yield Sides(reference, reference_session, other, stack.enter_context(requests.Session()))
+
+
 DEFAULT_MAX_EXAMPLES: Final = 5
 DEFAULT_MAX_CREATES: Final = 600
 DEFAULT_REQUESTS_PER_MINUTE: Final = 600
@@ -301,28 +367,14 @@ def _parser() -> argparse.ArgumentParser:
         description="Differential fuzzing of POSTHOG_HOST (or a fresh mock) against a fresh "
         "mock: schemathesis traffic and mutations in lockstep; prints every difference.",
     )
-    parser.add_argument(
-        "--against-mock",
-        action="store_true",
-        help="use a fresh mock as the reference instead of POSTHOG_HOST",
-    )
-    parser.add_argument(
-        "--seed",
-        type=int,
-        default=DEFAULT_SEED,
-        help=f"schemathesis and mutation seed (default {DEFAULT_SEED})",
+    add_run_arguments(
+        parser, max_creates=DEFAULT_MAX_CREATES, seed_help="schemathesis and mutation seed"
     )
     parser.add_argument(
         "--max-examples",
         type=int,
         default=DEFAULT_MAX_EXAMPLES,
         help=f"examples per operation and phase (default {DEFAULT_MAX_EXAMPLES})",
-    )
-    parser.add_argument(
-        "--max-creates",
-        type=int,
-        default=DEFAULT_MAX_CREATES,
-        help=f"experiments the run may create (default {DEFAULT_MAX_CREATES})",
     )
     parser.add_argument(
         "--requests-per-minute",
@@ -334,35 +386,18 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-mutations", action="store_true", help="send only schemathesis' traffic"
     )
-    parser.add_argument("--output", type=Path, help="also write the report to this file")
     return parser
 
 
-@contextmanager
-def _reference(args: argparse.Namespace) -> Iterator[tuple[ParityTarget, requests.Session]]:
-    if args.against_mock:
-        with mock_target() as target, requests.Session() as session:
-            yield target, session
-        return
-    target = from_environment(os.environ)
-    with live_executor(
-        target,
-        DEFAULT_JOURNAL,
-        max_creates=args.max_creates,
-        requests_per_minute=args.requests_per_minute or None,
-        tool="parity-fuzz",
-    ) as executor:
-        yield target, executor.sessions["default"]
-
-
-def command_line(args: argparse.Namespace) -> str:
-    """Return the command that repeats a run."""
-    parts = ["python -m parity.fuzz"]
-    if args.against_mock:
-        parts.append("--against-mock")
-    parts += [f"--seed {args.seed}", f"--max-examples {args.max_examples}"]
-    if args.no_mutations:
-        parts.append("--no-mutations")
+def command_line(program: str, args: argparse.Namespace, options: Sequence[str]) -> str:
+    """Return the command that repeats a run: `program` with those of `options` that are set."""
+    parts = [program]
+    for option in options:
+        value = getattr(args, option.removeprefix("--").replace("-", "_"))
+        if value is True:
+            parts.append(option)
+        elif value is not None and value is not False and value != "":
+            parts.append(f"{option} {value}")
     return " ".join(parts)
 
 
@@ -370,25 +405,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `python -m parity.fuzz`."""
     args = _parser().parse_args(argv)
     try:
-        with (
-            _reference(args) as (reference, reference_session),
-            mock_target() as other,
-            requests.Session() as other_session,
-        ):
-            lockstep = Lockstep(
-                Sides(reference, reference_session, other, other_session),
-                max_creates=args.max_creates,
-            )
+        with lockstep_sides(
+            args, tool="parity-fuzz", requests_per_minute=args.requests_per_minute or None
+        ) as sides:
+            lockstep = Lockstep(sides, max_creates=args.max_creates)
             prepare(lockstep)
             with forwarder(lockstep) as server:
                 run_schemathesis(
                     server.base_url,
-                    reference.keys["all"],
+                    sides.reference.keys["all"],
                     seed=args.seed,
                     max_examples=args.max_examples,
                 )
             if not args.no_mutations:
-                for request in mutations(reference, lockstep, seed=args.seed):
+                for request in mutations(sides.reference, lockstep, seed=args.seed):
                     lockstep.exchange(request)
     except TargetConfigError as exc:
         print(f"error: parity fuzz {exc}", file=sys.stderr)
@@ -400,21 +430,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\ninterrupted: experiments this run created were deleted", file=sys.stderr)
         return 130
     result = tally(lockstep)
-    text = render(
-        result,
-        reference="mock" if args.against_mock else "live",
-        other="mock",
-        command=command_line(args),
+    reference = "mock" if args.against_mock else "live"
+    command = command_line(
+        "python -m parity.fuzz",
+        args,
+        ("--against-mock", "--seed", "--max-examples", "--no-mutations"),
     )
-    when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    title, rest = text.split("\n", 1)
-    main_project = reference.projects["main"]
-    text = f"{title}\n\nRun {when}: {reference.base_url} (project {main_project}) "
-    text += f"against a fresh mock.\n{rest}"
-    print(text, end="")
-    if args.output is not None:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(text, encoding="utf-8")
+    report = render(result, reference=reference, other="mock", command=command)
+    publish(report, sides.reference, args.output, note=" against a fresh mock.")
     return 1 if result.differences else 0
 
 

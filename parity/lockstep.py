@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 from urllib.parse import quote, unquote
@@ -24,13 +24,19 @@ from live_road.policy import UnsafeRequestRefusedError
 from parity.diff import Difference, diff_values
 from parity.executor import summarise_response
 from parity.targets import ParityTarget
-from parity.transformers import TRANSFORMERS, Transformer, normalise
+from parity.transformers import TRANSFORMERS, label_ids, normalise
 
 _ROUTE: Final = re.compile(
     r"^/api/projects/(?P<project>[^/]*)/web_experiments(?:/(?P<id>[^/]+))?(?P<rest>/.*)?$"
 )
 _DIGITS: Final = re.compile(r"\d[\d_]*")
-_EXPERIMENT_IN_URL: Final = re.compile(r"(/web_experiments/)(\d+)(?=[/?]|$)")
+_PROJECT: Final = re.compile(r"^/api/projects/(?P<project>[^/]*)(?P<rest>/.*)?$")
+# Experiment ids the experiment-route translation leaves alone: with a format suffix
+# (`12.json`), or below the route written with an encoded underscore.
+_IDS_LEFT: Final = (
+    re.compile(r"(?P<prefix>/web_experiments/)(?P<id>\d+)(?P<suffix>\.[a-z0-9]+)(?=/|$)"),
+    re.compile(r"(?P<prefix>/web%5Fexperiments/)(?P<id>\d+)(?P<suffix>(?:\.[a-z0-9]+)?)(?=/|$)"),
+)
 API_PREFIX: Final = "/api/"
 # Headers every schemathesis request carries that say nothing about the case.
 UNREPORTED_HEADERS: Final = frozenset(
@@ -80,6 +86,23 @@ class RawRequest:
         return described
 
 
+def signed(
+    method: str,
+    target: str,
+    key: str | None,
+    *,
+    body: bytes = b"",
+    content_type: str | None = None,
+    headers: Sequence[tuple[str, str]] = (),
+    origin: str = "",
+) -> RawRequest:
+    """Build a request: `Authorization: Bearer <key>` (None: none), `Content-Type`, `headers`."""
+    sent = [] if key is None else [("Authorization", f"Bearer {key}")]
+    if content_type is not None:
+        sent.append(("Content-Type", content_type))
+    return RawRequest(method, target, (*sent, *headers), body, origin)
+
+
 @dataclass
 class IdMap:
     """Experiment ids paired across the two servers: the reference's id ↔ the other's."""
@@ -107,6 +130,28 @@ class IdMap:
     def reference_ids(self) -> list[int]:
         """Every id this run made on the reference, paired or not, in creation order."""
         return [ref for ref, _ in self.pairs] + sorted(self.reference_only)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """How a `Lockstep` aims and maps requests: what differs between the tools that use it.
+
+    `steer`: aim ids and projects at what the run owns (schemathesis addresses anything);
+    False sends each request as written (the surface generator aims only at what it owns).
+    `every_project_path`: map projects and ids on every `/api/projects/` path, not only on the
+    experiment routes: a registered project form (`Lockstep.project_forms`) maps to the same
+    form of the other's project, an id with a format suffix (`12.json`) or below an encoded
+    route word keeps its suffix.
+    """
+
+    steer: bool = True
+    every_project_path: bool = False
+
+
+# The fuzzer's rules (steered, mapped on the experiment routes) and the surface generator's
+# (sent as written, mapped on every project path).
+STEERED: Final = Rules()
+AS_WRITTEN: Final = Rules(steer=False, every_project_path=True)
 
 
 @dataclass
@@ -165,13 +210,13 @@ class Lockstep:
     """Sends each request to both servers, keeps the id map, diffs and classifies the answers."""
 
     def __init__(
-        self,
-        sides: Sides,
-        *,
-        max_creates: int | None = None,
+        self, sides: Sides, *, max_creates: int | None = None, rules: Rules = STEERED
     ) -> None:
-        """Compare `sides`."""
+        """Compare `sides` by `rules`."""
         self.sides = sides
+        self.rules = rules
+        # Project segments written in another form, mapped to that form of the other's project.
+        self.project_forms: dict[str, str] = {}
         self.ids = IdMap()
         self.deleted: set[int] = set()
         self.max_creates = max_creates
@@ -265,9 +310,10 @@ class Lockstep:
         (only configured projects are ever written to); an experiment id `int()` accepts that
         this run did not create becomes one it did (a live one for writes), keeping the form
         it was written in (`+0005` becomes `+<id>`). Reads of ids beyond any real one stay.
+        Without `rules.steer`, the request is sent as written.
         """
         match = _ROUTE.match(request.path)
-        if match is None:
+        if match is None or not self.rules.steer:
             return request
         path = request.path
         project = match.group("project")
@@ -319,7 +365,29 @@ class Lockstep:
         body = request.body
         for ref_key, other_key in self._key_map.items():
             body = body.replace(ref_key.encode(), other_key.encode())
+        if self.rules.every_project_path:
+            path = self._every_project_path(request.path, path)
         return RawRequest(request.method, path + query, headers, body, request.origin)
+
+    def _every_project_path(self, written: str, path: str) -> str:
+        """Map the project (registered forms first) and the ids `_IDS_LEFT` finds on `path`."""
+        original, match = _PROJECT.match(written), _PROJECT.match(path)
+        if match is None or original is None:
+            return path
+        # From the request as written: the route translation may already have mapped the
+        # project, and a mapped id can be another role's reference id (mock 1, foreign 1).
+        project = original.group("project")
+        mapped = self.project_forms.get(project) or self._project_map.get(project, project)
+        rest = match.group("rest") or ""
+        for pattern in _IDS_LEFT:
+            rest = pattern.sub(self._other_id, rest)
+        return f"/api/projects/{mapped}{rest}"
+
+    def _other_id(self, match: re.Match[str]) -> str:
+        other = self.ids.other_for(int(match.group("id")))
+        if other is None:
+            return match.group(0)
+        return f"{match.group('prefix')}{other}{match.group('suffix')}"
 
     def _keys(self, text: str) -> str:
         for ref_key, other_key in self._key_map.items():
@@ -358,6 +426,9 @@ class Lockstep:
     ) -> dict[str, Any]:
         """Normalise the exchange with the parity transformers, ids as their pair's number.
 
+        Ids are labelled last, by their lockstep pair (`IdMap.label`), in place of the
+        transformers' numbering by first appearance.
+
         A request that got no answer (connection reset, timeout) has the error as its status.
         """
         target = self.sides.reference if reference else self.sides.other
@@ -367,24 +438,13 @@ class Lockstep:
             else summarise_response(response)
         )
         exchange = {"rule": "", "request": request.describe(), "response": summary}
-        transformers = [
-            self._id_transformer(reference=reference) if t.name == "experiment_ids" else t
-            for t in TRANSFORMERS
-        ]
-        return normalise([exchange], target, transformers)[0]
-
-    def _id_transformer(self, *, reference: bool) -> Transformer:
-        ids = self.ids
-
-        def apply(exchanges: list[dict[str, Any]], _target: ParityTarget) -> None:
-            for exchange in exchanges:
-                exchange["response"]["body"] = _label_ids(
-                    exchange["response"]["body"], lambda v: ids.label(v, reference=reference)
-                )
-
-        return Transformer(
-            "experiment_ids", "experiment ids → <id:N>, N their lockstep pair", apply
+        kept = [t for t in TRANSFORMERS if t.name != "experiment_ids"]
+        normalised = normalise([exchange], target, kept)[0]
+        answer = normalised["response"]
+        answer["body"] = label_ids(
+            answer["body"], lambda value: self.ids.label(value, reference=reference)
         )
+        return normalised
 
     def compare(self, index: int, request: RawRequest, outcome: Outcome) -> list[Finding]:
         """Every differing path of the two answers; after one, both servers are made to agree."""
@@ -469,21 +529,6 @@ def _with_target(request: RawRequest, target: str) -> RawRequest:
 def _pick(ids: list[int], seed_value: str) -> int:
     digest = hashlib.sha256(seed_value.encode()).digest()
     return ids[int.from_bytes(digest[:4], "big") % len(ids)]
-
-
-def _label_ids(value: Any, label: Callable[[int], str]) -> Any:
-    if isinstance(value, dict):
-        return {
-            key: label(item)
-            if key == "id" and isinstance(item, int) and not isinstance(item, bool)
-            else _label_ids(item, label)
-            for key, item in value.items()
-        }
-    if isinstance(value, list):
-        return [_label_ids(item, label) for item in value]
-    if isinstance(value, str):
-        return _EXPERIMENT_IN_URL.sub(lambda m: m.group(1) + label(int(m.group(2))), value)
-    return value
 
 
 def _generic_path(path: str) -> str:

@@ -102,3 +102,8 @@ class Context:
 def placeholders(template: str) -> list[tuple[str, str]]:
     """List the `(name, attribute)` pairs a template refers to."""
     return [(m.group(1), m.group(2)) for m in _PLACEHOLDER.finditer(template)]
+
+
+def words(text: str) -> tuple[str, ...]:
+    """Split a table of values written as one text, separated by white space."""
+    return tuple(text.split())

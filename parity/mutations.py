@@ -11,7 +11,9 @@ import json
 from collections.abc import Iterator
 from typing import Any, Final
 
-from parity.lockstep import Lockstep, RawRequest
+from parity.corpus._helpers import split_test
+from parity.lockstep import Lockstep, RawRequest, signed
+from parity.model import words
 from parity.targets import ParityTarget
 
 CONTROL: Final = {"rollout_percentage": 100}
@@ -37,58 +39,31 @@ NAMES: Final[tuple[Any, ...]] = (
     "-_-",
     "<b>bold</b>",
 )
+CONTROLS_NOT_OBJECTS: Final[tuple[Any, ...]] = (None, 1, [], "x", {})
 VARIANTS: Final[tuple[Any, ...]] = (
-    None,
-    0,
-    False,
-    True,
-    1,
-    1.5,
-    "x",
-    "",
-    [],
-    [1],
-    {},
+    # Not an object of variants, then a control that is not an object, then odd percentages.
+    *(None, 0, False, True, 1, 1.5, "x", "", [], [1], {}),
     {"test": {"rollout_percentage": 100}},
-    {"control": None},
-    {"control": 1},
-    {"control": []},
-    {"control": "x"},
-    {"control": {}},
-    {"control": {"rollout_percentage": None}},
-    {"control": {"rollout_percentage": "100"}},
-    {"control": {"rollout_percentage": True}},
-    {"control": {"rollout_percentage": 100.0}},
-    {"control": {"rollout_percentage": 150}},
-    {"control": {"rollout_percentage": -50}},
-    {"control": {"rollout_percentage": 99}},
-    {"control": {"rollout_percentage": [100]}},
-    {"control": {"rollout_percentage": 100, "transforms": "x"}},
-    {"control": {"rollout_percentage": 100, "transforms": [1]}},
-    {"control": {"rollout_percentage": 100, "transforms": [{"text": "no selector"}]}},
-    {
-        "control": {"rollout_percentage": 50},
-        "test": {"rollout_percentage": 50, "transforms": [{"text": "no selector"}]},
-    },
-    {
-        "control": {"rollout_percentage": 50},
-        "test": {"rollout_percentage": 50, "transforms": [{"selector": None}]},
-    },
-    {"control": {"rollout_percentage": 50}, "test": {"rollout_percentage": 50, "transforms": [1]}},
-    {"control": {"rollout_percentage": 50}, "test": {"rollout_percentage": 50, "transforms": {}}},
+    *({"control": control} for control in CONTROLS_NOT_OBJECTS),
+    *(
+        {"control": {"rollout_percentage": percentage}}
+        for percentage in (None, "100", True, 100.0, 150, -50, 99, [100])
+    ),
+    *(
+        {"control": {"rollout_percentage": 100, "transforms": transforms}}
+        for transforms in ("x", [1], [{"text": "no selector"}])
+    ),
+    split_test([{"text": "no selector"}]),
+    split_test([{"selector": None}]),
+    split_test([1]),
+    split_test({}),
     {"control": {"rollout_percentage": 50}, "test": None},
     {"control": {"rollout_percentage": 50}, "": {"rollout_percentage": 50}},
     {
         "control": {"rollout_percentage": 50, "z": 1, "a": {"yy": 1, "b": 2}},
         "test": {"rollout_percentage": 50, "conditions": None, "variant_name": "t"},
     },
-    {
-        "control": {"rollout_percentage": 50},
-        "test": {
-            "rollout_percentage": 50,
-            "transforms": [{"selector": "h1", "html": "<script>x</script>"}],
-        },
-    },
+    split_test([{"selector": "h1", "html": "<script>x</script>"}]),
     {"control": {"rollout_percentage": 33.3}, "test": {"rollout_percentage": 66.7}},
     {"test": {"rollout_percentage": 50}, "control": {"rollout_percentage": 50}},
 )
@@ -97,10 +72,9 @@ CREATED_AT: Final[tuple[Any, ...]] = (
     123,
     None,
     "",
-    "2020-01-01",
-    "2020-01-01T00:00:00+02:00",
-    "2020-01-01T00:00:00.1234567Z",
-    "1999-12-31T23:59:59Z",
+    *words(
+        "2020-01-01 2020-01-01T00:00:00+02:00 2020-01-01T00:00:00.1234567Z 1999-12-31T23:59:59Z"
+    ),
 )
 BODIES: Final[tuple[bytes, ...]] = (
     b"[]",
@@ -120,14 +94,10 @@ CONTENT_TYPES: Final[tuple[str | None, ...]] = (
     None,
     "application/json; charset=utf-8",
     "application/json; charset=latin-1",
-    "APPLICATION/JSON",
-    "text/json",
-    "application/vnd.api+json",
-    "text/plain",
-    "application/x-www-form-urlencoded",
-    "multipart/form-data",
-    "application/xml",
-    "*/*",
+    *words(
+        "APPLICATION/JSON text/json application/vnd.api+json text/plain"
+        " application/x-www-form-urlencoded multipart/form-data application/xml */*"
+    ),
 )
 HEADER_SETS: Final[tuple[tuple[tuple[str, str], ...], ...]] = (
     (("Accept", "text/html"),),
@@ -158,25 +128,10 @@ AUTH_FORMS: Final[tuple[str, ...]] = (
     "Bearer {key}x",
     "Bearer {key}, Bearer {key}",
 )
-QUERIES: Final[tuple[str, ...]] = (
-    "limit=-1",
-    "limit=0",
-    "limit=abc",
-    "limit=1.5",
-    "limit=99999999999999999999",
-    "offset=-5",
-    "offset=abc",
-    "limit=1&offset=1",
-    "limit=1&limit=2",
-    "offset=1&offset=0",
-    "limit=%201",
-    "limit=1&z=1&a=2",
-    "search=x",
-    "limit=",
-    "limit=1&offset=99999",
-    "format=json",
-    "format=api",
-    "ordering=name",
+QUERIES: Final[tuple[str, ...]] = words(
+    "limit=-1 limit=0 limit=abc limit=1.5 limit=99999999999999999999 offset=-5 offset=abc"
+    " limit=1&offset=1 limit=1&limit=2 offset=1&offset=0 limit=%201 limit=1&z=1&a=2 search=x"
+    " limit= limit=1&offset=99999 format=json format=api ordering=name"
 )
 METHODS: Final = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE")
 
@@ -187,7 +142,6 @@ class _Builder:
     def __init__(self, reference: ParityTarget, lockstep: Lockstep) -> None:
         self.reference = reference
         self.lockstep = lockstep
-        self.key = reference.keys["all"]
 
     def collection(self, project: str = "main", *, slash: bool = True) -> str:
         path = f"/api/projects/{self.reference.all_projects()[project]}/web_experiments"
@@ -205,24 +159,9 @@ class _Builder:
     def item(self, project: str = "main", *, slash: bool = True) -> str:
         return f"{self.collection(project)}{self.live_id()}" + ("/" if slash else "")
 
-    def json(
-        self,
-        method: str,
-        target: str,
-        body: Any,
-        origin: str,
-        *,
-        headers: tuple[tuple[str, str], ...] = (),
-        key: str | None = "all",
-    ) -> RawRequest:
-        return self.raw(
-            method,
-            target,
-            json.dumps(body).encode(),
-            origin,
-            headers=(("Content-Type", "application/json"), *headers),
-            key=key,
-        )
+    def json(self, method: str, target: str, body: Any, origin: str, **options: Any) -> RawRequest:
+        headers = (("Content-Type", "application/json"), *options.pop("headers", ()))
+        return self.raw(method, target, json.dumps(body).encode(), origin, headers, **options)
 
     def raw(
         self,
@@ -230,84 +169,53 @@ class _Builder:
         target: str,
         body: bytes,
         origin: str,
-        *,
         headers: tuple[tuple[str, str], ...] = (),
+        *,
         key: str | None = "all",
     ) -> RawRequest:
-        auth: tuple[tuple[str, str], ...] = ()
-        if key is not None:
-            auth = (("Authorization", f"Bearer {self.reference.all_keys()[key]}"),)
-        return RawRequest(method, target, (*auth, *headers), body, f"mutation:{origin}")
+        value = None if key is None else self.reference.all_keys()[key]
+        return signed(
+            method, target, value, body=body, headers=headers, origin=f"mutation:{origin}"
+        )
 
 
 def mutations(reference: ParityTarget, lockstep: Lockstep, *, seed: int) -> Iterator[RawRequest]:
     """Every mutation, in the reference's terms (item paths are built when each is sent)."""
     del seed  # The list is exhaustive and fixed; the parameter keeps the call sites uniform.
     b = _Builder(reference, lockstep)
+    json_type = (("Content-Type", "application/json"),)
     for name in NAMES:
-        yield b.json(
-            "POST", b.collection(), {"name": name, "variants": {"control": CONTROL}}, "name type"
-        )
-        yield b.json(
-            "PATCH", b.item(), {"name": name, "variants": {"control": CONTROL}}, "name type"
-        )
+        doc = {"name": name, "variants": {"control": CONTROL}}
+        yield b.json("POST", b.collection(), doc, "name type")
+        yield b.json("PATCH", b.item(), doc, "name type")
     for variants in VARIANTS:
         yield b.json("POST", b.collection(), {"name": "Variants", "variants": variants}, "variants")
         yield b.json("PUT", b.item(), {"name": "Variants", "variants": variants}, "variants")
         yield b.json("GET", b.item(), None, "variants read back")
     for created_at in CREATED_AT:
-        yield b.json(
-            "PATCH",
-            b.item(),
-            {"created_at": created_at, "variants": {"control": CONTROL}},
-            "created_at",
-        )
+        doc = {"created_at": created_at, "variants": {"control": CONTROL}}
+        yield b.json("PATCH", b.item(), doc, "created_at")
         yield b.json("GET", b.collection(), None, "list after created_at")
     for body in BODIES:
-        yield b.raw(
-            "POST", b.collection(), body, "body", headers=(("Content-Type", "application/json"),)
-        )
-        yield b.raw(
-            "PATCH", b.item(), body, "body", headers=(("Content-Type", "application/json"),)
-        )
+        yield b.raw("POST", b.collection(), body, "body", json_type)
+        yield b.raw("PATCH", b.item(), body, "body", json_type)
     for content_type in CONTENT_TYPES:
         headers = () if content_type is None else (("Content-Type", content_type),)
-        yield b.raw(
-            "POST", b.collection(), json.dumps(VALID).encode(), "content type", headers=headers
-        )
-        yield b.raw("PATCH", b.item(), b"name=Form&variants=x", "content type", headers=headers)
+        yield b.raw("POST", b.collection(), json.dumps(VALID).encode(), "content type", headers)
+        yield b.raw("PATCH", b.item(), b"name=Form&variants=x", "content type", headers)
     for odd_headers in HEADER_SETS:
-        yield b.raw("GET", b.collection(), b"", "headers", headers=odd_headers)
-        yield b.raw("GET", b.item(), b"", "headers", headers=odd_headers)
-        yield b.raw("OPTIONS", b.collection(), b"", "headers", headers=odd_headers)
+        yield b.raw("GET", b.collection(), b"", "headers", odd_headers)
+        yield b.raw("GET", b.item(), b"", "headers", odd_headers)
+        yield b.raw("OPTIONS", b.collection(), b"", "headers", odd_headers)
         yield b.json("POST", b.collection(), VALID, "headers", headers=odd_headers)
     for form in AUTH_FORMS:
-        value = form.format(key=reference.keys["all"])
-        yield b.raw(
-            "GET",
-            b.collection(),
-            b"",
-            "authorization",
-            headers=(("Authorization", value),),
-            key=None,
-        )
-        yield b.json(
-            "PATCH", b.item(), VALID, "authorization", headers=(("Authorization", value),), key=None
-        )
-    yield b.raw(
-        "GET",
-        b.collection() + f"?personal_api_key={reference.keys['all']}",
-        b"",
-        "key in query",
-        key=None,
-    )
-    yield b.json(
-        "POST",
-        b.collection(),
-        {**VALID, "personal_api_key": reference.keys["all"]},
-        "key in body",
-        key=None,
-    )
+        auth = (("Authorization", form.format(key=reference.keys["all"])),)
+        yield b.raw("GET", b.collection(), b"", "authorization", auth, key=None)
+        yield b.json("PATCH", b.item(), VALID, "authorization", headers=auth, key=None)
+    key_query = f"?personal_api_key={reference.keys['all']}"
+    yield b.raw("GET", b.collection() + key_query, b"", "key in query", key=None)
+    key_body = {**VALID, "personal_api_key": reference.keys["all"]}
+    yield b.json("POST", b.collection(), key_body, "key in body", key=None)
     for key in sorted(reference.all_keys()):
         yield b.raw("GET", b.collection(), b"", f"key {key}", key=key)
         yield b.raw("GET", b.item(), b"", f"key {key}", key=key)

@@ -13,166 +13,47 @@ count of differing request pairs.
 from __future__ import annotations
 
 import argparse
-import datetime
 import json
-import os
 import random
-import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any, Final
 from urllib.parse import quote
 
-import requests
-
 from live_road.facts import created_id
-from live_road.journal import DEFAULT_JOURNAL
 from live_road.policy import UnsafeRequestRefusedError
 from parity import surface_families
-from parity.executor import INTERRUPTION, live_executor
-from parity.fuzz import render, tally
-from parity.lockstep import Lockstep, Outcome, RawRequest, Sides
-from parity.targets import (
-    RECORDED_PROFILE,
-    ParityTarget,
-    TargetConfigError,
-    from_environment,
-    int_form,
-    mock_target,
-)
+from parity.executor import INTERRUPTION
+from parity.fuzz import add_run_arguments, command_line, lockstep_sides, publish, render, tally
+from parity.lockstep import AS_WRITTEN, Lockstep, Outcome, RawRequest, signed
+from parity.model import words
+from parity.surface_families import NUMBER_FORMS
+from parity.targets import RECORDED_PROFILE, TargetConfigError, int_form
 
 ORIGIN: Final = "surface"
 JSON: Final = "application/json"
 DISPOSITION: Final = "Content-Disposition: form-data; name="
-_PROJECT: Final = re.compile(r"^/api/projects/(?P<project>[^/]*)(?P<rest>/.*)?$")
-# Experiment ids the base translation leaves alone: with a format suffix (`12.json`), or
-# below the route written with an encoded underscore.
-_IDS_LEFT: Final = (
-    re.compile(r"(?P<prefix>/web_experiments/)(?P<id>\d+)(?P<suffix>\.[a-z0-9]+)(?=/|$)"),
-    re.compile(r"(?P<prefix>/web%5Fexperiments/)(?P<id>\d+)(?P<suffix>(?:\.[a-z0-9]+)?)(?=/|$)"),
-)
 METHODS: Final = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "FOO")
 EXTRA_METHODS: Final = ("PROPFIND", "CONNECT", "get")
 KEY_ROLES: Final = ("all", "read", "write", "flag_read", "other_only", "legacy", "unknown", None)
 # Route forms below `/api/projects/{p}/`, `{id}` a live experiment of the probe.
-ROUTE_FORMS: Final = (
-    "web_experiments/",
-    "web_experiments",
-    "web_experiments.json",
-    "web_experiments.api",
-    "web_experiments/{id}/",
-    "web_experiments/{id}",
-    "web_experiments/{id}.json",
-    "web_experiments/{id}/results/",
-    "web_experiments/{id}/results",
-    "web_experiments/{id}/x/y/",
-    "web_experiments/x/y/",
-    "web_experiments/x/",
-    "web%5Fexperiments/",
-    "web_experiments/%7Bid%7D/",
-    "unknown_resource/",
+ROUTE_FORMS: Final = words(
+    "web_experiments/ web_experiments web_experiments.json web_experiments.api"
+    " web_experiments/{id}/ web_experiments/{id} web_experiments/{id}.json"
+    " web_experiments/{id}/results/ web_experiments/{id}/results web_experiments/{id}/x/y/"
+    " web_experiments/x/y/ web_experiments/x/ web%5Fexperiments/ web_experiments/%7Bid%7D/"
+    " unknown_resource/"
 )
-# Forms of a project id, `{}` the number written in ASCII digits; `digits` re-writes it in
-# another script. Python's `int()` accepts the first group, PostHog looks projects up with it.
-PROJECT_FORMS: Final[tuple[tuple[str, str], ...]] = (
-    ("plain", "{}"),
-    ("fullwidth", "fullwidth"),
-    ("arabic-indic", "arabic"),
-    ("tab before", "%09{}"),
-    ("newline after", "{}%0A"),
-    ("space before", "%20{}"),
-    ("space after", "{}%20"),
-    ("plus", "+{}"),
-    ("leading zero", "0{}"),
-    ("underscore", "0_{}"),
-    ("form feed", "%0C{}"),
-    ("minus", "-{}"),
-    ("trailing letter", "{}a"),
-    ("decimal", "{}.0"),
-    ("hex", "0x{}"),
-    ("double underscore", "0__{}"),
-    ("empty", ""),
-    ("encoded digit", "%3{}"),
-    ("at current", "@current"),
-    ("at other", "@other"),
-    ("nul", "{}%00"),
+# Forms of a project id, `{}` the number written in ASCII digits; `fullwidth` and `arabic`
+# (Arabic-Indic) re-write it in another script. Python's `int()` accepts the first group,
+# PostHog looks projects up with it; the rest: a form feed, a minus, a trailing letter, a
+# decimal, hex, two underscores, empty, a broken escape, `@current`, `@other`, a NUL.
+PROJECT_FORMS: Final = (
+    *words("{} fullwidth arabic %09{} {}%0A %20{} {}%20 +{} 0{} 0_{}"),
+    *words("%0C{} -{} {}a {}.0 0x{} 0__{}"),
+    "",
+    *words("%3{} @current @other {}%00"),
 )
-NUMBER_FORMS: Final = (
-    "0",
-    "-0",
-    "-0.0",
-    "0.0",
-    "1.0",
-    "1.50",
-    "1e2",
-    "1E2",
-    "1e+2",
-    "1e-7",
-    "1.5e-7",
-    "123456789.123456789",
-    "0.1",
-    "1e15",
-    "1e16",
-    "1.5e16",
-    "9.2e18",
-    "-9.2e18",
-    "9007199254740993",
-    "9223372036854775807",
-    "-9223372036854775808",
-    "1.7976931348623157e-308",
-    "5e-324",
-    "2.5",
-    "100.0",
-)
-
-
-class SurfaceLockstep(Lockstep):
-    """A `Lockstep` that sends what the generator wrote, with project forms kept on both sides."""
-
-    def __init__(self, sides: Sides, *, max_creates: int | None = None) -> None:
-        """Compare `sides`; project segments the generator registered map form for form."""
-        super().__init__(sides, max_creates=max_creates)
-        self.project_forms: dict[str, str] = {}
-
-    def steer(self, request: RawRequest) -> RawRequest:
-        """Send as written: the generator aims only at what it owns or at nothing."""
-        return request
-
-    def translate(self, request: RawRequest) -> RawRequest:
-        """Map ids and keys as `Lockstep` does; projects and ids on every `/api/projects/` path.
-
-        A project form maps to the same form of the other's project; an id with a format
-        suffix (`12.json`) or below an unknown sub-path keeps its suffix.
-        """
-        translated = super().translate(request)
-        original = _PROJECT.match(request.path)
-        match = _PROJECT.match(translated.path)
-        if match is None or original is None:
-            return translated
-        # From the request as written: the base translation may already have mapped the
-        # project, and a mapped id can be another role's reference id (mock 1, foreign 1).
-        project = original.group("project")
-        mapped = self.project_forms.get(project) or self._project_map.get(project, project)
-        rest = match.group("rest") or ""
-        for pattern in _IDS_LEFT:
-            rest = pattern.sub(self._other_id, rest)
-        path = f"/api/projects/{mapped}{rest}" + translated.target[len(translated.path) :]
-        return RawRequest(
-            translated.method, path, translated.headers, translated.body, translated.origin
-        )
-
-    def _other_id(self, match: re.Match[str]) -> str:
-        other = self.ids.other_for(int(match.group("id")))
-        if other is None:
-            return match.group(0)
-        return f"{match.group('prefix')}{other}{match.group('suffix')}"
-
-
-def project_form(form: str, project_id: str) -> str:
-    """Render one project segment form for a project id."""
-    return int_form(form, project_id)
 
 
 class RequestBoundReachedError(RuntimeError):
@@ -186,9 +67,7 @@ class RequestBoundReachedError(RuntimeError):
 class Probes:
     """The generator: builds requests in the reference's terms and sends them in lockstep."""
 
-    def __init__(
-        self, lockstep: SurfaceLockstep, seed: int, *, max_requests: int | None = None
-    ) -> None:
+    def __init__(self, lockstep: Lockstep, seed: int, *, max_requests: int | None = None) -> None:
         """Generate for `lockstep`'s reference, the choices drawn from `seed`.
 
         `max_requests` bounds the run: the families stop at that many requests, in order.
@@ -213,9 +92,9 @@ class Probes:
         other_id = self.other.all_projects()[role]
         if not ref_id.isdigit():
             return ref_id
-        segment = project_form(form, ref_id)
+        segment = int_form(form, ref_id)
         if segment != ref_id:
-            self.lockstep.project_forms[segment] = project_form(form, other_id)
+            self.lockstep.project_forms[segment] = int_form(form, other_id)
         return segment
 
     def name(self) -> str:
@@ -234,14 +113,16 @@ class Probes:
         headers: Sequence[tuple[str, str]] = (),
     ) -> Outcome:
         """Send one request in lockstep."""
-        sent: list[tuple[str, str]] = []
-        key = self.key(role)
-        if key is not None:
-            sent.append(("Authorization", f"Bearer {key}"))
-        if content_type is not None:
-            sent.append(("Content-Type", content_type))
-        sent += headers
-        return self.exchange(RawRequest(method, path, tuple(sent), body, ORIGIN))
+        request = signed(
+            method,
+            path,
+            self.key(role),
+            body=body,
+            content_type=content_type,
+            headers=headers,
+            origin=ORIGIN,
+        )
+        return self.exchange(request)
 
     def exchange(self, request: RawRequest) -> Outcome:
         """Send one request in lockstep, unless a stop was asked or the bound is reached."""
@@ -268,6 +149,10 @@ class Probes:
         """Return the list route of the main project."""
         return f"/api/projects/{self.project(form)}/web_experiments/"
 
+    def detail(self, experiment_id: int | None) -> str:
+        """Return the detail route of an experiment of the main project."""
+        return f"{self.collection()}{experiment_id}/"
+
     def create(self) -> int | None:
         """Create an experiment in the main project; its reference id (None: not created)."""
         outcome = self.send_json("POST", self.collection(), "all", self.valid())
@@ -276,32 +161,26 @@ class Probes:
     def read_back(self, experiment_id: int | None) -> None:
         """Retrieve the experiment and list the project."""
         if experiment_id is not None:
-            self.send("GET", f"{self.collection()}{experiment_id}/")
+            self.send("GET", self.detail(experiment_id))
         self.send("GET", self.collection())
 
     def cleanup(self) -> None:
         """Delete every experiment the run made on either server, uncompared."""
-        for target, session, ids in (
-            (self.ref, self.lockstep.sides.reference_session, self.lockstep.ids.reference_ids()),
-            (
-                self.other,
-                self.lockstep.sides.other_session,
-                [o for _, o in self.lockstep.ids.pairs] + sorted(self.lockstep.ids.other_only),
-            ),
+        ids, sides = self.lockstep.ids, self.lockstep.sides
+        made_on_other = [o for _, o in ids.pairs] + sorted(ids.other_only)
+        for sign, target, session, made in (
+            (1, self.ref, sides.reference_session, ids.reference_ids()),
+            (-1, self.other, sides.other_session, made_on_other),
         ):
             auth = {"Authorization": f"Bearer {target.keys['all']}"}
-            for experiment_id in ids:
-                marker = experiment_id if target is self.ref else -experiment_id
-                if marker in self.cleaned:
+            projects = [target.projects[r] for r in ("main", "other") if r in target.projects]
+            for experiment_id in made:
+                if sign * experiment_id in self.cleaned:
                     continue
-                for role in ("main", "other"):
-                    if role not in target.projects:
-                        continue
-                    url = f"{target.base_url}/api/projects/{target.projects[role]}"
-                    session.delete(
-                        f"{url}/web_experiments/{experiment_id}/", headers=auth, timeout=60
-                    )
-                self.cleaned.add(marker)
+                for project in projects:
+                    url = f"{target.base_url}/api/projects/{project}/web_experiments/"
+                    session.delete(f"{url}{experiment_id}/", headers=auth, timeout=60)
+                self.cleaned.add(sign * experiment_id)
 
     # -- probe families ---------------------------------------------------------------------
 
@@ -311,26 +190,24 @@ class Probes:
             experiment_id = self.create()
             methods = list(METHODS)
             self.random.shuffle(methods)
+            below = route.replace("{id}", str(experiment_id))
             for method in methods:
-                roles = ["all", *self.random.sample(KEY_ROLES[1:], 3)]
-                for role in roles:
-                    path = f"/api/projects/{self.project()}/" + route.replace(
-                        "{id}", str(experiment_id)
-                    )
-                    writes = method in ("POST", "PUT", "PATCH", "FOO")
-                    body = json.dumps(self.valid()).encode() if writes else b""
-                    content_type = "application/json" if body else None
-                    self.send(method, path, role, body=body, content_type=content_type)
+                for role in ["all", *self.random.sample(KEY_ROLES[1:], 3)]:
+                    path = f"/api/projects/{self.project()}/{below}"
+                    if method in ("POST", "PUT", "PATCH", "FOO"):
+                        self.send_json(method, path, role, self.valid())
+                    else:
+                        self.send(method, path, role)
             self.read_back(experiment_id)
             self.cleanup()
         for method in EXTRA_METHODS:
             for role in ("all", "read", "legacy"):
                 self.send(method, self.collection(), role)
-                self.send(method, f"{self.collection()}2147483647/", role)
+                self.send(method, self.detail(2147483647), role)
 
     def project_segments(self) -> None:
         """Project segment forms x the main operations x a seeded sample of key kinds."""
-        for _label, form in PROJECT_FORMS:
+        for form in PROJECT_FORMS:
             for role in ("all", self.random.choice(("read", "write", "other_only", "legacy"))):
                 segment = self.project(form)
                 base = f"/api/projects/{segment}/web_experiments/"
@@ -346,34 +223,26 @@ class Probes:
                 self.send("GET", self.collection())
                 self.cleanup()
         for role in ("other", "foreign", "missing"):
-            segment = self.project("{}", role)
+            base = f"/api/projects/{self.project('{}', role)}/web_experiments/"
             for key_role in ("all", "other_only", "read"):
-                self.send("GET", f"/api/projects/{segment}/web_experiments/", key_role)
-                self.send_json(
-                    "POST", f"/api/projects/{segment}/web_experiments/", key_role, self.valid()
-                )
-                self.send("OPTIONS", f"/api/projects/{segment}/web_experiments/", key_role)
+                self.send("GET", base, key_role)
+                self.send_json("POST", base, key_role, self.valid())
+                self.send("OPTIONS", base, key_role)
             self.cleanup()
 
     def body_encodings(self) -> None:
         """Create in every body encoding; read each back."""
-        doc = self.valid()
+        self.name()  # one name drawn first: the run's names stay those of its reports
         for content_type, body in self._encodings():
-            outcome = self.send(
-                "POST", self.collection(), "all", body=body, content_type=content_type
-            )
-            experiment_id = _outcome_id(outcome)
+            created = self.send("POST", self.collection(), body=body, content_type=content_type)
+            experiment_id = _outcome_id(created)
             if experiment_id is not None:
+                patched = body.replace(b"Surface", b"Patched")
                 self.send(
-                    "PATCH",
-                    f"{self.collection()}{experiment_id}/",
-                    "all",
-                    body=body.replace(b"Surface", b"Patched"),
-                    content_type=content_type,
+                    "PATCH", self.detail(experiment_id), body=patched, content_type=content_type
                 )
             self.read_back(experiment_id)
             self.cleanup()
-        del doc
 
     def _encodings(self) -> Iterator[tuple[str | None, bytes]]:
         variants = '{"control": {"rollout_percentage": 100}}'
@@ -391,8 +260,7 @@ class Probes:
             None,
             "application/json, text/plain",
         ):
-            body = json.dumps(self.valid()).encode()
-            yield content_type, body
+            yield content_type, json.dumps(self.valid()).encode()
         name = self.name()
         yield "application/json", b"\xef\xbb\xbf" + json.dumps({"name": name}).encode()
         yield "application/json", json.dumps(self.valid()).encode("utf-16")
@@ -437,12 +305,8 @@ class Probes:
                 experiment_id = self.post_raw(_body(self.name(), control))
                 if experiment_id is not None:
                     patch = f'{{"rollout_percentage": 100, "y": [{number}, {{"z": {number}}}]}}'
-                    self.send(
-                        "PATCH",
-                        f"{self.collection()}{experiment_id}/",
-                        body=f'{{"variants": {{"control": {patch}}}}}'.encode(),
-                        content_type=JSON,
-                    )
+                    body = f'{{"variants": {{"control": {patch}}}}}'.encode()
+                    self.send("PATCH", self.detail(experiment_id), body=body, content_type=JSON)
                 self.read_back(experiment_id)
                 self.cleanup()
         for number in ("1", "1.5", "-0.0", "1e16"):
@@ -474,7 +338,7 @@ class Probes:
             f"Bearer {key}, Bearer {key}",
         )
         for form in auth_forms:
-            for path in (self.collection(), f"{self.collection()}{experiment_id}/"):
+            for path in (self.collection(), self.detail(experiment_id)):
                 self.lockstep.exchange(
                     RawRequest("GET", path, (("Authorization", form),), b"", ORIGIN)
                 )
@@ -491,16 +355,8 @@ class Probes:
         ):
             self.send("GET", self.collection(), "all", headers=(("Accept", accept),))
             self.send("OPTIONS", self.collection(), "read", headers=(("Accept", accept),))
-        for query in (
-            "?format=json",
-            "?format=api",
-            "?limit=1&offset=0",
-            "?limit=%EF%BC%91",
-            "?limit=+1",
-            "?limit=1_0",
-            "?offset=%091",
-            f"?personal_api_key={key}",
-        ):
+        queries = "?format=json ?format=api ?limit=1&offset=0 ?limit=%EF%BC%91 ?limit=+1 ?limit=1_0"
+        for query in (*words(queries + " ?offset=%091"), f"?personal_api_key={key}"):
             self.send("GET", self.collection() + query, "all")
             self.send("GET", self.collection() + query, None)
         self.read_back(experiment_id)
@@ -521,17 +377,12 @@ class Probes:
             {"team_id": 1},
         )
         for extra in extras:
-            doc = {**self.valid(), **extra}
-            experiment_id = _outcome_id(
-                self.send_json(
-                    "POST", self.collection(), "read" if "personal_api_key" in extra else "all", doc
-                )
-            )
+            role = "read" if "personal_api_key" in extra else "all"
+            created = self.send_json("POST", self.collection(), role, {**self.valid(), **extra})
+            experiment_id = _outcome_id(created)
             if experiment_id is not None:
-                self.send_json("PATCH", f"{self.collection()}{experiment_id}/", "all", extra)
-                self.send_json(
-                    "PUT", f"{self.collection()}{experiment_id}/", "all", {**self.valid(), **extra}
-                )
+                self.send_json("PATCH", self.detail(experiment_id), "all", extra)
+                self.send_json("PUT", self.detail(experiment_id), "all", {**self.valid(), **extra})
             self.read_back(experiment_id)
             self.cleanup()
 
@@ -539,18 +390,9 @@ class Probes:
         """Run sequences: update, replace, delete twice, writes after delete, lists between."""
         first, second = self.create(), self.create()
         for experiment_id in (first, second):
-            detail = f"{self.collection()}{experiment_id}/"
-            self.send_json(
-                "PATCH",
-                detail,
-                "write",
-                {
-                    "variants": {
-                        "control": {"rollout_percentage": 50},
-                        "test": {"rollout_percentage": 50},
-                    }
-                },
-            )
+            detail = self.detail(experiment_id)
+            halves = {"control": {"rollout_percentage": 50}, "test": {"rollout_percentage": 50}}
+            self.send_json("PATCH", detail, "write", {"variants": halves})
             self.send("GET", self.collection() + "?limit=1")
             self.send_json("PUT", detail, "write", {"name": self.name()})
             self.send_json("PATCH", detail, "read", {"name": self.name()})
@@ -592,19 +434,12 @@ def _outcome_id(outcome: Outcome) -> int | None:
     return created_id(outcome.reference)
 
 
-DEFAULT_SEED: Final = 20250801
 DEFAULT_MAX_CREATES: Final = 1500
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the options of `python -m parity surface`."""
-    parser.add_argument("--against-mock", action="store_true", help="a fresh mock as the reference")
-    parser.add_argument(
-        "--seed", type=int, default=DEFAULT_SEED, help=f"seed (default {DEFAULT_SEED})"
-    )
-    parser.add_argument(
-        "--max-creates", type=int, default=DEFAULT_MAX_CREATES, help="create budget"
-    )
+    add_run_arguments(parser, max_creates=DEFAULT_MAX_CREATES, seed_help="seed")
     parser.add_argument(
         "--posthog-version",
         default=RECORDED_PROFILE,
@@ -616,69 +451,31 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="stop after this many lockstep requests (families in order; default: all)",
     )
-    parser.add_argument("--output", type=Path, help="also write the report to this file")
-
-
-@contextmanager
-def _reference(args: argparse.Namespace) -> Iterator[tuple[ParityTarget, requests.Session]]:
-    if args.against_mock:
-        with (
-            mock_target(profile=args.posthog_version) as target,
-            requests.Session() as session,
-        ):
-            yield target, session
-        return
-    target = from_environment(os.environ)
-    with live_executor(
-        target,
-        DEFAULT_JOURNAL,
-        max_creates=args.max_creates,
-        requests_per_minute=None,
-        own_server=True,
-        tool="parity-surface",
-    ) as executor:
-        yield target, executor.sessions["default"]
 
 
 def run(args: argparse.Namespace) -> int:
     """Run the generator; print (and write) the report; 1 when a difference remains."""
+    stopped = ""
     try:
-        with (
-            _reference(args) as (reference, reference_session),
-            mock_target(profile=args.posthog_version) as other,
-            requests.Session() as other_session,
-        ):
-            lockstep = SurfaceLockstep(
-                Sides(reference, reference_session, other, other_session),
-                max_creates=args.max_creates,
-            )
-            stopped = ""
+        with lockstep_sides(
+            args, tool="parity-surface", profile=args.posthog_version, own_server=True
+        ) as sides:
+            lockstep = Lockstep(sides, max_creates=args.max_creates, rules=AS_WRITTEN)
             try:
                 Probes(lockstep, args.seed, max_requests=args.max_requests).run()
             except RequestBoundReachedError as exc:
-                stopped = f"{exc}.\n"
+                stopped = f"\n{exc}."
             except KeyboardInterrupt:
-                stopped = "interrupted: the report covers the requests sent so far.\n"
+                stopped = "\ninterrupted: the report covers the requests sent so far."
     except (TargetConfigError, ValueError, UnsafeRequestRefusedError) as exc:
         print(f"error: parity surface {exc}", file=sys.stderr)
         return 2
     result = tally(lockstep)
-    command = "python -m parity surface" + (" --against-mock" if args.against_mock else "")
-    command += f" --seed {args.seed}"
-    if args.posthog_version:
-        command += f" --posthog-version {args.posthog_version}"
-    if args.max_requests is not None:
-        command += f" --max-requests {args.max_requests}"
-    text = render(
-        result, reference="mock" if args.against_mock else "live", other="mock", command=command
+    options = ("--against-mock", "--seed", "--posthog-version", "--max-requests")
+    command = command_line("python -m parity surface", args, options)
+    reference = "mock" if args.against_mock else "live"
+    report = render(
+        result, reference=reference, other="mock", command=command, title="Surface probes"
     )
-    when = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    title, rest = text.split("\n", 1)
-    title = title.replace("# Differential fuzz:", "# Surface probes:")
-    main = reference.projects["main"]
-    text = f"{title}\n\nRun {when}: {reference.base_url} (project {main}).\n{stopped}{rest}"
-    print(text, end="")
-    if args.output is not None:
-        args.output.parent.mkdir(parents=True, exist_ok=True)
-        args.output.write_text(text, encoding="utf-8")
+    publish(report, sides.reference, args.output, note="." + stopped)
     return 1 if result.differences else 0

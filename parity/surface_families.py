@@ -2,7 +2,7 @@
 
 Each family is a table of cases written as corpus templates (`{key.all}`, `{project.main}`,
 `{create.id}`, `{server.netloc}`), so the surface generator (`python -m parity surface`) and the
-recorded corpus (`parity/corpus/surface_*.py`) send the same requests: repeated request headers
+recorded corpus (`parity.corpus.FAMILY_SAMPLES`) send the same requests: repeated request headers
 (as a client or proxy joins them, `a, b`), paths Django and DRF route before or around the API
 (slashes, format suffixes, `?format=`), NUL and other odd bytes in path segments, credentials
 of the wrong JSON type, `created_at` values out of Python's or Django's range, CORS on unusual
@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit
 
-from parity.model import Context
+from live_road.facts import created_id
+from parity.model import Context, words
 
 if TYPE_CHECKING:
     from parity.surface import Probes
@@ -28,6 +29,12 @@ D: Final = P + "{create.id}/"
 JSON: Final = "application/json"
 KEY: Final = "{key.all}"
 UNKNOWN: Final = "phx_surface_unknown_key_000000000000000000000"
+# Numbers as JSON may write them: sent in every numeric place of the variants.
+NUMBER_FORMS: Final = words(
+    "0 -0 -0.0 0.0 1.0 1.50 1e2 1E2 1e+2 1e-7 1.5e-7 123456789.123456789 0.1 1e15 1e16 1.5e16"
+    " 9.2e18 -9.2e18 9007199254740993 9223372036854775807 -9223372036854775808"
+    " 1.7976931348623157e-308 5e-324 2.5 100.0"
+)
 
 
 @dataclass(frozen=True)
@@ -48,7 +55,6 @@ class Case:
     rule: str = ""
     needs_create: bool = False
     read_back: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def joined_headers(self) -> dict[str, str]:
         """Return the headers as one value per name, repeated values joined with `, `."""
@@ -56,6 +62,20 @@ class Case:
         for name, value in self.headers:
             joined[name] = f"{joined[name]}, {value}" if name in joined else value
         return joined
+
+
+def _json(
+    method: str,
+    path: str,
+    body: str,
+    rule: str,
+    key: str | None = "all",
+    *,
+    needs_create: bool = False,
+    read_back: bool = False,
+) -> Case:
+    """Build a case whose body is JSON text, sent as written."""
+    return Case(method, path, key, (), body, JSON, rule, needs_create, read_back)
 
 
 def _valid(name: str) -> str:
@@ -108,19 +128,19 @@ def repeated_header_cases() -> list[Case]:
         headers = tuple((name, value) for value in values)
         key = None if name == "Authorization" else "all"
         rule = f"{name} twice: " + " / ".join(values)
-        cases.append(Case("GET", P + "?limit=1", key, headers, rule=rule, needs_create=True))
-        cases.append(Case("GET", D, key, headers, rule=rule, needs_create=True))
-        cases.append(
-            Case("POST", P, key, headers, _valid(f"Repeated {name}"), JSON, rule, read_back=True)
-        )
-        cases.append(Case("OPTIONS", P, key, headers, rule=rule))
+        cases += [
+            Case("GET", P + "?limit=1", key, headers, rule=rule, needs_create=True),
+            Case("GET", D, key, headers, rule=rule, needs_create=True),
+            Case("POST", P, key, headers, _valid(f"Repeated {name}"), JSON, rule, read_back=True),
+            Case("OPTIONS", P, key, headers, rule=rule),
+        ]
     for values in REPEATED_BODY_HEADERS:
         headers = tuple(("Content-Type", value) for value in values)
         rule = "Content-Type twice: " + " / ".join(values)
-        cases.append(Case("POST", P, "all", headers, _valid("Repeated type"), rule=rule))
-        cases.append(
-            Case("PATCH", D, "all", headers, '{"name": "Patched"}', rule=rule, needs_create=True)
-        )
+        cases += [
+            Case("POST", P, "all", headers, _valid("Repeated type"), rule=rule),
+            Case("PATCH", D, "all", headers, '{"name": "Patched"}', rule=rule, needs_create=True),
+        ]
     preflight = (("Origin", "https://app.example.com"),)
     for values in (("GET", "POST"), ("GET", "GET"), ("", "GET")):
         headers = (*preflight, *(("Access-Control-Request-Method", v) for v in values))
@@ -130,71 +150,40 @@ def repeated_header_cases() -> list[Case]:
 
 # -- paths around the API: slashes, suffixes, format ------------------------------------------
 
+# The list route without its slash: most forms below are a tail written after it.
+W: Final = "/api/projects/{project.main}/web_experiments"
 ROUTE_PATHS: Final = (
-    "/api/projects/{project.main}/web_experiments//",
-    "/api/projects/{project.main}/web_experiments///",
+    *(W + tail for tail in ("//", "///")),
     "/api/projects/{project.main}//web_experiments/",
     "/api//projects/{project.main}/web_experiments/",
     "/api/projects//{project.main}/web_experiments/",
-    "/api/projects/{project.main}/web_experiments/{create.id}//",
-    "/api/projects/{project.main}/web_experiments//{create.id}/",
-    "/api/projects/{project.main}/web_experiments/{create.id}/.json",
-    "/api/projects/{project.main}/web_experiments/.json",
-    "/api/projects/{project.main}/web_experiments.json/",
-    "/api/projects/{project.main}/web_experiments.json//",
-    "/api/projects/{project.main}/web_experiments/{create.id}.json",
-    "/api/projects/{project.main}/web_experiments/{create.id}.json//",
-    "/api/projects/{project.main}/web_experiments.JSON",
-    "/api/projects/{project.main}/web_experiments.Json/",
-    "/api/projects/{project.main}/web_experiments.json.json",
-    "/api/projects/{project.main}/web_experiments.api/",
-    "/api/projects/{project.main}/web_experiments.csv",
-    "/api/projects/{project.main}/web_experiments.js0n/",
-    "/api/projects/{project.main}/web_experiments/{create.id}.api/",
-    "/api/projects/{project.main}/web_experiments/{create.id}.csv",
-    "/api/projects/{project.main}/web_experiments/{create.id}.",
-    "/api/projects/{project.main}/web_experiments.",
-    "/api/projects/{project.main}/web_experiments./",
-    "/api/projects/{project.main}/web_experiments/%2E/",
-    "/api/projects/{project.main}/web_experiments/%2E%2E/",
-    "/api/projects/{project.main}/web_experiments%2F",
-    "/api/projects/{project.main}/web_experiments/{create.id}%2F",
-    "/api/projects/{project.main}/web_experiments%2F{create.id}%2F",
-    "/api/projects/{project.main}/web_experiments/{create.id}.json/results/",
-    "/api/projects/{project.main}/web_experiments/{create.id}/.json/",
-    "/api/projects/{project.main}/web_experiments.json/{create.id}/",
-    "/api/projects/{project.main}/web_experiments/{create.id}.1/",
-    "/api/projects/{project.main}/web_experiments/{create.id};x=1/",
-    "/api/projects/{project.main}/web_experiments;x=1/",
+    *(
+        W + tail
+        for tail in words(
+            "/{create.id}// //{create.id}/ /{create.id}/.json /.json .json/ .json//"
+            " /{create.id}.json /{create.id}.json// .JSON .Json/ .json.json .api/ .csv .js0n/"
+            " /{create.id}.api/ /{create.id}.csv /{create.id}. . ./ /%2E/ /%2E%2E/ %2F"
+            " /{create.id}%2F %2F{create.id}%2F /{create.id}.json/results/ /{create.id}/.json/"
+            " .json/{create.id}/ /{create.id}.1/ /{create.id};x=1/ ;x=1/"
+        )
+    ),
     "/api/projects/{project.main}.json/web_experiments/",
     "/api/projects/{project.main}/Web_Experiments/",
     "/api/projects/{project.main}/WEB_EXPERIMENTS/",
     "/api/environments/{project.main}/web_experiments/",
     "/api/project/{project.main}/web_experiments/",
-    "/api/projects/{project.main}/web_experiments/%20{create.id}/",
-    "/api/projects/{project.main}/web_experiments/{create.id}%20/",
-    "/api/projects/{project.main}/web_experiments/{create.id}%09/",
-    "/api/projects/{project.main}/web_experiments/+{create.id}/",
-    "/api/projects/{project.main}/web_experiments/0{create.id}/",
+    *(
+        W + tail
+        for tail in words(
+            "/%20{create.id}/ /{create.id}%20/ /{create.id}%09/ /+{create.id}/ /0{create.id}/"
+        )
+    ),
 )
-FORMAT_QUERIES: Final = (
-    "?format=json&format=",
-    "?format=&format=json",
-    "?format",
-    "?FORMAT=api",
-    "?Format=csv",
-    "?format=json%00",
-    "?format=%6Ason",
-    "?format=json+",
-    "?format=%20json",
-    "?format=api&limit=1",
-    "?format=json;",
-    "?format[]=api",
-    "?format=json&format=json",
-    "?format=yaml",
-    "?format=html",
-    "?format=openapi",
-    "?format=csv&format=json",
+FORMAT_QUERIES: Final = words(
+    "?format=json&format= ?format=&format=json ?format ?FORMAT=api ?Format=csv ?format=json%00"
+    " ?format=%6Ason ?format=json+ ?format=%20json ?format=api&limit=1 ?format=json;"
+    " ?format[]=api ?format=json&format=json ?format=yaml ?format=html ?format=openapi"
+    " ?format=csv&format=json"
 )
 
 
@@ -204,63 +193,31 @@ def route_cases() -> list[Case]:
     for path in ROUTE_PATHS:
         rule = f"route form {path}"
         create = "{create.id}" in path
-        cases.append(Case("GET", path, rule=rule, needs_create=create))
-        cases.append(Case("GET", path, None, rule=rule + " without a key", needs_create=create))
-        if create:
-            body = '{"name": "Route form patch"}'
-            cases.append(
-                Case("PATCH", path, body=body, content_type=JSON, rule=rule, needs_create=True)
-            )
-        else:
-            cases.append(
-                Case("POST", path, body=_valid("Route form"), content_type=JSON, rule=rule)
-            )
-        cases.append(Case("OPTIONS", path, "read", rule=rule, needs_create=create))
+        cases += [
+            Case("GET", path, rule=rule, needs_create=create),
+            Case("GET", path, None, rule=rule + " without a key", needs_create=create),
+            _json("PATCH", path, '{"name": "Route form patch"}', rule, needs_create=True)
+            if create
+            else _json("POST", path, _valid("Route form"), rule),
+            Case("OPTIONS", path, "read", rule=rule, needs_create=create),
+        ]
     for query in FORMAT_QUERIES:
         rule = f"format query {query}"
-        cases.append(Case("GET", P + query, rule=rule, needs_create=True))
-        cases.append(Case("GET", D + query, None, rule=rule, needs_create=True))
-        cases.append(
-            Case("POST", P + query, body=_valid("Format query"), content_type=JSON, rule=rule)
-        )
-        cases.append(Case("DELETE", D + query, "read", rule=rule, needs_create=True))
-        cases.append(Case("GET", P[:-1] + ".json" + query, rule=rule))
+        cases += [
+            Case("GET", P + query, rule=rule, needs_create=True),
+            Case("GET", D + query, None, rule=rule, needs_create=True),
+            _json("POST", P + query, _valid("Format query"), rule),
+            Case("DELETE", D + query, "read", rule=rule, needs_create=True),
+            Case("GET", P[:-1] + ".json" + query, rule=rule),
+        ]
     return cases
 
 
 # -- NUL and other odd bytes in path segments -------------------------------------------------
 
-ODD_SEGMENTS: Final = (
-    "%00",
-    "%00%00",
-    "%001",
-    "1%00",
-    "%01",
-    "%7F",
-    "%FF",
-    "%C3%28",
-    "%C0%AE",
-    "%E2%80%8B",
-    "%EF%BB%BF1",
-    "%0D",
-    "%0A",
-    "%0D%0A",
-    "%09",
-    "%20",
-    "%25",
-    "%2525",
-    "%5C",
-    "%3F",
-    "%23",
-    "%3B",
-    "%2C",
-    "%u0000",
-    "%",
-    "%G0",
-    "%0",
-    "\u00e9",
-    "%F0%9F%98%80",
-    "%ED%A0%80",
+ODD_SEGMENTS: Final = words(
+    "%00 %00%00 %001 1%00 %01 %7F %FF %C3%28 %C0%AE %E2%80%8B %EF%BB%BF1 %0D %0A %0D%0A %09 %20"
+    " %25 %2525 %5C %3F %23 %3B %2C %u0000 % %G0 %0 \u00e9 %F0%9F%98%80 %ED%A0%80"
 )
 
 
@@ -285,23 +242,14 @@ def odd_segment_cases() -> list[Case]:
                 cases.append(Case("DELETE", path, rule=rule, needs_create=create))
                 cases.append(Case("GET", path, None, rule=rule + " without a key"))
             if index in (2, 5):
-                cases.append(
-                    Case("POST", path, body=_valid("Odd bytes"), content_type=JSON, rule=rule)
-                )
+                cases.append(_json("POST", path, _valid("Odd bytes"), rule))
     return cases
 
 
 # -- credentials of the wrong JSON type -------------------------------------------------------
 
-CREDENTIAL_VALUES: Final[tuple[str, ...]] = (
-    "123",
-    "0",
-    "1.5",
-    "-1",
-    "true",
-    "false",
-    "null",
-    "[]",
+CREDENTIAL_VALUES: Final = (
+    *words("123 0 1.5 -1 true false null []"),
     f'["{KEY}"]',
     "{}",
     f'{{"key": "{KEY}"}}',
@@ -310,39 +258,21 @@ CREDENTIAL_VALUES: Final[tuple[str, ...]] = (
     f'" {KEY} "',
     f'"{KEY}\\u0000"',
     f'"Bearer {KEY}"',
-    '"\\ud800"',
-    "1e400",
+    *words('"\\ud800" 1e400'),
 )
 CREDENTIAL_FIELDS: Final = ("personal_api_key", "api_key", "token", "project_api_key", "key")
 TOP_LEVEL_BODIES: Final = (
-    '["personal_api_key"]',
-    '"personal_api_key"',
-    '"xpersonal_api_keyx"',
+    *words('["personal_api_key"] "personal_api_key" "xpersonal_api_keyx"'),
     '"a string"',
-    "5",
-    "0",
-    "1.5",
-    "true",
-    "false",
-    "null",
-    "[]",
-    '""',
+    *words('5 0 1.5 true false null [] ""'),
     '[{"personal_api_key": "' + KEY + '"}]',
     '["' + KEY + '"]',
 )
-CREDENTIAL_QUERIES: Final = (
-    "?personal_api_key=",
-    "?personal_api_key",
-    f"?personal_api_key={KEY}&personal_api_key=bad",
-    f"?personal_api_key=bad&personal_api_key={KEY}",
-    f"?personal_api_key[]={KEY}",
-    f"?personal_api_key=%20{KEY}",
-    f"?personal_api_key={KEY}%00",
-    "?personal_api_key=%00",
-    "?personal_api_key=null",
-    f"?PERSONAL_API_KEY={KEY}",
-    f"?api_key={KEY}",
-    f"?token={KEY}",
+CREDENTIAL_QUERIES: Final = words(
+    f"?personal_api_key= ?personal_api_key ?personal_api_key={KEY}&personal_api_key=bad"
+    f" ?personal_api_key=bad&personal_api_key={KEY} ?personal_api_key[]={KEY}"
+    f" ?personal_api_key=%20{KEY} ?personal_api_key={KEY}%00 ?personal_api_key=%00"
+    f" ?personal_api_key=null ?PERSONAL_API_KEY={KEY} ?api_key={KEY} ?token={KEY}"
 )
 
 
@@ -350,46 +280,31 @@ def credential_cases() -> list[Case]:
     """Keys of every JSON type in the body, bodies that are no object, keys in the query."""
     cases: list[Case] = []
     for value in CREDENTIAL_VALUES:
-        for name in (
-            CREDENTIAL_FIELDS if value in ("123", "null", f'["{KEY}"]') else CREDENTIAL_FIELDS[:1]
-        ):
+        every_field = value in ("123", "null", f'["{KEY}"]')
+        for name in CREDENTIAL_FIELDS if every_field else CREDENTIAL_FIELDS[:1]:
             body = (
                 f'{{"{name}": {value}, "name": "Credential", '
                 '"variants": {"control": {"rollout_percentage": 100}}}'
             )
             rule = f"{name} = {value} in the body"
-            cases.append(
-                Case("POST", P, None, body=body, content_type=JSON, rule=rule, read_back=True)
-            )
-            cases.append(
-                Case("GET", P, None, body=f'{{"{name}": {value}}}', content_type=JSON, rule=rule)
-            )
-            cases.append(
-                Case(
-                    "PATCH",
-                    D,
-                    None,
-                    body=f'{{"{name}": {value}}}',
-                    content_type=JSON,
-                    rule=rule,
-                    needs_create=True,
-                )
-            )
+            cases += [
+                _json("POST", P, body, rule, None, read_back=True),
+                _json("GET", P, f'{{"{name}": {value}}}', rule, None),
+                _json("PATCH", D, f'{{"{name}": {value}}}', rule, None, needs_create=True),
+            ]
         body = f'{{"personal_api_key": {value}}}'
-        cases.append(
-            Case("POST", P, "all", body=body, content_type=JSON, rule="with a key header too")
-        )
-        cases.append(
-            Case("DELETE", D, None, body=body, content_type=JSON, rule="delete", needs_create=True)
-        )
+        cases += [
+            _json("POST", P, body, "with a key header too"),
+            _json("DELETE", D, body, "delete", None, needs_create=True),
+        ]
     for body in TOP_LEVEL_BODIES:
         rule = f"a body {body} without a key header"
-        cases.append(Case("POST", P, None, body=body, content_type=JSON, rule=rule))
-        cases.append(Case("GET", P, None, body=body, content_type=JSON, rule=rule))
-        cases.append(
-            Case("PUT", D, None, body=body, content_type=JSON, rule=rule, needs_create=True)
-        )
-        cases.append(Case("POST", P, "all", body=body, content_type=JSON, rule=rule + " (key)"))
+        cases += [
+            _json("POST", P, body, rule, None),
+            _json("GET", P, body, rule, None),
+            _json("PUT", D, body, rule, None, needs_create=True),
+            _json("POST", P, body, rule + " (key)"),
+        ]
     form = "application/x-www-form-urlencoded"
     for body in (
         "personal_api_key=",
@@ -401,78 +316,39 @@ def credential_cases() -> list[Case]:
     for query in CREDENTIAL_QUERIES:
         rule = f"query {query}"
         cases.append(Case("GET", P + query, None, rule=rule))
-        cases.append(
-            Case(
-                "POST",
-                P + query,
-                None,
-                body='{"personal_api_key": 5}',
-                content_type=JSON,
-                rule=rule,
-            )
-        )
+        cases.append(_json("POST", P + query, '{"personal_api_key": 5}', rule, None))
     return cases
 
 
 # -- created_at out of range ------------------------------------------------------------------
 
-DATETIMES: Final[tuple[str, ...]] = (
-    '"0001-01-01T00:00:00Z"',
-    '"0001-01-01T00:00:00+00:01"',
-    '"0001-01-01T00:59:59+01:00"',
-    '"0001-01-01T00:00:00-23:59"',
-    '"0001-01-01"',
-    '"0000-01-01T00:00:00Z"',
-    '"0000-12-31T23:59:59-01:00"',
-    '"9999-12-31T23:59:59Z"',
-    '"9999-12-31T23:59:59.999999Z"',
-    '"9999-12-31T23:59:59-00:01"',
-    '"9999-12-31T23:00:00-01:00"',
-    '"9999-12-31T23:59:59+23:59"',
-    '"10000-01-01T00:00:00Z"',
-    '"99999-01-01T00:00:00Z"',
-    '"-0001-01-01T00:00:00Z"',
-    '"+2020-01-01T00:00:00Z"',
-    '"2020-01-01T00:00:00+24:00"',
-    '"2020-01-01T00:00:00-24:00"',
-    '"2020-01-01T00:00:00+99:99"',
-    '"2020-01-01T00:00:00+2359"',
-    '"2020-01-01T00:00:00+23"',
-    '"2020-01-01T00:00:00+23:59:59"',
-    '"2020-01-01T00:00:00+23:59:59.999999"',
+DATETIMES: Final = (
+    *words(
+        '"0001-01-01T00:00:00Z" "0001-01-01T00:00:00+00:01" "0001-01-01T00:59:59+01:00"'
+        ' "0001-01-01T00:00:00-23:59" "0001-01-01" "0000-01-01T00:00:00Z"'
+        ' "0000-12-31T23:59:59-01:00" "9999-12-31T23:59:59Z" "9999-12-31T23:59:59.999999Z"'
+        ' "9999-12-31T23:59:59-00:01" "9999-12-31T23:00:00-01:00" "9999-12-31T23:59:59+23:59"'
+        ' "10000-01-01T00:00:00Z" "99999-01-01T00:00:00Z" "-0001-01-01T00:00:00Z"'
+        ' "+2020-01-01T00:00:00Z" "2020-01-01T00:00:00+24:00" "2020-01-01T00:00:00-24:00"'
+        ' "2020-01-01T00:00:00+99:99" "2020-01-01T00:00:00+2359" "2020-01-01T00:00:00+23"'
+        ' "2020-01-01T00:00:00+23:59:59" "2020-01-01T00:00:00+23:59:59.999999"'
+    ),
     '"2020-01-01T00:00:00 +01:00"',
-    '"2020-01-01T24:00:00Z"',
-    '"2020-01-01T23:59:60Z"',
-    '"2020-02-30T00:00:00Z"',
-    '"2020-13-01T00:00:00Z"',
-    '"2020-00-01T00:00:00Z"',
-    '"2020-01-01T00:00:00.1234567Z"',
-    '"2020-01-01T00:00:00,5Z"',
+    *words(
+        '"2020-01-01T24:00:00Z" "2020-01-01T23:59:60Z" "2020-02-30T00:00:00Z"'
+        ' "2020-13-01T00:00:00Z" "2020-00-01T00:00:00Z" "2020-01-01T00:00:00.1234567Z"'
+        ' "2020-01-01T00:00:00,5Z"'
+    ),
     '"2020-01-01 00:00:00"',
-    '"2020-01-01T00:00"',
-    '"2020-01-01T00"',
-    '"20200101T000000Z"',
-    '"2020-W01-1T00:00:00Z"',
-    '"2020-001T00:00:00Z"',
-    '"1970-01-01T00:00:00Z"',
-    '"1900-01-01T00:00:00Z"',
-    '"2262-04-11T23:47:16Z"',
-    '"2038-01-19T03:14:08Z"',
-    '"1969-12-31T23:59:59Z"',
-    '"2020-01-01T00:00:00z"',
-    '"2020-01-01t00:00:00Z"',
-    "0",
-    "-62135596800",
-    "253402300800",
-    "1e20",
-    "1.5",
-    "true",
-    "[]",
-    "{}",
-    '""',
+    *words(
+        '"2020-01-01T00:00" "2020-01-01T00" "20200101T000000Z" "2020-W01-1T00:00:00Z"'
+        ' "2020-001T00:00:00Z" "1970-01-01T00:00:00Z" "1900-01-01T00:00:00Z"'
+        ' "2262-04-11T23:47:16Z" "2038-01-19T03:14:08Z" "1969-12-31T23:59:59Z"'
+        ' "2020-01-01T00:00:00z" "2020-01-01t00:00:00Z" 0 -62135596800 253402300800 1e20 1.5 true'
+        ' [] {} ""'
+    ),
     '" "',
-    '"\\u0000"',
-    '"2020-01-01T00:00:00Z\\u0000"',
+    *words('"\\u0000" "2020-01-01T00:00:00Z\\u0000"'),
 )
 
 
@@ -485,61 +361,33 @@ def datetime_cases() -> list[Case]:
             f'{{"name": "Datetime", "created_at": {value}, '
             '"variants": {"control": {"rollout_percentage": 100}}}'
         )
-        cases.append(Case("POST", P, body=body, content_type=JSON, rule=rule, read_back=True))
-        cases.append(
-            Case(
-                "PATCH",
-                D,
-                body=f'{{"created_at": {value}}}',
-                content_type=JSON,
-                rule=rule,
-                needs_create=True,
-                read_back=True,
-            )
-        )
+        patch = f'{{"created_at": {value}}}'
+        cases += [
+            _json("POST", P, body, rule, read_back=True),
+            _json("PATCH", D, patch, rule, needs_create=True, read_back=True),
+        ]
     return cases
 
 
 # -- CORS on unusual Origin values ------------------------------------------------------------
 
-ORIGINS: Final[tuple[str, ...]] = (
-    "null",
-    "NULL",
+ORIGINS: Final = (
+    *words("null NULL"),
     "",
     "*",
     "https://a.example.com, https://b.example.com",
     "https://a.example.com https://b.example.com",
-    "https://app.example.com/path/page?q=1",
-    "https://app.example.com/",
-    "http://{server.netloc}",
-    "http://{server.netloc}/",
-    "http://{server.netloc}/some/path",
-    "https://{server.netloc}",
-    "http://127.0.0.1",
-    "http://localhost",
-    "file://",
-    "file:///etc/passwd",
-    "chrome-extension://abcdefghijklmnop",
-    "moz-extension://1234",
-    "app://local",
-    "javascript:alert(1)",
-    "data:,",
-    "about:blank",
-    "ftp://example.com",
-    "HTTPS://APP.EXAMPLE.COM",
-    "https://app.example.com:99999",
-    "https://app.example.com:abc",
-    "https://[::1]",
-    "https://[::1",
-    "http://[",
-    "https://]",
-    "https://user:pass@app.example.com",
-    "https://b\u00fccher.example",
-    "https://xn--bcher-kva.example",
-    "//app.example.com",
-    "app.example.com",
-    "https://",
-    "https://app.example.com#frag",
+    *words(
+        "https://app.example.com/path/page?q=1 https://app.example.com/ http://{server.netloc}"
+        " http://{server.netloc}/ http://{server.netloc}/some/path https://{server.netloc}"
+        " http://127.0.0.1 http://localhost file:// file:///etc/passwd"
+        " chrome-extension://abcdefghijklmnop moz-extension://1234 app://local"
+        " javascript:alert(1) data:, about:blank ftp://example.com HTTPS://APP.EXAMPLE.COM"
+        " https://app.example.com:99999 https://app.example.com:abc https://[::1] https://[::1"
+        " http://[ https://] https://user:pass@app.example.com https://b\u00fccher.example"
+        " https://xn--bcher-kva.example //app.example.com app.example.com https://"
+        " https://app.example.com#frag"
+    ),
     "https://" + "a" * 4000 + ".example.com",
     "https://app.example.com\t",
     "%68ttps://app.example.com",
@@ -551,35 +399,23 @@ def cors_cases() -> list[Case]:
     cases: list[Case] = []
     for origin in ORIGINS:
         headers = (("Origin", origin),)
+        preflight = (*headers, ("Access-Control-Request-Method", "POST"))
         rule = f"Origin {origin[:60]!r}"
-        cases.append(Case("GET", P, "all", headers, rule=rule))
-        cases.append(Case("GET", P, None, headers, rule=rule + " without a key"))
-        cases.append(
-            Case(
-                "OPTIONS",
-                P,
-                None,
-                (*headers, ("Access-Control-Request-Method", "POST")),
-                rule=rule + " preflight",
-            )
-        )
-        cases.append(Case("OPTIONS", D, "read", headers, rule=rule, needs_create=True))
-        cases.append(
-            Case("POST", P, "all", headers, _valid("Cors"), JSON, rule=rule, read_back=True)
-        )
-        cases.append(Case("GET", P + "?temporary_token=x", "all", headers, rule=rule + " token"))
+        cases += [
+            Case("GET", P, "all", headers, rule=rule),
+            Case("GET", P, None, headers, rule=rule + " without a key"),
+            Case("OPTIONS", P, None, preflight, rule=rule + " preflight"),
+            Case("OPTIONS", D, "read", headers, rule=rule, needs_create=True),
+            Case("POST", P, "all", headers, _valid("Cors"), JSON, rule=rule, read_back=True),
+            Case("GET", P + "?temporary_token=x", "all", headers, rule=rule + " token"),
+        ]
     for origins in (("https://a.example.com", "null"), ("null", "https://a.example.com")):
         twice = tuple(("Origin", origin) for origin in origins)
-        cases.append(Case("GET", P, "all", twice, rule="Origin twice"))
-        cases.append(
-            Case(
-                "OPTIONS",
-                P,
-                None,
-                (*twice, ("Access-Control-Request-Method", "GET")),
-                rule="Origin twice preflight",
-            )
-        )
+        asked = (*twice, ("Access-Control-Request-Method", "GET"))
+        cases += [
+            Case("GET", P, "all", twice, rule="Origin twice"),
+            Case("OPTIONS", P, None, asked, rule="Origin twice preflight"),
+        ]
     return cases
 
 
@@ -605,21 +441,11 @@ def nesting_cases() -> list[Case]:
     cases: list[Case] = []
     for pattern in MIXED_PATTERNS:
         for depth in MIXED_DEPTHS:
-            nested = mixed_nesting(pattern, depth)
             body = (
                 '{"name": "Mixed", "variants": {"control": {"rollout_percentage": 100, '
-                f'"x": {nested}}}}}}}'
+                f'"x": {mixed_nesting(pattern, depth)}}}}}}}'
             )
-            cases.append(
-                Case(
-                    "POST",
-                    P,
-                    body=body,
-                    content_type=JSON,
-                    rule=f"{pattern} x {depth}",
-                    read_back=True,
-                )
-            )
+            cases.append(_json("POST", P, body, f"{pattern} x {depth}", read_back=True))
     return cases
 
 
@@ -641,9 +467,6 @@ def render_headers(case: Case, context: Context) -> tuple[tuple[str, str], ...]:
 
 def run_family(probes: Probes, cases: Sequence[Case]) -> None:
     """Send every case in lockstep; each one that needs an experiment gets a fresh one."""
-    from parity.lockstep import RawRequest  # noqa: PLC0415 (parity.surface imports this module)
-    from parity.surface import ORIGIN  # noqa: PLC0415
-
     ref = probes.ref
     netloc = urlsplit(ref.base_url).netloc
     for case in cases:
@@ -660,22 +483,20 @@ def run_family(probes: Probes, cases: Sequence[Case]) -> None:
             {"main": probes.project()}, ref.all_keys(), server={"netloc": netloc}, results=results
         )
         path = _steerable(probes, case, context, results)
-        headers: list[tuple[str, str]] = []
-        if case.key is not None:
-            headers.append(("Authorization", f"Bearer {ref.all_keys()[case.key]}"))
-        if case.content_type is not None:
-            headers.append(("Content-Type", case.content_type))
-        headers += render_headers(case, context)
         body = b"" if case.body is None else context.render(case.body).encode()
-        outcome = probes.exchange(RawRequest(case.method, path, tuple(headers), body, ORIGIN))
+        outcome = probes.send(
+            case.method,
+            path,
+            case.key,
+            body=body,
+            content_type=case.content_type,
+            headers=render_headers(case, context),
+        )
         if case.read_back:
             created = None
             if outcome.reference is not None and outcome.reference.status_code == 201:
-                try:
-                    created = outcome.reference.json().get("id")
-                except ValueError:
-                    created = None
-            probes.read_back(created if isinstance(created, int) else experiment_id)
+                created = created_id(outcome.reference)
+            probes.read_back(experiment_id if created is None else created)
         probes.cleanup()
 
 

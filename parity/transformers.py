@@ -99,6 +99,22 @@ def replace_project_ids(exchanges: list[dict[str, Any]], target: ParityTarget) -
     _map_response_strings(exchanges, change)
 
 
+def label_ids(value: Any, label: Callable[[int], str]) -> Any:
+    """Replace every experiment id in a JSON value (`id` fields, ids in URLs) by its label."""
+    if isinstance(value, dict):
+        return {
+            key: label(item)
+            if key == "id" and isinstance(item, int) and not isinstance(item, bool)
+            else label_ids(item, label)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [label_ids(item, label) for item in value]
+    if isinstance(value, str):
+        return _EXPERIMENT_IN_URL.sub(lambda m: m.group(1) + label(int(m.group(2))), value)
+    return value
+
+
 def replace_experiment_ids(exchanges: list[dict[str, Any]], _target: ParityTarget) -> None:
     """Replace experiment ids by `<id:N>`, numbered by first appearance, also inside URLs."""
     numbers: dict[int, str] = {}
@@ -106,25 +122,8 @@ def replace_experiment_ids(exchanges: list[dict[str, Any]], _target: ParityTarge
     def placeholder(value: int) -> str:
         return numbers.setdefault(value, f"<id:{len(numbers) + 1}>")
 
-    def visit(value: Any) -> Any:
-        if isinstance(value, dict):
-            out = {}
-            for key, item in value.items():
-                if key == "id" and isinstance(item, int) and not isinstance(item, bool):
-                    out[key] = placeholder(item)
-                else:
-                    out[key] = visit(item)
-            return out
-        if isinstance(value, list):
-            return [visit(item) for item in value]
-        if isinstance(value, str):
-            return _EXPERIMENT_IN_URL.sub(
-                lambda m: m.group(1) + placeholder(int(m.group(2))), value
-            )
-        return value
-
     for response in _responses(exchanges):
-        response["body"] = visit(response["body"])
+        response["body"] = label_ids(response["body"], placeholder)
 
 
 def replace_flag_key_suffixes(exchanges: list[dict[str, Any]], _target: ParityTarget) -> None:

@@ -1,4 +1,4 @@
-"""The parity corpus: every scenario, one module per area."""
+"""The parity corpus: every scenario, one module per area (a table row per family sample)."""
 
 from __future__ import annotations
 
@@ -16,13 +16,6 @@ from parity.corpus import (
     read_breaking,
     routes,
     scopes,
-    surface_cors,
-    surface_credentials,
-    surface_datetimes,
-    surface_headers,
-    surface_nesting,
-    surface_odd_bytes,
-    surface_paths,
     surface_projects,
     surface_routes,
     surface_values,
@@ -32,6 +25,7 @@ from parity.corpus import (
     variants,
 )
 from parity.model import Scenario
+from parity.surface_families import scenarios
 
 MODULES: Final = (
     auth,
@@ -50,15 +44,21 @@ MODULES: Final = (
     surface_routes,
     surface_projects,
     surface_values,
-    surface_headers,
-    surface_paths,
-    surface_odd_bytes,
-    surface_credentials,
-    surface_datetimes,
-    surface_cors,
-    surface_nesting,
     read_breaking,
 )
+# Areas that are a rotating sample of one family of the surface generator (parity/
+# surface_families.py), recorded on a server of our own (`parity record --own-server`); the
+# generator (`python -m parity surface`) sends every case: area -> (family, cases kept of each
+# input, every how many kept). They come after `surface_values`.
+FAMILY_SAMPLES: Final = {
+    "surface_headers": ("repeated_headers", 2, 1),
+    "surface_paths": ("routes", 2, 1),
+    "surface_odd_bytes": ("odd_segments", 2, 1),
+    "surface_credentials": ("credentials", 1, 1),
+    "surface_datetimes": ("datetimes", 1, 1),
+    "surface_cors": ("cors", 1, 1),
+    "surface_nesting": ("mixed_nesting", 2, 3),
+}
 
 # What each area covers (docs/parity.md's corpus table is generated from it).
 ABOUT: Final[dict[str, str]] = {
@@ -153,17 +153,31 @@ def area(module: ModuleType) -> str:
     return module.__name__.rsplit(".", 1)[1]
 
 
+def _areas() -> dict[str, tuple[Scenario, ...]]:
+    """Every area's scenarios, in the order of the docs' table."""
+    areas = {area(module): tuple(module.SCENARIOS) for module in MODULES}
+    samples = {
+        name: scenarios(name, family, per_input=per_input, every=every)
+        for name, (family, per_input, every) in FAMILY_SAMPLES.items()
+    }
+    order = list(areas)
+    at = order.index("surface_values") + 1
+    order[at:at] = list(samples)
+    return {name: (areas | samples)[name] for name in order}
+
+
 def _collect() -> tuple[Scenario, ...]:
-    undescribed = sorted({area(m) for m in MODULES} ^ set(ABOUT))
+    undescribed = sorted(set(AREAS) ^ set(ABOUT))
     if undescribed:
-        raise ValueError(f"every corpus module needs exactly one ABOUT entry: {undescribed}")
-    scenarios = tuple(s for module in MODULES for s in module.SCENARIOS)
-    names = [s.name for s in scenarios]
+        raise ValueError(f"every corpus area needs exactly one ABOUT entry: {undescribed}")
+    collected = tuple(s for area_scenarios in AREAS.values() for s in area_scenarios)
+    names = [s.name for s in collected]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise ValueError(f"scenario names must be unique: {duplicates}")
-    return scenarios
+    return collected
 
 
+AREAS: Final = _areas()
 SCENARIOS: Final = _collect()
 BY_NAME: Final = {s.name: s for s in SCENARIOS}

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Final
 
-from parity.model import Step
+from parity.model import Scenario, Step
 
 P: Final = "/api/projects/{project.main}/web_experiments/"
 P_OTHER: Final = "/api/projects/{project.other}/web_experiments/"
@@ -62,3 +63,27 @@ def post(body: Any, *, rule: str, key: str | None = "all", path: str = P, **kwar
 def get(path: str, *, key: str | None = "all", rule: str = "", **kwargs: Any) -> Step:
     """GET a path."""
     return Step("GET", path, key=key, rule=rule, **kwargs)
+
+
+@dataclass(frozen=True)
+class Area:
+    """The scenario builder of one corpus area: `(name, rule, *steps, **options)`."""
+
+    name: str
+
+    def __call__(self, name: str, rule: str, *steps: Step, **options: Any) -> Scenario:
+        """Build a scenario of this area from its steps, in order."""
+        return Scenario(name, self.name, rule, steps, **options)
+
+
+def split_test(transforms: Any) -> dict[str, Any]:
+    """Return variants split 50/50, the test variant with these transforms."""
+    return {
+        "control": {"rollout_percentage": 50},
+        "test": {"rollout_percentage": 50, "transforms": transforms},
+    }
+
+
+def broken_json(method: str, path: str, **options: Any) -> Step:
+    """Send a JSON body cut short (`{"a":`): which check comes before the body is parsed."""
+    return Step(method, path, data='{"a":', content_type="application/json", **options)

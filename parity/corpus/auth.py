@@ -2,154 +2,118 @@
 
 from __future__ import annotations
 
-from parity.corpus._helpers import P, create, detail_path, get, post, std_body
-from parity.model import Scenario, Step
+from parity.corpus._helpers import Area, P, create, detail_path, get, post, std_body
+from parity.model import Step
 
 AREA = "auth"
+scenario = Area(AREA)
 
 SCENARIOS = (
-    Scenario(
-        "auth_no_credentials_list", AREA, "no key: 401 not_authenticated", (get(P, key=None),)
-    ),
-    Scenario(
+    scenario("auth_no_credentials_list", "no key: 401 not_authenticated", get(P, key=None)),
+    scenario(
         "auth_no_credentials_create",
-        AREA,
         "no key on create: 401, nothing created",
-        (post(std_body(), key=None, rule="401"), get(P, rule="list stays empty")),
+        post(std_body(), key=None, rule="401"),
+        get(P, rule="list stays empty"),
     ),
-    Scenario(
+    scenario(
         "auth_no_credentials_detail",
-        AREA,
         "no key on every detail method: 401",
-        (
-            create(),
-            get(detail_path(), key=None),
-            Step("PATCH", detail_path(), key=None, json={"name": "x"}),
-            Step("PUT", detail_path(), key=None, json=std_body()),
-            Step("DELETE", detail_path(), key=None),
-            get(detail_path(), rule="still there"),
-        ),
+        create(),
+        get(detail_path(), key=None),
+        Step("PATCH", detail_path(), key=None, json={"name": "x"}),
+        Step("PUT", detail_path(), key=None, json=std_body()),
+        Step("DELETE", detail_path(), key=None),
+        get(detail_path(), rule="still there"),
     ),
-    Scenario(
-        "auth_unknown_key_header",
-        AREA,
-        "unknown key in the header: 401 (header)",
-        (get(P, key="unknown"),),
+    scenario(
+        "auth_unknown_key_header", "unknown key in the header: 401 (header)", get(P, key="unknown")
     ),
-    Scenario(
+    scenario(
         "auth_unknown_key_query",
-        AREA,
         "unknown key in the query string: 401 (query)",
-        (get(P + "?personal_api_key={key.unknown}", key=None),),
+        get(P + "?personal_api_key={key.unknown}", key=None),
     ),
-    Scenario(
+    scenario(
         "auth_unknown_key_body",
-        AREA,
         "unknown key in the body: 401 (body)",
-        (post({**std_body(), "personal_api_key": "{key.unknown}"}, key=None, rule="401 body"),),
+        post({**std_body(), "personal_api_key": "{key.unknown}"}, key=None, rule="401 body"),
     ),
-    Scenario(
+    scenario(
         "auth_key_in_query",
-        AREA,
         "a valid key in the query string authenticates",
-        (get(P + "?personal_api_key={key.all}", key=None),),
+        get(P + "?personal_api_key={key.all}", key=None),
     ),
-    Scenario(
+    scenario(
         "auth_key_in_body",
-        AREA,
         "a valid key in the JSON body authenticates",
-        (
-            post(
-                {**std_body("Key in body"), "personal_api_key": "{key.all}"},
-                key=None,
-                rule="201",
-                name="create",
-            ),
-            get(detail_path(), rule="created"),
+        post(
+            {**std_body("Key in body"), "personal_api_key": "{key.all}"},
+            key=None,
+            rule="201",
+            name="create",
         ),
+        get(detail_path(), rule="created"),
     ),
-    Scenario(
+    scenario(
         "auth_header_beats_query",
-        AREA,
         "the header is read before the query string",
-        (
-            get(P + "?personal_api_key={key.all}", key="unknown"),
-            get(P + "?personal_api_key={key.unknown}", key="all"),
-        ),
+        get(P + "?personal_api_key={key.all}", key="unknown"),
+        get(P + "?personal_api_key={key.unknown}", key="all"),
     ),
-    Scenario(
+    scenario(
         "auth_header_beats_body",
-        AREA,
         "the header is read before the body",
-        (post({**std_body(), "personal_api_key": "{key.all}"}, key="unknown", rule="401 header"),),
+        post({**std_body(), "personal_api_key": "{key.all}"}, key="unknown", rule="401 header"),
     ),
-    Scenario(
+    scenario(
         "auth_bearer_lowercase",
-        AREA,
         "`bearer` (lowercase) is not a bearer header",
-        (get(P, key=None, headers={"Authorization": "bearer {key.all}"}),),
+        get(P, key=None, headers={"Authorization": "bearer {key.all}"}),
     ),
-    Scenario(
+    scenario(
         "auth_bearer_without_key",
-        AREA,
         "`Bearer` with nothing after it",
-        (
-            get(P, key=None, headers={"Authorization": "Bearer"}),
-            get(P, key=None, headers={"Authorization": "Bearer "}),
-            get(P, key=None, headers={"Authorization": "Bearer x"}),
-        ),
+        get(P, key=None, headers={"Authorization": "Bearer"}),
+        get(P, key=None, headers={"Authorization": "Bearer "}),
+        get(P, key=None, headers={"Authorization": "Bearer x"}),
     ),
-    Scenario(
+    scenario(
         "auth_bearer_extra_spaces",
-        AREA,
         "spaces between `Bearer` and the key",
-        (
-            get(P, key=None, headers={"Authorization": "Bearer    {key.all}"}),
-            get(P, key=None, headers={"Authorization": "Bearer {key.all}  "}),
-        ),
+        get(P, key=None, headers={"Authorization": "Bearer    {key.all}"}),
+        get(P, key=None, headers={"Authorization": "Bearer {key.all}  "}),
     ),
-    Scenario(
+    scenario(
         "auth_other_schemes",
-        AREA,
         "Token, Basic and a bare key are not bearer keys",
-        (
-            get(P, key=None, headers={"Authorization": "Token {key.all}"}),
-            get(P, key=None, headers={"Authorization": "Basic cGFyaXR5OnBhcml0eQ=="}),
-            get(P, key=None, headers={"Authorization": "{key.all}"}),
-        ),
+        get(P, key=None, headers={"Authorization": "Token {key.all}"}),
+        get(P, key=None, headers={"Authorization": "Basic cGFyaXR5OnBhcml0eQ=="}),
+        get(P, key=None, headers={"Authorization": "{key.all}"}),
     ),
-    Scenario(
+    scenario(
         "auth_bad_header_falls_back_to_query",
-        AREA,
         "a header that is not `Bearer <key>` leaves the query string key in charge",
-        (
-            get(
-                P + "?personal_api_key={key.all}", key=None, headers={"Authorization": "Token nope"}
-            ),
-        ),
+        get(P + "?personal_api_key={key.all}", key=None, headers={"Authorization": "Token nope"}),
     ),
-    Scenario(
+    scenario(
         "auth_project_key_in_header",
-        AREA,
         "a project API key (phc_) is not a personal key",
-        (get(P, key=None, headers={"Authorization": "Bearer phc_not_a_personal_key_0000"}),),
+        get(P, key=None, headers={"Authorization": "Bearer phc_not_a_personal_key_0000"}),
     ),
-    Scenario(
+    scenario(
         "auth_malformed_body_without_key",
-        AREA,
         "without a header the body is parsed first: a parse error beats the 401",
-        (Step("POST", P, key=None, data='{"name": ', content_type="application/json"),),
+        Step("POST", P, key=None, data='{"name": ', content_type="application/json"),
     ),
-    Scenario(
+    scenario(
         "auth_unsupported_media_without_key",
-        AREA,
         "without a header an unsupported content type beats the 401",
-        (Step("POST", P, key=None, data="name=x", content_type="text/plain"),),
+        Step("POST", P, key=None, data="name=x", content_type="text/plain"),
     ),
-    Scenario(
+    scenario(
         "auth_malformed_body_unknown_key",
-        AREA,
         "with a header, an unknown key is refused before the body is read",
-        (Step("POST", P, key="unknown", data='{"name": ', content_type="application/json"),),
+        Step("POST", P, key="unknown", data='{"name": ', content_type="application/json"),
     ),
 )

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 
-from parity.corpus._helpers import P, create, detail_path, get
-from parity.model import Scenario, Step
+from parity.corpus._helpers import Area, P, create, detail_path, get
+from parity.model import Step
 
 AREA = "body_size"
+scenario = Area(AREA)
 
 
 def padded_body(size: int) -> bytes:
@@ -33,38 +34,32 @@ def large_transform_text(size: int) -> dict[str, object]:
 
 
 SCENARIOS = (
-    Scenario(
+    scenario(
         "body_one_megabyte_ignored_field",
-        AREA,
         "a 1.5 MB body is accepted",
-        (
-            Step(
-                "POST",
-                P,
-                data=padded_body(1_500_000),
-                content_type="application/json",
-                rule="1.5 MB: 201",
-            ),
+        Step(
+            "POST",
+            P,
+            data=padded_body(1_500_000),
+            content_type="application/json",
+            rule="1.5 MB: 201",
         ),
     ),
-    Scenario(
+    scenario(
         "body_large_variant_stored",
-        AREA,
         "a 300 kB transform text is stored",
-        (create("Large variant", variants=large_transform_text(300_000)), get(detail_path())),
+        create("Large variant", variants=large_transform_text(300_000)),
+        get(detail_path()),
     ),
-    Scenario(
+    scenario(
         "body_over_upload_limit",
-        AREA,
         "a body over the 20 MB upload limit",
-        (
-            Step(
-                "POST",
-                P,
-                data=padded_body(21_000_000),
-                content_type="application/json",
-                rule="over the limit",
-            ),
+        Step(
+            "POST",
+            P,
+            data=padded_body(21_000_000),
+            content_type="application/json",
+            rule="over the limit",
         ),
     ),
 )

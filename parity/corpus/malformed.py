@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from parity.corpus._helpers import (
-    P,
-    control_only,
-    create,
-    detail_path,
-    post,
-)
-from parity.model import Scenario, Step
+from parity.corpus._helpers import Area, P, control_only, create, detail_path, post
+from parity.model import Step
 
 AREA = "malformed_input"
+scenario = Area(AREA)
 
 
 def raw(data: str | bytes, rule: str, **kwargs: object) -> Step:
@@ -22,124 +17,82 @@ def raw(data: str | bytes, rule: str, **kwargs: object) -> Step:
 DEEP = '{"name": "x", "variants": ' + "[" * 5000 + "]" * 5000 + "}"
 
 SCENARIOS = (
-    Scenario(
+    scenario(
         "malformed_json",
-        AREA,
         "broken JSON: 400 parse_error",
-        (
-            raw('{"name": ', "truncated"),
-            raw('{"name": "x",}', "trailing comma"),
-            raw("{'name': 'x'}", "single quotes"),
-            raw("nope", "not JSON at all"),
-        ),
+        raw('{"name": ', "truncated"),
+        raw('{"name": "x",}', "trailing comma"),
+        raw("{'name': 'x'}", "single quotes"),
+        raw("nope", "not JSON at all"),
     ),
-    Scenario(
+    scenario(
         "malformed_json_constants",
-        AREA,
         "NaN and Infinity are not JSON",
-        (
-            raw(
-                '{"name": "x", "variants": {"control": {"rollout_percentage": NaN}}}',
-                "NaN",
-            ),
-            raw(
-                '{"name": "x", "variants": {"control": {"rollout_percentage": Infinity}}}',
-                "Infinity",
-            ),
-        ),
+        raw('{"name": "x", "variants": {"control": {"rollout_percentage": NaN}}}', "NaN"),
+        raw('{"name": "x", "variants": {"control": {"rollout_percentage": Infinity}}}', "Infinity"),
     ),
-    Scenario(
+    scenario(
         "malformed_body_not_object",
-        AREA,
         "a JSON body that is not an object",
-        (
-            post([], rule="empty list"),
-            post([{"name": "x"}], rule="list"),
-            post("name", rule="string"),
-            post(5, rule="number"),
-            post(None, rule="null"),
-            post(True, rule="true"),
-        ),
+        post([], rule="empty list"),
+        post([{"name": "x"}], rule="list"),
+        post("name", rule="string"),
+        post(5, rule="number"),
+        post(None, rule="null"),
+        post(True, rule="true"),
     ),
-    Scenario(
+    scenario(
         "malformed_invalid_utf8",
-        AREA,
         "bytes that are not UTF-8",
-        (
-            raw(
-                b'{"name": "\xff\xfe", "variants": {"control": {"rollout_percentage": 100}}}',
-                "invalid utf-8",
-            ),
+        raw(
+            b'{"name": "\xff\xfe", "variants": {"control": {"rollout_percentage": 100}}}',
+            "invalid utf-8",
         ),
     ),
-    Scenario(
+    scenario(
         "malformed_latin1_charset",
-        AREA,
         "a declared charset is honoured",
-        (
-            Step(
-                "POST",
-                P,
-                data='{"name": "caf\u00e9", "variants": {"control": '
-                '{"rollout_percentage": 100}}}'.encode("latin-1"),
-                content_type="application/json; charset=latin-1",
-                rule="latin-1",
-            ),
+        Step(
+            "POST",
+            P,
+            data='{"name": "caf\u00e9", "variants": {"control": '
+            '{"rollout_percentage": 100}}}'.encode("latin-1"),
+            content_type="application/json; charset=latin-1",
+            rule="latin-1",
         ),
     ),
-    Scenario(
-        "malformed_deep_nesting",
-        AREA,
-        "JSON nested deeper than the parser allows",
-        (
-            raw(
-                DEEP,
-                "deep",
-            ),
-        ),
+    scenario(
+        "malformed_deep_nesting", "JSON nested deeper than the parser allows", raw(DEEP, "deep")
     ),
-    Scenario(
+    scenario(
         "malformed_nul_in_variants",
-        AREA,
         "a NUL character inside variants",
-        (
-            post(
-                {
-                    "name": "x",
-                    "variants": {"control": {"rollout_percentage": 100, "note": "a\u0000b"}},
-                },
-                rule="nul",
-            ),
+        post(
+            {"name": "x", "variants": {"control": {"rollout_percentage": 100, "note": "a\u0000b"}}},
+            rule="nul",
         ),
     ),
-    Scenario(
+    scenario(
         "malformed_huge_number",
-        AREA,
         "a number too large for a float",
-        (raw('{"name": "x", "variants": {"control": {"rollout_percentage": 1e400}}}', "1e400"),),
+        raw('{"name": "x", "variants": {"control": {"rollout_percentage": 1e400}}}', "1e400"),
     ),
-    Scenario(
+    scenario(
         "malformed_duplicate_keys",
-        AREA,
         "duplicate JSON keys: the last wins",
-        (
-            raw(
-                '{"name": "First", "name": "Last", "variants": {"control": '
-                '{"rollout_percentage": 100}}}',
-                "duplicates",
-                name="create",
-            ),
+        raw(
+            '{"name": "First", "name": "Last", "variants": {"control": '
+            '{"rollout_percentage": 100}}}',
+            "duplicates",
+            name="create",
         ),
     ),
-    Scenario(
+    scenario(
         "malformed_patch_json",
-        AREA,
         "broken JSON on PATCH, after the 404 check",
-        (
-            create(variants=control_only()),
-            Step("PATCH", detail_path(), data='{"variants": ', content_type="application/json"),
-            Step("DELETE", detail_path()),
-            Step("PATCH", detail_path(), data='{"variants": ', content_type="application/json"),
-        ),
+        create(variants=control_only()),
+        Step("PATCH", detail_path(), data='{"variants": ', content_type="application/json"),
+        Step("DELETE", detail_path()),
+        Step("PATCH", detail_path(), data='{"variants": ', content_type="application/json"),
     ),
 )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from parity.corpus._helpers import P, control_only, create, get
-from parity.model import Scenario, Step
+from parity.corpus._helpers import Area, P, control_only, create, get
+from parity.model import Step
 
 AREA = "pagination"
+scenario = Area(AREA)
 
 
 def three() -> tuple[Step, ...]:
@@ -19,69 +20,65 @@ def page(query: str, rule: str = "") -> Step:
 
 
 SCENARIOS = (
-    Scenario("list_empty", AREA, "an empty project", (get(P),)),
-    Scenario("list_newest_first", AREA, "newest created_at first", (*three(), get(P))),
-    Scenario(
+    scenario("list_empty", "an empty project", get(P)),
+    scenario("list_newest_first", "newest created_at first", *three(), get(P)),
+    scenario(
         "list_limit_links",
-        AREA,
         "next and previous links walk the pages",
-        (
-            *three(),
-            page("?limit=1"),
-            page("?limit=1&offset=1"),
-            page("?limit=1&offset=2"),
-            page("?limit=2&offset=1"),
-            page("?offset=1&limit=1"),
-        ),
+        *three(),
+        page("?limit=1"),
+        page("?limit=1&offset=1"),
+        page("?limit=1&offset=2"),
+        page("?limit=2&offset=1"),
+        page("?offset=1&limit=1"),
     ),
-    Scenario(
+    scenario(
         "list_limit_fallbacks",
-        AREA,
         "limit 0, negative or not an integer: 100",
-        (
-            *three(),
-            page("?limit=0"),
-            page("?limit=-1"),
-            page("?limit=abc"),
-            page("?limit="),
-            page("?limit=1.5"),
-            page("?limit=1000000"),
-        ),
+        *three(),
+        page("?limit=0"),
+        page("?limit=-1"),
+        page("?limit=abc"),
+        page("?limit="),
+        page("?limit=1.5"),
+        page("?limit=1000000"),
     ),
-    Scenario(
+    scenario(
         "list_offset_fallbacks",
-        AREA,
         "offset negative or not an integer: 0",
-        (
-            *three(),
-            page("?limit=1&offset=-1"),
-            page("?limit=1&offset=abc"),
-            page("?offset=2"),
-            page("?limit=1&offset="),
-        ),
+        *three(),
+        page("?limit=1&offset=-1"),
+        page("?limit=1&offset=abc"),
+        page("?offset=2"),
+        page("?limit=1&offset="),
     ),
-    Scenario(
+    scenario(
         "list_offset_past_end",
-        AREA,
         "an offset past the end",
-        (*three(), page("?limit=1&offset=5"), page("?limit=2&offset=3"), page("?offset=100")),
+        *three(),
+        page("?limit=1&offset=5"),
+        page("?limit=2&offset=3"),
+        page("?offset=100"),
     ),
-    Scenario(
+    scenario(
         "list_links_keep_other_params",
-        AREA,
         "links keep other parameters, sorted",
-        (*three(), page("?z=last&limit=1&a=first"), page("?limit=1&offset=1&x=%20y&x=2")),
+        *three(),
+        page("?z=last&limit=1&a=first"),
+        page("?limit=1&offset=1&x=%20y&x=2"),
     ),
-    Scenario(
+    scenario(
         "list_repeated_params",
-        AREA,
         "a repeated limit: the last one counts",
-        (*three(), page("?limit=5&limit=1")),
+        *three(),
+        page("?limit=5&limit=1"),
     ),
-    Scenario(
+    scenario(
         "list_head",
-        AREA,
         "HEAD on the list: headers only",
-        (*three()[:1], get(P), Step("HEAD", P), Step("HEAD", P + "?limit=abc")),
+        *three()[:1],
+        get(P),
+        Step("HEAD", P),
+        Step("HEAD", P + "?limit=abc"),
     ),
 )

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from parity.corpus._helpers import P, create, detail_path, get
-from parity.model import Scenario, Step
+from parity.corpus._helpers import Area, P, create, detail_path, get
+from parity.model import Step
 from posthog_mock.hazards import (
     LIST_BREAKING_OBJECT_DEPTH,
     NESTING_TOO_DEEP,
@@ -20,6 +20,7 @@ from posthog_mock.hazards import (
 )
 
 AREA: Final = "read_breaking"
+scenario = Area(AREA)
 
 
 def _variants_with(value: Any) -> dict[str, Any]:
@@ -51,76 +52,64 @@ def _reads_then_delete(rule: str) -> tuple[Step, ...]:
 
 
 SCENARIOS: Final = (
-    Scenario(
+    scenario(
         NUMBER_BEYOND_64_BITS.recordings[1],
-        AREA,
         "a float whose value is an integer beyond 64 bits (1e20) is stored; reads answer 500",
-        (
-            create("Read breaking float", variants=_variants_with(1)),
-            Step(
-                "PATCH",
-                detail_path(),
-                json={"variants": _variants_with(1e20)},
-                rule="1e20: stored, answered 200",
-            ),
-            *_reads_then_delete("after 1e20 is stored"),
+        create("Read breaking float", variants=_variants_with(1)),
+        Step(
+            "PATCH",
+            detail_path(),
+            json={"variants": _variants_with(1e20)},
+            rule="1e20: stored, answered 200",
         ),
+        *_reads_then_delete("after 1e20 is stored"),
         empty_project=True,
     ),
-    Scenario(
+    scenario(
         NUMBER_BEYOND_64_BITS.recordings[0],
-        AREA,
         "an integer beyond 64 bits is stored by the write that answers 500; reads answer 500",
-        (
-            create("Read breaking integer", variants=_variants_with(1)),
-            Step(
-                "PATCH",
-                detail_path(),
-                json={"variants": _variants_with(RENDERABLE_INT_MAX + 1)},
-                rule="2**64: stored, not rendered",
-            ),
-            *_reads_then_delete("after 2**64 is stored"),
+        create("Read breaking integer", variants=_variants_with(1)),
+        Step(
+            "PATCH",
+            detail_path(),
+            json={"variants": _variants_with(RENDERABLE_INT_MAX + 1)},
+            rule="2**64: stored, not rendered",
         ),
+        *_reads_then_delete("after 2**64 is stored"),
         empty_project=True,
     ),
-    Scenario(
+    scenario(
         NESTING_TOO_DEEP.recordings[0],
-        AREA,
         f"variants {LIST_BREAKING_OBJECT_DEPTH} objects deep are stored; every list drops the"
         " connection (the worker aborts) while the experiment itself still reads",
-        (
-            create(
-                "Read breaking nesting",
-                variants=_variants_with(_nested_objects(LIST_BREAKING_OBJECT_DEPTH - 2)),
-                rule="nested: stored",
-            ),
-            get(detail_path(), rule="the experiment reads"),
-            get(P, rule="the project's list drops the connection"),
-            Step("DELETE", detail_path(), rule="deleting it: 204"),
-            get(P, rule="the list once it is deleted"),
+        create(
+            "Read breaking nesting",
+            variants=_variants_with(_nested_objects(LIST_BREAKING_OBJECT_DEPTH - 2)),
+            rule="nested: stored",
         ),
+        get(detail_path(), rule="the experiment reads"),
+        get(P, rule="the project's list drops the connection"),
+        Step("DELETE", detail_path(), rule="deleting it: 204"),
+        get(P, rule="the list once it is deleted"),
         empty_project=True,
     ),
-    Scenario(
+    scenario(
         NESTING_TOO_DEEP.recordings[1],
-        AREA,
         "objects and arrays alternating: 190 deep read back; 200 deep stored by a PATCH answer"
         " and read back through retrieve, and every list holding them drops the connection",
-        (
-            create("Read breaking mixed", variants=_variants_with(_mixed(190)), rule="190: stored"),
-            get(detail_path(), rule="190 deep: the experiment reads"),
-            get(P, rule="190 deep: the list reads"),
-            Step(
-                "PATCH",
-                detail_path(),
-                json={"variants": _variants_with(_mixed(200))},
-                rule="200 deep: stored",
-            ),
-            get(detail_path(), rule="200 deep: the experiment reads"),
-            get(P, rule="200 deep: the list drops the connection"),
-            Step("DELETE", detail_path(), rule="deleting it: 204"),
-            get(P, rule="the list once it is deleted"),
+        create("Read breaking mixed", variants=_variants_with(_mixed(190)), rule="190: stored"),
+        get(detail_path(), rule="190 deep: the experiment reads"),
+        get(P, rule="190 deep: the list reads"),
+        Step(
+            "PATCH",
+            detail_path(),
+            json={"variants": _variants_with(_mixed(200))},
+            rule="200 deep: stored",
         ),
+        get(detail_path(), rule="200 deep: the experiment reads"),
+        get(P, rule="200 deep: the list drops the connection"),
+        Step("DELETE", detail_path(), rule="deleting it: 204"),
+        get(P, rule="the list once it is deleted"),
         empty_project=True,
     ),
 )

@@ -2,96 +2,75 @@
 
 from __future__ import annotations
 
-from parity.corpus._helpers import P, control_only, create, detail_path, get, std_body
+from parity.corpus._helpers import Area, P, control_only, create, detail_path, get, std_body
 from parity.model import Scenario, Step
 
 AREA = "routes_and_methods"
+scenario = Area(AREA)
 D = detail_path()
 NO_SLASH = "/api/projects/{project.main}/web_experiments"
 D_NO_SLASH = "/api/projects/{project.main}/web_experiments/{create.id}"
 
 SCENARIOS: tuple[Scenario, ...] = (
-    Scenario(
+    scenario(
         "route_collection_without_slash",
-        AREA,
         "the list route without trailing slash",
-        (
-            get(NO_SLASH),
-            Step("POST", NO_SLASH, json=std_body("No slash"), name="create"),
-            get(D_NO_SLASH),
-        ),
+        get(NO_SLASH),
+        Step("POST", NO_SLASH, json=std_body("No slash"), name="create"),
+        get(D_NO_SLASH),
     ),
-    Scenario(
+    scenario(
         "route_detail_without_slash",
-        AREA,
         "every detail method without trailing slash",
-        (
-            create(),
-            get(D_NO_SLASH),
-            Step("PATCH", D_NO_SLASH, json={"name": "No slash", "variants": control_only()}),
-            Step("PUT", D_NO_SLASH, json=std_body("No slash put")),
-            Step("HEAD", D_NO_SLASH),
-            Step("OPTIONS", D_NO_SLASH),
-            Step("DELETE", D_NO_SLASH),
-        ),
+        create(),
+        get(D_NO_SLASH),
+        Step("PATCH", D_NO_SLASH, json={"name": "No slash", "variants": control_only()}),
+        Step("PUT", D_NO_SLASH, json=std_body("No slash put")),
+        Step("HEAD", D_NO_SLASH),
+        Step("OPTIONS", D_NO_SLASH),
+        Step("DELETE", D_NO_SLASH),
     ),
-    Scenario(
+    scenario(
         "route_options",
-        AREA,
         "OPTIONS on both routes: DRF metadata",
-        (
-            create(),
-            Step("OPTIONS", P),
-            Step("OPTIONS", D),
-            Step("OPTIONS", P, key="read"),
-            Step("OPTIONS", P, key="flag_read"),
-        ),
+        create(),
+        Step("OPTIONS", P),
+        Step("OPTIONS", D),
+        Step("OPTIONS", P, key="read"),
+        Step("OPTIONS", P, key="flag_read"),
     ),
-    Scenario(
-        "route_options_without_key", AREA, "OPTIONS without a key", (Step("OPTIONS", P, key=None),)
-    ),
-    Scenario("route_head_detail", AREA, "HEAD on an experiment", (create(), Step("HEAD", D))),
-    Scenario(
+    scenario("route_options_without_key", "OPTIONS without a key", Step("OPTIONS", P, key=None)),
+    scenario("route_head_detail", "HEAD on an experiment", create(), Step("HEAD", D)),
+    scenario(
         "route_experiment_id_forms",
-        AREA,
         "ids that are not plain positive integers",
-        (
-            create(),
-            get(P + "abc/"),
-            get(P + "0/"),
-            get(P + "-1/"),
-            get(P + "99999999999999999999/"),
-            get(P + "1.5/"),
-            get(P + "%201/"),
-        ),
+        create(),
+        get(P + "abc/"),
+        get(P + "0/"),
+        get(P + "-1/"),
+        get(P + "99999999999999999999/"),
+        get(P + "1.5/"),
+        get(P + "%201/"),
     ),
-    Scenario(
+    scenario(
         "route_unknown_subpath",
-        AREA,
         "paths beyond the detail route",
-        (
-            create(),
-            get(D + "extra/"),
-            get(P + "{create.id}//"),
-            get("/api/projects/{project.main}/web_experiment/"),
-        ),
+        create(),
+        get(D + "extra/"),
+        get(P + "{create.id}//"),
+        get("/api/projects/{project.main}/web_experiment/"),
     ),
-    Scenario("route_trace", AREA, "TRACE on the list", (Step("TRACE", P),)),
-    Scenario(
+    scenario("route_trace", "TRACE on the list", Step("TRACE", P)),
+    scenario(
         "route_unsupported_method_order",
-        AREA,
         "an undocumented method: authentication and project checks come first",
-        (
-            create(),
-            Step("POST", detail_path(), key="unknown", json=std_body()),
-            Step(
-                "POST",
-                "/api/projects/{project.missing}/web_experiments/{create.id}/",
-                json=std_body(),
-            ),
-            Step("POST", detail_path(), key="other_only", json=std_body()),
-            Step("POST", detail_path(), key="flag_read", json=std_body()),
+        create(),
+        Step("POST", detail_path(), key="unknown", json=std_body()),
+        Step(
+            "POST", "/api/projects/{project.missing}/web_experiments/{create.id}/", json=std_body()
         ),
+        Step("POST", detail_path(), key="other_only", json=std_body()),
+        Step("POST", detail_path(), key="flag_read", json=std_body()),
     ),
 )
 
@@ -114,27 +93,21 @@ def _send(method: str, path: str, key: str | None) -> Step:
 
 
 SCENARIOS += tuple(
-    Scenario(
+    scenario(
         f"routes_list_{method.lower()}",
-        AREA,
         f"{method} on the list route, with each kind of key; the list is unchanged after",
-        (
-            create(variants=control_only()),
-            *(_send(method, P, key) for key in KEY_KINDS),
-            get(P, rule="the list after"),
-        ),
+        create(variants=control_only()),
+        *(_send(method, P, key) for key in KEY_KINDS),
+        get(P, rule="the list after"),
     )
     for method in ("PUT", "PATCH", "DELETE")
 ) + tuple(
-    Scenario(
+    scenario(
         f"routes_unknown_below_{level}",
-        AREA,
         f"every method on an unknown path below the {level}",
-        (
-            create(variants=control_only()),
-            *(_send(method, path, "all") for method in METHODS),
-            *(_send(method, path, key) for method in ("GET", "OPTIONS") for key in ("read", None)),
-        ),
+        create(variants=control_only()),
+        *(_send(method, path, "all") for method in METHODS),
+        *(_send(method, path, key) for method in ("GET", "OPTIONS") for key in ("read", None)),
     )
     for level, path in UNKNOWN_BELOW.items()
 )

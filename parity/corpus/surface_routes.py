@@ -7,10 +7,11 @@ the list route or to a path that is not an experiment.
 
 from __future__ import annotations
 
-from parity.corpus._helpers import P, create, detail_path, std_body
-from parity.model import NO_JSON, Scenario, Step
+from parity.corpus._helpers import Area, P, create, detail_path, std_body
+from parity.model import NO_JSON, Step
 
 AREA = "surface_routes"
+scenario = Area(AREA)
 D = detail_path()
 KINDS = ("all", "write", "read", "flag_read", "other_only", "legacy", "unknown", None)
 LIST_FORMS = (P, "/api/projects/{project.main}/web_experiments", P[:-1] + ".json")
@@ -50,53 +51,41 @@ def _by_kind(method: str, path: str, *, body: bool = False) -> tuple[Step, ...]:
 
 SCENARIOS = (
     *(
-        Scenario(
+        scenario(
             f"surface_list_{method.lower()}_{index}",
-            AREA,
             f"{method} on the list route form {path}: 405 for a writer, 403 otherwise",
-            (
-                *_by_kind(method, path, body=method != "DELETE"),
-                Step("GET", P, rule="the list is unchanged"),
-            ),
+            *_by_kind(method, path, body=method != "DELETE"),
+            Step("GET", P, rule="the list is unchanged"),
         )
         for method in ("PUT", "PATCH", "DELETE")
         for index, path in enumerate(LIST_FORMS)
     ),
     *(
-        Scenario(
+        scenario(
             f"surface_unknown_path_{index}",
-            AREA,
             f"every method on an unknown path ({path}): metadata, 405, Endpoint not found",
-            (
-                create(),
-                *(
-                    Step(method, path, key=kind, rule=f"{method} with key {kind}")
-                    for method in ALL_METHODS
-                    for kind in ("all", "read", None)
-                ),
-                Step("GET", D, rule="the experiment is untouched"),
+            create(),
+            *(
+                Step(method, path, key=kind, rule=f"{method} with key {kind}")
+                for method in ALL_METHODS
+                for kind in ("all", "read", None)
             ),
+            Step("GET", D, rule="the experiment is untouched"),
         )
         for index, path in enumerate(UNKNOWN_PATHS)
     ),
-    Scenario(
+    scenario(
         "surface_options_by_key_kind",
-        AREA,
         "OPTIONS on both routes with every key kind (metadata, actions, 403s)",
-        (
-            create(),
-            *_by_kind("OPTIONS", P),
-            *_by_kind("OPTIONS", D),
-        ),
+        create(),
+        *_by_kind("OPTIONS", P),
+        *_by_kind("OPTIONS", D),
     ),
-    Scenario(
+    scenario(
         "surface_unsupported_methods_by_key_kind",
-        AREA,
         "TRACE, FOO and PROPFIND on both routes with every key kind",
-        (
-            create(),
-            *(step for method in ("TRACE", "FOO", "PROPFIND") for step in _by_kind(method, P)),
-            *(step for method in ("TRACE", "FOO", "PROPFIND") for step in _by_kind(method, D)),
-        ),
+        create(),
+        *(step for method in ("TRACE", "FOO", "PROPFIND") for step in _by_kind(method, P)),
+        *(step for method in ("TRACE", "FOO", "PROPFIND") for step in _by_kind(method, D)),
     ),
 )

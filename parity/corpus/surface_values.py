@@ -8,66 +8,38 @@ Only values PostHog can read back are here (hazards.py lists the ones it cannot)
 
 from __future__ import annotations
 
-from parity.corpus._helpers import P
+from parity.corpus._helpers import Area, P
 from parity.model import Scenario, Step
+from parity.surface_families import NUMBER_FORMS
 
 AREA = "surface_values"
+scenario = Area(AREA)
 D = "/api/projects/{project.main}/web_experiments/{create.id}/"
-NUMBERS = (
-    "-0",
-    "-0.0",
-    "0.0",
-    "1.50",
-    "1E2",
-    "1e+2",
-    "1e-7",
-    "1.5e-7",
-    "123456789.123456789",
-    "1e15",
-    "1e16",
-    "1.5e16",
-    "9.2e18",
-    "-9.2e18",
-    "9007199254740993",
-    "9223372036854775807",
-    "-9223372036854775808",
-    "1.7976931348623157e-308",
-    "5e-324",
-)
+# The generator's number forms (recorded but for 0, 1.0, 1e2, 0.1, 2.5 and 100.0).
+NUMBERS = tuple(n for n in NUMBER_FORMS if n not in ("0", "1.0", "1e2", "0.1", "2.5", "100.0"))
 PERCENTAGES = ("100.0", "1e2", "100.00000000000001", "99.99999999999999")
 JSON = "application/json"
 FORM = "application/x-www-form-urlencoded"
 
 
 def _round_trip(name: str, rule: str, body: str, content_type: str | None = JSON) -> Scenario:
-    return Scenario(
+    return scenario(
         name,
-        AREA,
         rule,
-        (
-            Step("POST", P, data=body, content_type=content_type, name="create", rule="create"),
-            Step("GET", D, rule="retrieve"),
-            Step("GET", P, rule="list"),
-            Step("DELETE", D, rule="delete"),
-        ),
+        Step("POST", P, data=body, content_type=content_type, name="create", rule="create"),
+        Step("GET", D, rule="retrieve"),
+        Step("GET", P, rule="list"),
+        Step("DELETE", D, rule="delete"),
     )
 
 
-def _create_and_list(
-    name: str,
-    rule: str,
-    body: str,
-    content_type: str | None,
-) -> Scenario:
+def _create_and_list(name: str, rule: str, body: str, content_type: str | None) -> Scenario:
     """Build a create that may be refused, then the list: what it stored, if anything."""
-    return Scenario(
+    return scenario(
         name,
-        AREA,
         rule,
-        (
-            Step("POST", P, data=body, content_type=content_type, rule="create"),
-            Step("GET", P, rule="list: what the create stored, if anything"),
-        ),
+        Step("POST", P, data=body, content_type=content_type, rule="create"),
+        Step("GET", P, rule="list: what the create stored, if anything"),
     )
 
 

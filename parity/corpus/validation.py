@@ -5,25 +5,32 @@ from __future__ import annotations
 from typing import Any
 
 from parity.corpus._helpers import (
+    Area,
     control_only,
     create,
     detail_path,
     get,
     post,
+    split_test,
     std_variants,
 )
 from parity.model import Scenario, Step
 
 AREA = "validation"
+scenario = Area(AREA)
 
 
 def one(name: str, rule: str, body: Any) -> Scenario:
     """Build a scenario of a single create."""
-    return Scenario(name, AREA, rule, (post(body, rule=rule),))
+    return scenario(name, rule, post(body, rule=rule))
+
+
+def bad_variants(name: str, rule: str, variants: Any) -> Scenario:
+    """Build a scenario of a single create named `x` with these variants."""
+    return one(name, rule, {"name": "x", "variants": variants})
 
 
 V = std_variants()
-NOT_DICT = "Experiment variants should be a dictionary of keys -> transforms"
 
 SCENARIOS = (
     one("name_missing", "name is required", {"variants": V}),
@@ -33,72 +40,54 @@ SCENARIOS = (
     one("name_true", "a boolean name is not a string", {"name": True, "variants": V}),
     one("name_object", "an object name is not a string", {"name": {"a": 1}, "variants": V}),
     one("name_list", "a list name is not a string", {"name": ["a"], "variants": V}),
-    Scenario(
+    scenario(
         "name_number_coerced",
-        AREA,
         "numbers are coerced to strings",
-        (
-            post({"name": 12345, "variants": V}, rule="201", name="create"),
-            post({"name": 1.5, "variants": V}, rule="201 float"),
-        ),
+        post({"name": 12345, "variants": V}, rule="201", name="create"),
+        post({"name": 1.5, "variants": V}, rule="201 float"),
     ),
-    Scenario(
+    scenario(
         "name_trimmed",
-        AREA,
         "surrounding whitespace is trimmed",
-        (post({"name": "  Padded name  ", "variants": V}, rule="201"),),
+        post({"name": "  Padded name  ", "variants": V}, rule="201"),
     ),
-    Scenario(
+    scenario(
         "name_max_length",
-        AREA,
         "names up to 400 characters, flag keys up to 400",
-        (
-            post({"name": "n" * 400, "variants": control_only()}, rule="400 chars: key too long"),
-            post(
-                {"name": "n" * 366, "variants": control_only()},
-                rule="366 chars: a 400-character key, too long for the usage dashboard",
-            ),
-            post({"name": "n" * 367, "variants": control_only()}, rule="367: key too long"),
-            post({"name": "n" * 401, "variants": control_only()}, rule="401: max_length"),
+        post({"name": "n" * 400, "variants": control_only()}, rule="400 chars: key too long"),
+        post(
+            {"name": "n" * 366, "variants": control_only()},
+            rule="366 chars: a 400-character key, too long for the usage dashboard",
         ),
+        post({"name": "n" * 367, "variants": control_only()}, rule="367: key too long"),
+        post({"name": "n" * 401, "variants": control_only()}, rule="401: max_length"),
     ),
-    Scenario(
+    scenario(
         "name_usage_dashboard_boundary",
-        AREA,
         "a 319-character flag key is the longest PostHog can create",
-        (
-            post({"name": "d" * 285, "variants": control_only()}, rule="key of 319: 201"),
-            post(
-                {"name": "d" * 286, "variants": control_only()},
-                rule="key of 320",
-            ),
-            post(
-                {"name": " ".join(["word"] * 57), "variants": control_only()},
-                rule="spaces become dashes: key of 318",
-            ),
-            post(
-                {"name": "é" * 300, "variants": control_only()},
-                rule="accents become ASCII: a key of 334",
-            ),
+        post({"name": "d" * 285, "variants": control_only()}, rule="key of 319: 201"),
+        post({"name": "d" * 286, "variants": control_only()}, rule="key of 320"),
+        post(
+            {"name": " ".join(["word"] * 57), "variants": control_only()},
+            rule="spaces become dashes: key of 318",
+        ),
+        post(
+            {"name": "é" * 300, "variants": control_only()},
+            rule="accents become ASCII: a key of 334",
         ),
     ),
-    Scenario(
+    scenario(
         "name_unicode_slug",
-        AREA,
         "flag keys are Django slugs of the name",
-        (
-            post({"name": "Hello, World!", "variants": control_only()}, rule="slug"),
-            post({"name": "Ünïcödé — tést", "variants": control_only()}, rule="ascii slug"),
-            post(
-                {"name": "active_web_experiment", "variants": control_only()},
-                rule="underscores kept",
-            ),
-            post(
-                {"name": "--Dashes  and   spaces--", "variants": control_only()},
-                rule="runs collapsed",
-            ),
-            post({"name": "日本語", "variants": control_only()}, rule="empty slug"),
+        post({"name": "Hello, World!", "variants": control_only()}, rule="slug"),
+        post({"name": "Ünïcödé — tést", "variants": control_only()}, rule="ascii slug"),
+        post(
+            {"name": "active_web_experiment", "variants": control_only()}, rule="underscores kept"
         ),
+        post(
+            {"name": "--Dashes  and   spaces--", "variants": control_only()}, rule="runs collapsed"
+        ),
+        post({"name": "日本語", "variants": control_only()}, rule="empty slug"),
     ),
     one("name_nul_character", "a NUL character in the name", {"name": "a\u0000b", "variants": V}),
     one("order_name_before_variants", "field errors: name is reported before variants", {}),
@@ -108,259 +97,179 @@ SCENARIOS = (
         {"name": None, "variants": {"no": {}}},
     ),
     one("variants_missing", "variants is required on create", {"name": "x"}),
-    one("variants_null", "variants may not be null", {"name": "x", "variants": None}),
-    one("variants_empty_list", "[] has no control", {"name": "x", "variants": []}),
-    one("variants_empty_string", "'' has no control", {"name": "x", "variants": ""}),
-    one("variants_list", "a non-empty list is not a dictionary", {"name": "x", "variants": [1]}),
-    one("variants_string", "a string is not a dictionary", {"name": "x", "variants": "control"}),
-    one("variants_number", "a number is not a dictionary", {"name": "x", "variants": 5}),
-    one("variants_true", "true is not a dictionary", {"name": "x", "variants": True}),
-    one(
-        "variants_zero",
-        "0 is not a dictionary",
-        {"name": "x", "variants": 0},
+    bad_variants("variants_null", "variants may not be null", None),
+    bad_variants("variants_empty_list", "[] has no control", []),
+    bad_variants("variants_empty_string", "'' has no control", ""),
+    bad_variants("variants_list", "a non-empty list is not a dictionary", [1]),
+    bad_variants("variants_string", "a string is not a dictionary", "control"),
+    bad_variants("variants_number", "a number is not a dictionary", 5),
+    bad_variants("variants_true", "true is not a dictionary", True),
+    bad_variants("variants_zero", "0 is not a dictionary", 0),
+    bad_variants("variants_false", "false is not a dictionary", False),
+    bad_variants("variants_empty_object", "{} has no control", {}),
+    bad_variants(
+        "variants_without_control", "no control variant", {"test": {"rollout_percentage": 100}}
     ),
-    one(
-        "variants_false",
-        "false is not a dictionary",
-        {"name": "x", "variants": False},
-    ),
-    one("variants_empty_object", "{} has no control", {"name": "x", "variants": {}}),
-    one(
-        "variants_without_control",
-        "no control variant",
-        {"name": "x", "variants": {"test": {"rollout_percentage": 100}}},
-    ),
-    one(
+    bad_variants(
         "variant_without_rollout",
         "a variant without rollout_percentage",
-        {"name": "x", "variants": {"control": {"transforms": []}}},
+        {"control": {"transforms": []}},
     ),
-    one(
-        "variant_null_rollout",
-        "rollout_percentage null",
-        {"name": "x", "variants": {"control": {"rollout_percentage": None}}},
+    bad_variants(
+        "variant_null_rollout", "rollout_percentage null", {"control": {"rollout_percentage": None}}
     ),
-    one(
+    bad_variants(
         "variant_rollout_checked_in_order",
         "the first variant without a percentage is named",
-        {"name": "x", "variants": {"control": {"rollout_percentage": 50}, "b": {}, "a": {}}},
+        {"control": {"rollout_percentage": 50}, "b": {}, "a": {}},
     ),
-    one(
+    bad_variants(
         "transform_without_selector",
         "a test transform without selector",
-        {
-            "name": "x",
-            "variants": {
-                "control": {"rollout_percentage": 50},
-                "test": {"rollout_percentage": 50, "transforms": [{"text": "hi"}]},
-            },
-        },
+        split_test([{"text": "hi"}]),
     ),
-    one(
+    bad_variants(
         "transform_null_selector_index",
         "selector null on the second transform: [$1]",
-        {
-            "name": "x",
-            "variants": {
-                "control": {"rollout_percentage": 50},
-                "test": {
-                    "rollout_percentage": 50,
-                    "transforms": [{"selector": "h1"}, {"selector": None}],
-                },
-            },
-        },
+        split_test([{"selector": "h1"}, {"selector": None}]),
     ),
-    Scenario(
+    scenario(
         "transform_control_selector_not_checked",
-        AREA,
         "control's transforms are not checked for a selector",
-        (
-            post(
-                {
-                    "name": "x",
-                    "variants": {
-                        "control": {"rollout_percentage": 100, "transforms": [{"text": "a"}]}
-                    },
-                },
-                rule="201",
-            ),
+        post(
+            {
+                "name": "x",
+                "variants": {"control": {"rollout_percentage": 100, "transforms": [{"text": "a"}]}},
+            },
+            rule="201",
         ),
     ),
-    one(
+    bad_variants(
         "rollout_before_selector",
         "the rollout check of a later variant follows the selector check of an earlier one",
-        {
-            "name": "x",
-            "variants": {
-                "control": {"rollout_percentage": 50},
-                "test": {"rollout_percentage": 50, "transforms": [{}]},
-                "late": {},
-            },
-        },
+        {**split_test([{}]), "late": {}},
     ),
-    one(
-        "variant_not_object",
-        "a variant that is not an object",
-        {"name": "x", "variants": {"control": 100}},
-    ),
-    one(
+    bad_variants("variant_not_object", "a variant that is not an object", {"control": 100}),
+    bad_variants(
         "transform_not_object",
         "a transform that is not an object",
-        {
-            "name": "x",
-            "variants": {
-                "control": {"rollout_percentage": 50},
-                "test": {"rollout_percentage": 50, "transforms": ["h1"]},
-            },
-        },
+        split_test(["h1"]),
     ),
-    one(
+    bad_variants(
         "split_sum_not_100",
         "percentages must sum to 100",
-        {
-            "name": "x",
-            "variants": {"control": {"rollout_percentage": 50}, "test": {"rollout_percentage": 40}},
-        },
+        {"control": {"rollout_percentage": 50}, "test": {"rollout_percentage": 40}},
     ),
-    Scenario(
+    scenario(
         "split_float_percentages",
-        AREA,
         "float percentages that sum to 100 pass",
-        (
-            post(
-                {
-                    "name": "Floats",
-                    "variants": {
-                        "control": {"rollout_percentage": 50.5},
-                        "test": {"rollout_percentage": 49.5},
-                    },
+        post(
+            {
+                "name": "Floats",
+                "variants": {
+                    "control": {"rollout_percentage": 50.5},
+                    "test": {"rollout_percentage": 49.5},
                 },
-                rule="201",
-            ),
+            },
+            rule="201",
         ),
     ),
-    one(
+    bad_variants(
         "split_string_percentage",
         "a string percentage is not a number",
-        {"name": "x", "variants": {"control": {"rollout_percentage": "100"}}},
+        {"control": {"rollout_percentage": "100"}},
     ),
-    one(
+    bad_variants(
         "split_over_100",
         "a percentage over 100",
         {
-            "name": "x",
-            "variants": {
-                "control": {"rollout_percentage": 150},
-                "test": {"rollout_percentage": -50},
-            },
+            "control": {"rollout_percentage": 150},
+            "test": {"rollout_percentage": -50},
         },
     ),
-    one(
+    bad_variants(
         "script_tag_rejected",
         "a <script> tag in a transform's html",
-        {
-            "name": "x",
-            "variants": {
-                "control": {"rollout_percentage": 50},
-                "test": {
-                    "rollout_percentage": 50,
-                    "transforms": [{"selector": "h1", "html": "<script>alert(1)</script>"}],
-                },
-            },
-        },
+        split_test([{"selector": "h1", "html": "<script>alert(1)</script>"}]),
     ),
-    one(
+    bad_variants(
         "event_handler_rejected",
         "an inline event handler in a transform's text",
         {
-            "name": "x",
-            "variants": {
-                "control": {
-                    "rollout_percentage": 100,
-                    "transforms": [{"selector": "img", "text": "<img src=x onerror=alert(1)>"}],
-                }
-            },
+            "control": {
+                "rollout_percentage": 100,
+                "transforms": [{"selector": "img", "text": "<img src=x onerror=alert(1)>"}],
+            }
         },
     ),
-    Scenario(
+    scenario(
         "safe_html_stored",
-        AREA,
         "safe HTML is stored byte for byte",
-        (
-            create(
-                variants={
-                    "control": {
-                        "rollout_percentage": 100,
-                        "transforms": [
-                            {
-                                "selector": "h1",
-                                "html": '<div class="a"><b>Bold</b> <a href="https://'
-                                'example.com">link</a></div>',
-                                "text": "caf\u00e9 \u2603",
-                            }
-                        ],
-                    }
+        create(
+            variants={
+                "control": {
+                    "rollout_percentage": 100,
+                    "transforms": [
+                        {
+                            "selector": "h1",
+                            "html": '<div class="a"><b>Bold</b> <a href="https://'
+                            'example.com">link</a></div>',
+                            "text": "caf\u00e9 \u2603",
+                        }
+                    ],
                 }
-            ),
-            get(detail_path()),
+            }
         ),
+        get(detail_path()),
     ),
-    Scenario(
+    scenario(
         "unknown_fields_ignored",
-        AREA,
         "unknown top-level fields, id, feature_flag_key and created_at are ignored on create",
-        (
-            post(
-                {
-                    "name": "Ignored fields",
-                    "variants": control_only(),
-                    "id": 1,
-                    "feature_flag_key": "chosen",
-                    "created_at": "2020-01-01T00:00:00Z",
-                    "unknown": [1, 2],
-                    "type": "product",
-                },
-                rule="201",
-                name="create",
-            ),
-            get(detail_path()),
+        post(
+            {
+                "name": "Ignored fields",
+                "variants": control_only(),
+                "id": 1,
+                "feature_flag_key": "chosen",
+                "created_at": "2020-01-01T00:00:00Z",
+                "unknown": [1, 2],
+                "type": "product",
+            },
+            rule="201",
+            name="create",
         ),
+        get(detail_path()),
     ),
-    Scenario(
+    scenario(
         "create_then_retrieve",
-        AREA,
         "create answers 201 with the experiment",
-        (create("Zero to Web Experiment"), get(detail_path())),
+        create("Zero to Web Experiment"),
+        get(detail_path()),
     ),
-    Scenario(
+    scenario(
         "create_control_only",
-        AREA,
         "a control-only experiment is valid",
-        (create("Control only", variants=control_only()),),
+        create("Control only", variants=control_only()),
     ),
-    Scenario(
+    scenario(
         "create_same_name_twice",
-        AREA,
         "the same name twice gets two flag keys",
-        (create("Twice"), create("Twice", step="second")),
+        create("Twice"),
+        create("Twice", step="second"),
     ),
     one(
         "created_at_invalid_on_create",
         "created_at is ignored on create, even when invalid",
         {"name": "Bad date", "variants": control_only(), "created_at": "yesterday"},
     ),
-    Scenario(
+    scenario(
         "json_body_variants_string",
-        AREA,
         "variants given as a JSON string in JSON",
-        (
-            Step(
-                "POST",
-                "/api/projects/{project.main}/web_experiments/",
-                json={"name": "x", "variants": '{"control": {"rollout_percentage": 100}}'},
-                rule="a string is not a dictionary",
-            ),
+        Step(
+            "POST",
+            "/api/projects/{project.main}/web_experiments/",
+            json={"name": "x", "variants": '{"control": {"rollout_percentage": 100}}'},
+            rule="a string is not a dictionary",
         ),
     ),
 )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from parity.corpus._helpers import P, create, detail_path, get
-from parity.model import Scenario, Step
+from parity.corpus._helpers import Area, P, create, detail_path, get
+from parity.model import Step
 
 AREA = "variants_representation"
+scenario = Area(AREA)
 
 RICH = {
     "control": {
@@ -38,96 +39,79 @@ RICH = {
 }
 
 SCENARIOS = (
-    Scenario(
+    scenario(
         "variants_round_trip_rich",
-        AREA,
         "every stored key comes back, rollout_percentage first, variants in request order",
-        (create("Rich variants", variants=RICH), get(detail_path()), get(P)),
+        create("Rich variants", variants=RICH),
+        get(detail_path()),
+        get(P),
     ),
-    Scenario(
+    scenario(
         "variants_empty_name_hidden",
-        AREA,
         "a variant named '' is stored but never shown (§11 correction)",
-        (
-            create(
-                "Empty name",
-                variants={"control": {"rollout_percentage": 50}, "": {"rollout_percentage": 50}},
-            ),
-            get(detail_path()),
+        create(
+            "Empty name",
+            variants={"control": {"rollout_percentage": 50}, "": {"rollout_percentage": 50}},
         ),
+        get(detail_path()),
     ),
-    Scenario(
+    scenario(
         "variants_percentage_number_forms",
-        AREA,
         "percentages keep their JSON form",
-        (
-            create(
-                "Number forms",
-                variants={"control": {"rollout_percentage": 25.0}, "t": {"rollout_percentage": 75}},
-            ),
-            get(detail_path()),
+        create(
+            "Number forms",
+            variants={"control": {"rollout_percentage": 25.0}, "t": {"rollout_percentage": 75}},
         ),
+        get(detail_path()),
     ),
-    Scenario(
+    scenario(
         "variants_zero_percentage",
-        AREA,
         "a 0% variant is kept",
-        (
-            create(
-                "Zero percent",
-                variants={"control": {"rollout_percentage": 100}, "off": {"rollout_percentage": 0}},
-            ),
+        create(
+            "Zero percent",
+            variants={"control": {"rollout_percentage": 100}, "off": {"rollout_percentage": 0}},
         ),
     ),
-    Scenario(
+    scenario(
         "variants_many",
-        AREA,
         "ten variants keep their order",
-        (
-            create(
-                "Ten variants",
-                variants={
-                    "control": {"rollout_percentage": 10},
-                    **{f"v{i}": {"rollout_percentage": 10} for i in (9, 1, 8, 2, 7, 3, 6, 4, 5)},
-                },
-            ),
-            get(detail_path()),
+        create(
+            "Ten variants",
+            variants={
+                "control": {"rollout_percentage": 10},
+                **{f"v{i}": {"rollout_percentage": 10} for i in (9, 1, 8, 2, 7, 3, 6, 4, 5)},
+            },
         ),
+        get(detail_path()),
     ),
-    Scenario(
+    scenario(
         "variants_replaced_on_patch",
-        AREA,
         "PATCH replaces variants wholesale, no merge",
-        (
-            create("Replace", variants=RICH),
-            Step(
-                "PATCH",
-                detail_path(),
-                json={
-                    "variants": {
-                        "control": {"transforms": [], "rollout_percentage": 60, "is_new": True},
-                        "z": {"variant_name": "Z", "rollout_percentage": 40, "conditions": None},
-                    }
-                },
-            ),
-            get(detail_path()),
+        create("Replace", variants=RICH),
+        Step(
+            "PATCH",
+            detail_path(),
+            json={
+                "variants": {
+                    "control": {"transforms": [], "rollout_percentage": 60, "is_new": True},
+                    "z": {"variant_name": "Z", "rollout_percentage": 40, "conditions": None},
+                }
+            },
         ),
+        get(detail_path()),
     ),
-    Scenario(
+    scenario(
         "variants_transforms_shapes",
-        AREA,
         "transforms of [] {} and '' pass for tests",
-        (
-            create(
-                "Transform shapes",
-                variants={
-                    "control": {"rollout_percentage": 40},
-                    "a": {"rollout_percentage": 20, "transforms": []},
-                    "b": {"rollout_percentage": 20, "transforms": {}},
-                    "c": {"rollout_percentage": 20, "transforms": ""},
-                },
-            ),
-            get(detail_path()),
+        create(
+            "Transform shapes",
+            variants={
+                "control": {"rollout_percentage": 40},
+                "a": {"rollout_percentage": 20, "transforms": []},
+                "b": {"rollout_percentage": 20, "transforms": {}},
+                "c": {"rollout_percentage": 20, "transforms": ""},
+            },
         ),
+        get(detail_path()),
     ),
 )

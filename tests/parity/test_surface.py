@@ -8,8 +8,8 @@ import pytest
 import requests
 
 from live_road.policy import Policy, UnsafeRequestRefusedError
-from parity.lockstep import RawRequest, Sides
-from parity.surface import Probes, SurfaceLockstep
+from parity.lockstep import AS_WRITTEN, Lockstep, RawRequest, Sides
+from parity.surface import Probes
 from parity.targets import ParityTarget, int_form
 
 REFERENCE = ParityTarget(
@@ -20,9 +20,9 @@ OTHER = ParityTarget(
 )
 
 
-def lockstep() -> SurfaceLockstep:
+def lockstep() -> Lockstep:
     session = requests.Session()
-    return SurfaceLockstep(Sides(REFERENCE, session, OTHER, session))
+    return Lockstep(Sides(REFERENCE, session, OTHER, session), rules=AS_WRITTEN)
 
 
 @pytest.mark.parametrize(

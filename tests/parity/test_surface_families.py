@@ -7,8 +7,8 @@ import requests
 
 from parity.corpus import SCENARIOS
 from parity.fuzz import tally
-from parity.lockstep import Sides
-from parity.surface import Probes, SurfaceLockstep
+from parity.lockstep import AS_WRITTEN, Lockstep, Sides
+from parity.surface import Probes
 from parity.surface_families import FAMILIES, Case, P, run_family, sample
 from parity.targets import mock_target
 
@@ -64,7 +64,9 @@ def test_families_find_no_difference_between_two_mocks(families: tuple[str, ...]
         requests.Session() as reference_session,
         requests.Session() as other_session,
     ):
-        lockstep = SurfaceLockstep(Sides(reference, reference_session, other, other_session))
+        lockstep = Lockstep(
+            Sides(reference, reference_session, other, other_session), rules=AS_WRITTEN
+        )
         probes = Probes(lockstep, seed=1)
         for name in families:
             run_family(probes, FAMILIES[name]())
