@@ -30,8 +30,12 @@ SERVER = {
 
 
 def clean_env() -> dict[str, str]:
-    """The environment less POSTHOG_* and CONTRACT_*."""
-    return {k: v for k, v in os.environ.items() if not k.startswith(("POSTHOG_", "CONTRACT_"))}
+    """The environment less POSTHOG_*, CONTRACT_* and PYTEST_ADDOPTS (the outer run's options)."""
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("POSTHOG_", "CONTRACT_")) and k != "PYTEST_ADDOPTS"
+    }
 
 
 def quiet_env() -> dict[str, str]:
