@@ -16,7 +16,7 @@ Module map:
     pytest      conftest.py     the runtime from the settings file; records test outcomes
                 test_conformance.py  the tests: every operation and phase, stateful
                 runtime.py      the one Runtime of the process: session, observations, record
-                schema.py       openapi.yaml (spec_path) with the run's schemathesis config
+                schema.py       openapi.yaml (settings.SPEC_PATH) with the run's schemathesis config
                 hooks.py        filter, steer and record (after_validate) each case
                 checks.py       the suite's own checks of PostHog's rules
                 bodies.py       positive bodies made semantically valid

@@ -20,6 +20,7 @@ from contract_tests.reference import (
     flag_key_problem,
     normalised_variants,
 )
+from live_road.facts import json_object
 from live_road.policy import UnsafeRequestRefusedError
 from posthog_mock.hazards import read_back
 
@@ -41,19 +42,10 @@ READ_SCOPE_DETAIL = "API key missing required scope 'experiment:read'"
 NOT_APPLICABLE = True
 
 
-def _json(response: Response) -> Any:
+def _json(content: bytes | str | None) -> Any:
+    """A response's or request's body as JSON; None when there is none or it is no JSON."""
     try:
-        return json.loads(response.content)
-    except ValueError:
-        return None
-
-
-def _request_json(response: Response) -> Any:
-    body = response.request.body
-    if body is None:
-        return None
-    try:
-        return json.loads(body)
+        return json.loads(content or b"")
     except ValueError:
         return None
 
@@ -66,7 +58,7 @@ def _experiments(case: Case[Any], response: Response) -> Iterator[dict[str, Any]
     """The experiment objects a 2xx response carries."""
     if not 200 <= response.status_code < 300:
         return
-    body = _json(response)
+    body = _json(response.content)
     if not isinstance(body, dict):
         return
     if case.method.upper() == "GET" and not _is_item(case):
@@ -89,7 +81,7 @@ def posthog_error_envelope(ctx: CheckContext, response: Response, case: Case[Any
         return NOT_APPLICABLE
     if _multipart_without_boundary(response):
         return NOT_APPLICABLE
-    body = _json(response)
+    body = _json(response.content)
     where = f"{response.status_code} to {case.method.upper()} {case.formatted_path}"
     if not isinstance(body, dict):
         raise AssertionError(
@@ -151,11 +143,11 @@ def variants_round_trip(ctx: CheckContext, response: Response, case: Case[Any]) 
     """Variants come back as sent, `rollout_percentage` first, in request order (§4)."""
     method = case.method.upper()
     observed = runtime.current().observed
-    body = _json(response)
+    body = _json(response.content)
     if not 200 <= response.status_code < 300 or not isinstance(body, dict):
         return NOT_APPLICABLE
     if method in ("POST", "PUT", "PATCH"):
-        sent = _request_json(response)
+        sent = _json(response.request.body)
         if not isinstance(sent, dict) or not isinstance(sent.get("variants"), dict):
             return NOT_APPLICABLE
         expected = normalised_variants(sent["variants"])
@@ -248,7 +240,7 @@ def pagination_links(ctx: CheckContext, response: Response, case: Case[Any]) -> 
     """`next`/`previous` follow `count`, `limit` and `offset` exactly as §7 describes."""
     if case.method.upper() != "GET" or _is_item(case) or response.status_code != 200:
         return NOT_APPLICABLE
-    body = _json(response)
+    body = _json(response.content)
     if not isinstance(body, dict) or not isinstance(body.get("count"), int):
         return NOT_APPLICABLE
     request_url = str(response.request.url)
@@ -309,16 +301,12 @@ def created_at_is_utc(ctx: CheckContext, response: Response, case: Case[Any]) ->
     return None if checked else NOT_APPLICABLE
 
 
-def _resend_with_key(response: Response, key: str) -> tuple[int, Any]:
+def _resend_with_key(response: Response, key: str) -> tuple[int, dict[str, Any]]:
     state = runtime.current()
     request = response.request.copy()
     request.headers["Authorization"] = f"Bearer {key}"
     resent = state.session.send(request, timeout=30)
-    try:
-        body = resent.json()
-    except ValueError:
-        body = None
-    return resent.status_code, body
+    return resent.status_code, json_object(resent)
 
 
 @schemathesis.check
@@ -334,10 +322,8 @@ def scope_enforced(ctx: CheckContext, response: Response, case: Case[Any]) -> bo
     if method not in ("GET", "POST", "PUT", "PATCH", "DELETE"):
         return NOT_APPLICABLE
     if settings.read_only_key:
-        if method == "GET":
-            checks.append(("read-only", settings.read_only_key, None))
-        else:
-            checks.append(("read-only", settings.read_only_key, WRITE_SCOPE_DETAIL))
+        forbidden = None if method == "GET" else WRITE_SCOPE_DETAIL
+        checks.append(("read-only", settings.read_only_key, forbidden))
     if settings.no_scope_key and method == "GET":
         checks.append(("scope-less", settings.no_scope_key, READ_SCOPE_DETAIL))
     done = False
@@ -354,7 +340,7 @@ def scope_enforced(ctx: CheckContext, response: Response, case: Case[Any]) -> bo
                     f"the full key got {response.status_code}"
                 )
             continue
-        detail = body.get("detail") if isinstance(body, dict) else None
+        detail = body.get("detail")
         if status != 403 or detail != forbidden_detail:
             raise AssertionError(
                 f"Scope not enforced: a {kind} key got {status} {detail!r} for {label}; "
@@ -385,10 +371,7 @@ def deleted_is_gone(ctx: CheckContext, response: Response, case: Case[Any]) -> b
     ]
     for method, payload in probes:
         probe = state.session.request(method, item_url, json=payload, headers=headers, timeout=30)
-        try:
-            detail = probe.json().get("detail")
-        except (ValueError, AttributeError):
-            detail = None
+        detail = json_object(probe).get("detail")
         if probe.status_code != 404 or detail != "Not found.":
             raise AssertionError(
                 f"Deleted experiment not gone: {method} {case.formatted_path} after DELETE "

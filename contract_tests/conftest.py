@@ -19,7 +19,7 @@ from contract_tests import checks as _checks  # noqa: F401  (registers the custo
 from contract_tests.determinism import without_local_constants
 from contract_tests.known import known_reason
 from contract_tests.results import ItemOutcome
-from contract_tests.settings import SettingsError, SuiteSettings
+from contract_tests.settings import SuiteSettings
 from live_road.cleanup import delete_leftovers, highest_listed_id
 from live_road.facts import network_reason
 
@@ -38,7 +38,6 @@ _OPERATIONS = {
     ("PATCH", True): "web_experiments_partial_update",
     ("DELETE", True): "web_experiments_destroy",
 }
-# The baseline this process judges findings by (None: no baseline, or one being recorded).
 
 
 def _no_allure_forwarder(label: str, writers: object) -> None:
@@ -64,14 +63,8 @@ def pytest_configure(config: pytest.Config) -> None:
     if path is None:
         raise pytest.UsageError("the contract suite runs through `python -m contract_tests`")
     settings = SuiteSettings.load(Path(path))
-    expected = None
-    if settings.baseline_file is not None and settings.baseline_file.exists():
-        try:
-            expected = baseline.load(settings.baseline_file)
-        except baseline.BaselineError as error:
-            raise SettingsError(str(error)) from None
     state = runtime.Runtime.create(settings)
-    state.expected_defects = expected
+    state.expected_defects = baseline.expected(settings.baseline_file)
     runtime.install(state)
 
 
@@ -139,26 +132,20 @@ def pytest_runtest_makereport(
     if report.when == "call" or report.failed:
         error = None
         outcome: str = report.outcome
-        excinfo = call.excinfo
-        if report.failed and excinfo is not None:
-            explained = excinfo.errisinstance((Failure, FailureGroup))
-            if isinstance(excinfo.value, requests.RequestException):
-                error = f"cannot reach the server: {network_reason(excinfo.value)}"
-            elif not explained:
-                error = f"{excinfo.typename}: {str(excinfo.value).strip()[:2000]}"
-            elif report.when == "call" and state.test_failures:
-                reason = known_reason(state.test_failures, state)
-                if reason is not None:
-                    report.outcome = "skipped"
-                    report.wasxfail = reason
-                    report.longrepr = None
-                    outcome = "xfailed"
-        elif report.when == "call" and report.passed and state.test_failures:
-            # Every finding was a known defect (known.tolerating_known_defects let it go on).
+        excinfo = call.excinfo if report.failed else None
+        if excinfo is not None and isinstance(excinfo.value, requests.RequestException):
+            error = f"cannot reach the server: {network_reason(excinfo.value)}"
+        elif excinfo is not None and not excinfo.errisinstance((Failure, FailureGroup)):
+            error = f"{excinfo.typename}: {str(excinfo.value).strip()[:2000]}"
+        elif (
+            report.when == "call" and (excinfo is not None or report.passed) and state.test_failures
+        ):
+            # Failed, or let go on by known.tolerating_known_defects: xfailed if all are known.
             reason = known_reason(state.test_failures, state)
             if reason is not None:
                 report.outcome = "skipped"
                 report.wasxfail = reason
+                report.longrepr = None
                 outcome = "xfailed"
         elif report.when == "call" and report.passed:
             reason = unreproduced_reason(item, state)

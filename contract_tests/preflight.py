@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 import requests
 
 from contract_tests.targets import TargetInfo
-from live_road.facts import network_reason
+from live_road.facts import READ_ONLY_KEY_VARIABLE, json_object, network_reason
 
 PREFLIGHT_TIMEOUT_SECONDS = 15
 
@@ -17,23 +16,21 @@ class TargetUnusableError(RuntimeError):
     """The target cannot be checked; the message is one line saying what to check."""
 
 
-def preflight(
-    target: TargetInfo,
-    host_variable: str = "POSTHOG_HOST",
-    names: Mapping[str, str] | None = None,
-) -> None:
+def preflight(target: TargetInfo, names: Mapping[str, str]) -> None:
     """List one experiment with each key; raise TargetUnusableError when that is impossible.
 
-    `names` renames the variables in the messages (to the options the user gave instead).
+    `names` renames the variables in the messages (to the options the user gave instead, or
+    POSTHOG_HOST to the embedded mock).
     """
-    named = names or {}
+
+    def name(variable: str) -> str:
+        return names.get(variable, variable)
+
     url = f"{target.base_url}/api/projects/{target.project_id}/web_experiments/?limit=1"
-    keys = [(named.get("POSTHOG_PERSONAL_API_KEY", "POSTHOG_PERSONAL_API_KEY"), target.api_key)]
+    keys = [("POSTHOG_PERSONAL_API_KEY", target.api_key)]
     if target.read_only_key:
-        variable = "POSTHOG_READ_ONLY_API_KEY"
-        keys.append((named.get(variable, variable), target.read_only_key))
-    host_variable = named.get("POSTHOG_HOST", host_variable)
-    project_variable = named.get("POSTHOG_PROJECT_ID", "POSTHOG_PROJECT_ID")
+        keys.append((READ_ONLY_KEY_VARIABLE, target.read_only_key))
+    host = name("POSTHOG_HOST")
     for variable, key in keys:
         try:
             response = requests.get(
@@ -42,49 +39,38 @@ def preflight(
         except requests.Timeout:
             raise TargetUnusableError(
                 f"{target.base_url} did not answer within {PREFLIGHT_TIMEOUT_SECONDS} s;"
-                f" check {host_variable} and that the server is up"
+                f" check {host} and that the server is up"
             ) from None
         except requests.RequestException as error:
             raise TargetUnusableError(
-                f"cannot reach {target.base_url} ({network_reason(error)}); check {host_variable}"
+                f"cannot reach {target.base_url} ({network_reason(error)}); check {host}"
                 " (scheme, host, port) and that the server is running"
             ) from None
-        _check_answer(response, target, variable, host_variable, project_variable)
+        _check_answer(response, target, name(variable), host, name("POSTHOG_PROJECT_ID"))
 
 
 def _check_answer(
-    response: requests.Response,
-    target: TargetInfo,
-    variable: str,
-    host_variable: str = "POSTHOG_HOST",
-    project_variable: str = "POSTHOG_PROJECT_ID",
+    response: requests.Response, target: TargetInfo, key: str, host: str, project: str
 ) -> None:
     status = response.status_code
-    body = _json(response)
-    detail = body.get("detail") if isinstance(body, dict) else None
-    if status == 200 and isinstance(body, dict) and "results" in body:
+    body = json_object(response)
+    detail = body.get("detail")
+    if status == 200 and "results" in body:
         return
     said = f"{status} {detail!r}" if detail else f"{status} {response.reason}"
     if status == 401:
-        raise TargetUnusableError(f"PostHog refused {variable} ({said}); check the key")
+        raise TargetUnusableError(f"PostHog refused {key} ({said}); check the key")
     if status == 403:
         raise TargetUnusableError(
-            f"PostHog refused {variable} for project {target.project_id} ({said}); the key"
-            f" needs the experiment scopes and access to {project_variable}"
+            f"PostHog refused {key} for project {target.project_id} ({said}); the key"
+            f" needs the experiment scopes and access to {project}"
         )
     if status == 404 and detail == "Project not found.":
         raise TargetUnusableError(
-            f"project {target.project_id} not found at {target.base_url}; check {project_variable}"
+            f"project {target.project_id} not found at {target.base_url}; check {project}"
         )
     content_type = response.headers.get("Content-Type", "no Content-Type")
     raise TargetUnusableError(
         f"{target.base_url} does not answer like PostHog (GET {response.request.path_url}"
-        f" answered {said}, {content_type}); check {host_variable}"
+        f" answered {said}, {content_type}); check {host}"
     )
-
-
-def _json(response: requests.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return None

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import schemathesis
 from schemathesis.config import ReportFormat
 from schemathesis.schemas import BaseSchema
@@ -13,11 +11,6 @@ from contract_tests.exclusions import operations_config
 from contract_tests.settings import SPEC_PATH, SuiteSettings
 
 PHASES = ("examples", "coverage", "fuzzing", "stateful")
-
-
-def spec_path() -> Path:
-    """Where the suite finds openapi.yaml: the one place that knows."""
-    return SPEC_PATH
 
 
 def schema_config(settings: SuiteSettings) -> schemathesis.Config:
@@ -42,7 +35,7 @@ def schema_config(settings: SuiteSettings) -> schemathesis.Config:
 
 def load_schema(settings: SuiteSettings) -> BaseSchema:
     """openapi.yaml, configured for `settings`, with the suite's hooks and an HTML report."""
-    schema = schemathesis.openapi.from_path(spec_path(), config=schema_config(settings))
+    schema = schemathesis.openapi.from_path(SPEC_PATH, config=schema_config(settings))
     schema.config.reports.update(
         formats=[ReportFormat.HTML], html_path=str(settings.reports_dir / "schemathesis-html")
     )

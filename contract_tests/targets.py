@@ -10,19 +10,29 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from contract_tests.settings import SettingsError
+from live_road.facts import READ_ONLY_KEY_VARIABLE
 
-LIVE_VARIABLES = ("POSTHOG_HOST", "POSTHOG_PROJECT_ID", "POSTHOG_PERSONAL_API_KEY")
-# Optional: a key with only `experiment:read`, so scope enforcement can be checked live too.
-LIVE_READ_ONLY_VARIABLE = "POSTHOG_READ_ONLY_API_KEY"
-# The command-line option that stands for each variable (the option wins when both are set).
-OPTIONS = {
-    "POSTHOG_HOST": "--host",
-    "POSTHOG_PROJECT_ID": "--project-id",
-    "POSTHOG_PERSONAL_API_KEY": "--api-key",
-    LIVE_READ_ONLY_VARIABLE: "--read-only-api-key",
-}
 # What PostHog takes for a project in a URL: its numeric id, or the key's current project.
 CURRENT_PROJECT = "@current"
+# Each variable naming the server, with the command-line option that stands for it (the option
+# wins when both are set), the option's metavar and help. The read-only key is optional: with
+# it, scope enforcement is checked live too.
+SERVER_VALUES = {
+    "POSTHOG_HOST": ("--host", "URL", "base URL, e.g. https://us.posthog.com"),
+    "POSTHOG_PROJECT_ID": (
+        "--project-id",
+        "ID",
+        f"numeric project id, or {CURRENT_PROJECT} for the key's current project",
+    ),
+    "POSTHOG_PERSONAL_API_KEY": ("--api-key", "KEY", "personal API key"),
+    READ_ONLY_KEY_VARIABLE: (
+        "--read-only-api-key",
+        "KEY",
+        "a key with only experiment:read, to check scopes",
+    ),
+}
+OPTIONS = {variable: option for variable, (option, _, _) in SERVER_VALUES.items()}
+LIVE_VARIABLES = ("POSTHOG_HOST", "POSTHOG_PROJECT_ID", "POSTHOG_PERSONAL_API_KEY")
 
 MOCK_FULL_KEY = "phx_contract_all_scopes"
 MOCK_READ_ONLY_KEY = "phx_contract_read_only"
@@ -98,7 +108,7 @@ def live_target(
         base_url=value("POSTHOG_HOST").rstrip("/"),
         project_id=project_id,
         api_key=value("POSTHOG_PERSONAL_API_KEY"),
-        read_only_key=value(LIVE_READ_ONLY_VARIABLE) or None,
+        read_only_key=value(READ_ONLY_KEY_VARIABLE) or None,
     )
 
 
