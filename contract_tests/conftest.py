@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import atexit
-import re
 import signal
 from collections.abc import Generator
 from pathlib import Path
@@ -17,7 +16,7 @@ from schemathesis.pytest import plugin as schemathesis_plugin
 from contract_tests import baseline, runtime
 from contract_tests import checks as _checks  # noqa: F401  (registers the custom checks)
 from contract_tests.determinism import without_local_constants
-from contract_tests.known import known_reason
+from contract_tests.exclusions import OPERATION_TESTS
 from contract_tests.results import ItemOutcome
 from contract_tests.settings import SuiteSettings
 from live_road.cleanup import delete_leftovers, highest_listed_id
@@ -28,16 +27,6 @@ without_local_constants()
 SETTINGS_OPTION = "--contract-settings"
 # pytest's exit code when the session was stopped by pytest.exit(): the target became unusable.
 UNREACHABLE_EXIT = 4
-# The operation each `test_operation[METHOD path]` item exercises.
-_ITEM = re.compile(r"test_operation\[([A-Z]+) \S+?(\{id\})?/?\]")
-_OPERATIONS = {
-    ("GET", False): "web_experiments_list",
-    ("POST", False): "web_experiments_create",
-    ("GET", True): "web_experiments_retrieve",
-    ("PUT", True): "web_experiments_update",
-    ("PATCH", True): "web_experiments_partial_update",
-    ("DELETE", True): "web_experiments_destroy",
-}
 
 
 def _no_allure_forwarder(label: str, writers: object) -> None:
@@ -70,11 +59,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def unreproduced_reason(item: pytest.Item, state: runtime.Runtime) -> str | None:
     """For a passing operation test: the defects the baseline expects of it, none seen so far."""
-    match = _ITEM.fullmatch(item.name)
     expected = state.expected_defects
-    if expected is None or match is None:
+    operation = OPERATION_TESTS.get(item.name)
+    if expected is None or operation is None:
         return None
-    operation = _OPERATIONS.get((match.group(1), match.group(2) is not None))
     seen = {baseline.KnownDefect.of(f) for f in state.record.failures}
     missing = sorted(e for e in expected if e.operation == operation and e not in seen)
     if not missing:
@@ -140,8 +128,8 @@ def pytest_runtest_makereport(
         elif (
             report.when == "call" and (excinfo is not None or report.passed) and state.test_failures
         ):
-            # Failed, or let go on by known.tolerating_known_defects: xfailed if all are known.
-            reason = known_reason(state.test_failures, state)
+            # Failed, or let go on by tolerating_known_defects: xfailed if all are known.
+            reason = state.known_reason(state.test_failures)
             if reason is not None:
                 report.outcome = "skipped"
                 report.wasxfail = reason

@@ -15,7 +15,7 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from contract_tests import baseline, summary
-from contract_tests.preflight import TargetUnusableError, preflight
+from contract_tests.exclusions import OPERATION_TESTS
 from contract_tests.results import RunRecord
 from contract_tests.settings import (
     DEFAULT_LIVE_MAX_CREATES,
@@ -24,11 +24,18 @@ from contract_tests.settings import (
     DEFAULT_PREFIX,
     REPO_ROOT,
     SETTINGS_FILE,
-    SPEC_PATH,
     SettingsError,
     SuiteSettings,
 )
-from contract_tests.targets import OPTIONS, SERVER_VALUES, TargetInfo, live_target, mock_target
+from contract_tests.targets import (
+    OPTIONS,
+    SERVER_VALUES,
+    TargetInfo,
+    TargetUnusableError,
+    live_target,
+    mock_target,
+    preflight,
+)
 from live_road import cleanup as live_cleanup
 from live_road.facts import Target, posthog_cloud_host
 from live_road.journal import JOURNAL_NAME, Journal, JournalTargetError
@@ -193,24 +200,9 @@ def refuse_on_cloud(args: argparse.Namespace, base_url: str) -> None:
             raise SettingsError(refusal.format(host=host))
 
 
-def test_names() -> list[str]:
-    """The tests of the suite as the summary names them (and `--only` takes them)."""
-    import yaml  # noqa: PLC0415  (only to check --only)
-
-    spec = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
-    methods = ("get", "put", "post", "delete", "patch")
-    names = [
-        f"test_operation[{method.upper()} {path}]"
-        for path, item in spec.get("paths", {}).items()
-        for method in item
-        if method in methods
-    ]
-    return [*names, "TestStateful::runTest"]
-
-
 def check_only(select: str) -> None:
     """Raise SettingsError when `--only` names no test of the suite."""
-    names = test_names()
+    names = [*OPERATION_TESTS, "TestStateful::runTest"]
     if select in names or any(name.endswith(f"::{select}") for name in names):
         return
     raise SettingsError(

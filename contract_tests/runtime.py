@@ -8,8 +8,8 @@ from typing import Any
 
 from requests import Response, Session
 
-from contract_tests.baseline import KnownDefect
-from contract_tests.results import CheckFailure, RunRecord
+from contract_tests import baseline
+from contract_tests.results import DEFECT, CheckFailure, RunRecord
 from contract_tests.settings import SuiteSettings
 from live_road.cleanup import new_journal
 from live_road.facts import Target, created_id
@@ -56,7 +56,7 @@ class Runtime:
     # The findings of the test running now (the conftest turns known defects into xfails).
     test_failures: list[CheckFailure] = field(default_factory=list)
     # The defects `--baseline FILE` expects, when FILE exists.
-    expected_defects: set[KnownDefect] | None = None
+    expected_defects: set[baseline.KnownDefect] | None = None
 
     @classmethod
     def create(cls, settings: SuiteSettings) -> Runtime:
@@ -80,6 +80,37 @@ class Runtime:
         )
         session, transport = open_session(target, journal, policy)
         return cls(settings=settings, session=session, transport=transport)
+
+    def known_reason(self, failures: list[CheckFailure]) -> str | None:
+        """Why every finding in `failures` is a known PostHog defect, or None when one is not.
+
+        A finding is known when the mock says it reproduced the defect on purpose, the baseline
+        lists it, or the run records the baseline (`--baseline FILE` new, or `--update-baseline`)
+        and so will list it. The run's own damage (a stored value that broke reads) never is.
+        """
+        expected = self.expected_defects
+        damaged = bool(self.journal.read_breaks)
+        recording = self.settings.baseline_file is not None and (
+            expected is None or self.settings.update_baseline
+        )
+        names: list[str] = []
+        for failure in failures:
+            if baseline.own_damage(failure, damaged=damaged):
+                return None
+            if failure.known:
+                name = failure.known_as
+            elif failure.category != DEFECT:
+                return None
+            elif expected is not None and baseline.KnownDefect.of(failure) in expected:
+                name = f"in the baseline: {baseline.describe(failure)}"
+                failure.known_as = name
+            elif recording:
+                name = f"recorded into the baseline: {baseline.describe(failure)}"
+            else:
+                return None
+            if name not in names:
+                names.append(name)
+        return "known PostHog defect: " + "; ".join(names) if names else None
 
     @property
     def journal(self) -> Journal:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from contract_tests.exclusions import EXCLUSIONS, OPERATION_IDS
+from contract_tests.exclusions import EXCLUSIONS, OPERATION_IDS, OPERATIONS
 from contract_tests.matrix import render_matrix
 from contract_tests.results import DEFECT, CheckFailure, ItemOutcome, RunRecord
 from contract_tests.settings import RESULTS_FILE, SuiteSettings
@@ -46,11 +46,7 @@ CHECK_GROUPS = {
 # The check name of a write whose stored value broke reads (the guard's read-back, not a
 # schemathesis check): always a PostHog defect of this run, never baselined.
 READ_BREAK_CHECK = "stored_value_breaks_reads"
-WRITE_OPERATIONS = {
-    "POST": "web_experiments_create",
-    "PUT": "web_experiments_update",
-    "PATCH": "web_experiments_partial_update",
-}
+WRITE_OPERATIONS = {m: op for op, (m, _) in OPERATIONS.items() if m in ("POST", "PUT", "PATCH")}
 MESSAGE_LINES = 12
 # Longer request lines and curl commands are cut in the summary; the record keeps them whole.
 SHOWN_CHARACTERS = 400
