@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import parse_qs, parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import schemathesis
 from schemathesis import Case, CheckContext, Response
@@ -20,7 +20,7 @@ from contract_tests.reference import (
     flag_key_problem,
     normalised_variants,
 )
-from live_road.facts import json_object
+from live_road.facts import WRITE_METHODS, json_object
 from live_road.policy import UnsafeRequestRefusedError
 from posthog_mock.hazards import read_back
 
@@ -186,53 +186,42 @@ def variants_round_trip(ctx: CheckContext, response: Response, case: Case[Any]) 
     return None
 
 
-def _last(params: dict[str, list[str]], key: str) -> str | None:
-    """The value Django's QueryDict.get returns: the last one."""
+def _positive_int(params: dict[str, list[str]], key: str, *, default: int, strict: bool) -> int:
+    """DRF's `_positive_int` on the value Django's QueryDict.get returns (the last): the
+    fallback rules of §7."""
     values = params.get(key)
-    return values[-1] if values else None
-
-
-def _positive_int(raw: str | None, *, default: int, strict: bool) -> int:
-    """DRF's `_positive_int`: the fallback rules of §7."""
-    if raw is None:
-        return default
     try:
-        value = int(raw)
+        value = int(values[-1]) if values else default
     except ValueError:
         return default
-    if value < 0 or (strict and value == 0):
-        return default
-    return value
+    return default if value < 0 or (strict and value == 0) else value
 
 
-def _link(request_url: str, params: dict[str, list[str]], **changes: int | None) -> dict[str, Any]:
-    parts = urlsplit(request_url)
-    query = {key: list(values) for key, values in params.items()}
-    for key, value in changes.items():
-        if value is None:
-            query.pop(key, None)
-        else:
-            query[key] = [str(value)]
-    return {
-        "origin": (parts.scheme, parts.netloc),
-        "path": parts.path,
-        "query": query,
-        "order": sorted(query),
-    }
-
-
-def _parse_link(url: str) -> dict[str, Any]:
+def _link(url: str) -> dict[str, Any]:
+    """A URL as §7's links are compared: origin, path, the query's values, its keys' order."""
     parts = urlsplit(url)
     pairs = parse_qsl(parts.query, keep_blank_values=True)
     query: dict[str, list[str]] = {}
     for key, value in pairs:
         query.setdefault(key, []).append(value)
+    order = list(dict.fromkeys(key for key, _ in pairs))
     return {
         "origin": (parts.scheme, parts.netloc),
         "path": parts.path,
         "query": query,
-        "order": list(dict.fromkeys(key for key, _ in pairs)),
+        "order": order,
     }
+
+
+def _moved(request: dict[str, Any], **changes: int | None) -> dict[str, Any]:
+    """The request's link with `changes` to its query (None drops the key), the keys sorted."""
+    query = {key: list(values) for key, values in request["query"].items()}
+    for key, value in changes.items():
+        if value is None:
+            query.pop(key, None)
+        else:
+            query[key] = [str(value)]
+    return {**request, "query": query, "order": sorted(query)}
 
 
 @schemathesis.check
@@ -244,9 +233,9 @@ def pagination_links(ctx: CheckContext, response: Response, case: Case[Any]) -> 
     if not isinstance(body, dict) or not isinstance(body.get("count"), int):
         return NOT_APPLICABLE
     request_url = str(response.request.url)
-    params = parse_qs(urlsplit(request_url).query, keep_blank_values=True)
-    limit = _positive_int(_last(params, "limit"), default=DEFAULT_LIMIT, strict=True)
-    offset = _positive_int(_last(params, "offset"), default=0, strict=False)
+    request = _link(request_url)
+    limit = _positive_int(request["query"], "limit", default=DEFAULT_LIMIT, strict=True)
+    offset = _positive_int(request["query"], "offset", default=0, strict=False)
     count = body["count"]
     where = f"GET {case.formatted_path}?{urlsplit(request_url).query} (count={count})"
     results = body.get("results")
@@ -256,16 +245,12 @@ def pagination_links(ctx: CheckContext, response: Response, case: Case[Any]) -> 
             f"Page size wrong: {where} returned {len(results)} results, expected {expected_size}"
         )
     expected_next = (
-        None
-        if offset + limit >= count
-        else _link(request_url, params, limit=limit, offset=offset + limit)
+        None if offset + limit >= count else _moved(request, limit=limit, offset=offset + limit)
     )
-    if offset <= 0:
-        expected_previous = None
-    elif offset - limit <= 0:
-        expected_previous = _link(request_url, params, limit=limit, offset=None)
-    else:
-        expected_previous = _link(request_url, params, limit=limit, offset=offset - limit)
+    previous_offset = offset - limit if offset > limit else None
+    expected_previous = (
+        None if offset <= 0 else _moved(request, limit=limit, offset=previous_offset)
+    )
     for name, expected in (("next", expected_next), ("previous", expected_previous)):
         got = body.get(name)
         if expected is None:
@@ -276,7 +261,7 @@ def pagination_links(ctx: CheckContext, response: Response, case: Case[Any]) -> 
             continue
         if not isinstance(got, str):
             raise AssertionError(f"Wrong `{name}` link: {where} answered {got!r}, expected a URL")
-        parsed = _parse_link(got)
+        parsed = _link(got)
         if parsed != expected:
             raise AssertionError(
                 f"Wrong `{name}` link: {where} answered {got!r}; expected origin "
@@ -315,12 +300,10 @@ def scope_enforced(ctx: CheckContext, response: Response, case: Case[Any]) -> bo
     state = runtime.current()
     settings = state.settings
     method = case.method.upper()
-    if not 200 <= response.status_code < 300:
+    if not 200 <= response.status_code < 300 or method not in ("GET", *WRITE_METHODS):
         return NOT_APPLICABLE
     label = f"{method} {case.path}"
     checks: list[tuple[str, str, str | None]] = []
-    if method not in ("GET", "POST", "PUT", "PATCH", "DELETE"):
-        return NOT_APPLICABLE
     if settings.read_only_key:
         forbidden = None if method == "GET" else WRITE_SCOPE_DETAIL
         checks.append(("read-only", settings.read_only_key, forbidden))

@@ -22,10 +22,9 @@ from contract_tests import runtime
 from contract_tests.bodies import semantically_valid_body
 from contract_tests.reference import body_verdict, malformed_cause
 from contract_tests.results import CheckFailure, category_of
-from live_road.facts import segment_id
+from live_road.facts import WRITE_METHODS, segment_id
 from posthog_mock.hazards import make_safe
 
-WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 LIST_METHODS = frozenset({"GET", "POST", "HEAD", "OPTIONS", "TRACE"})
 VALID_PROJECT_ID = re.compile(r"@current|[0-9]+")

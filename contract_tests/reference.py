@@ -88,7 +88,7 @@ def name_verdict(name: object) -> Verdict:
     return "accept"
 
 
-def variants_verdict(variants: object, *, partial: bool, present: bool) -> Verdict:
+def variants_verdict(variants: object, *, present: bool) -> Verdict:
     """Whether PostHog accepts `variants` (§4, checks 1-7 in order)."""
     if not present:
         return "reject"
@@ -154,11 +154,7 @@ def body_verdict(body: object, method: str) -> Verdict:
         verdicts.append(name_verdict(body["name"]))
     if method in ("PUT", "PATCH") and "created_at" in body:
         verdicts.append(created_at_verdict(body["created_at"]))
-    verdicts.append(
-        variants_verdict(
-            body.get("variants"), partial=method == "PATCH", present="variants" in body
-        )
-    )
+    verdicts.append(variants_verdict(body.get("variants"), present="variants" in body))
     if "reject" in verdicts:
         return "reject"
     if "unspecified" in verdicts:
