@@ -343,7 +343,6 @@ def deleted_is_gone(ctx: CheckContext, response: Response, case: Case[Any]) -> b
         experiment_id = int(str(experiment_id_raw))
     except ValueError:
         return NOT_APPLICABLE
-    state.observed.deleted.add(experiment_id)
     state.observed.variants.pop(experiment_id, None)
     item_url = str(response.request.url)
     headers = {"Authorization": str(response.request.headers.get("Authorization", ""))}

@@ -51,10 +51,7 @@ def pytest_configure(config: pytest.Config) -> None:
     path = config.getoption(SETTINGS_OPTION)
     if path is None:
         raise pytest.UsageError("the contract suite runs through `python -m contract_tests`")
-    settings = SuiteSettings.load(Path(path))
-    state = runtime.Runtime.create(settings)
-    state.expected_defects = baseline.expected(settings.baseline_file)
-    runtime.install(state)
+    runtime.install(runtime.Runtime.create(SuiteSettings.load(Path(path))))
 
 
 def unreproduced_reason(item: pytest.Item, state: runtime.Runtime) -> str | None:

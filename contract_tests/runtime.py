@@ -37,7 +37,6 @@ class Observed:
 
     flag_keys: dict[int, str] = field(default_factory=dict)
     variants: dict[int, Any] = field(default_factory=dict)
-    deleted: set[int] = field(default_factory=set)
     scope_checked: set[tuple[str, str]] = field(default_factory=set)
 
 
@@ -62,8 +61,9 @@ class Runtime:
     def create(cls, settings: SuiteSettings) -> Runtime:
         """Build the runtime with a fresh journal at the settings' state file.
 
-        The runner cleaned up after earlier runs before starting this process; what it could
-        not clean (flags, for want of `feature_flag:write`) its journal carries, kept here.
+        With the defects `--baseline FILE` lists. The runner cleaned up after earlier runs
+        before starting this process; what it could not clean (flags, for want of
+        `feature_flag:write`) its journal carries, kept here.
         In live mode every accepted write is read back, and values known to break reads are
         never sent (unless the run is one of destructive probes).
         """
@@ -79,7 +79,8 @@ class Runtime:
             refuse_read_breaking=live and not settings.destructive_probes,
         )
         session, transport = open_session(target, journal, policy)
-        return cls(settings=settings, session=session, transport=transport)
+        expected = baseline.expected(settings.baseline_file)
+        return cls(settings, session, transport, expected_defects=expected)
 
     def known_reason(self, failures: list[CheckFailure]) -> str | None:
         """Why every finding in `failures` is a known PostHog defect, or None when one is not.
@@ -127,10 +128,6 @@ class Runtime:
         """Absolute URL of the configured project's experiment list."""
         return f"{self.settings.base_url}/api/projects/{self.settings.project_id}/web_experiments/"
 
-    def item_url(self, experiment_id: int) -> str:
-        """Absolute URL of one experiment in the configured project."""
-        return f"{self.collection_url}{experiment_id}/"
-
     def may_create(self, *, stateful: bool = False) -> bool:
         """Whether a generated create may still be sent without eating a reserve.
 
@@ -158,7 +155,8 @@ class Runtime:
         response = self.post_experiment("tombstone", CONTROL_ONLY_VARIANTS)
         created = self.journal.created.get(created_id(response) or -1)
         if response.status_code == 201 and created is not None:
-            self.session.delete(self.item_url(created.id), headers=self.auth_headers, timeout=30)
+            url = f"{self.collection_url}{created.id}/"
+            self.session.delete(url, headers=self.auth_headers, timeout=30)
             self.tombstone_id = created.id
 
     def probe_hazards(self) -> None:
