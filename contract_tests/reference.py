@@ -183,7 +183,8 @@ def malformed_cause(body: object) -> str:
         if any(not isinstance(transform, dict) for transform in transforms):
             return "a transform of a test variant is not an object"
     for variant in variants.values():
-        for transform in _list(variant.get("transforms")):
+        transforms = variant.get("transforms")
+        for transform in transforms if isinstance(transforms, list) else []:
             if not isinstance(transform, dict):
                 return "a transform is not an object"
     for variant in variants.values():
@@ -206,10 +207,6 @@ def _has_wide_integer(value: object) -> bool:
         elif isinstance(item, int) and number_breaks_reads(item):
             return True
     return False
-
-
-def _list(value: object) -> list[Any]:
-    return value if isinstance(value, list) else []
 
 
 MISSING = "(missing)"

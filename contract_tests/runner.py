@@ -144,18 +144,13 @@ def targets_server(args: argparse.Namespace) -> bool:
     return bool(args.live or args.host)
 
 
-def production_safe(args: argparse.Namespace, base_url: str) -> bool:
-    """Whether live pacing and the create budget apply: PostHog Cloud, or --live on a server
-    not declared one's own."""
-    if posthog_cloud_host(base_url) is not None:
-        return True
-    return bool(args.live) and not args.own_server
-
-
 def settings_for(args: argparse.Namespace, target: TargetInfo) -> SuiteSettings:
     """The suite settings for parsed options and a resolved target."""
     live = targets_server(args)
-    paced = live and production_safe(args, target.base_url)
+    # Live pacing and the create budget (production-safe): on PostHog Cloud, or with --live on
+    # a server not declared one's own.
+    cloud = posthog_cloud_host(target.base_url) is not None
+    paced = live and (cloud or (args.live and not args.own_server))
     max_creates, rpm = args.max_creates, args.requests_per_minute
     if paced:
         max_creates = DEFAULT_LIVE_MAX_CREATES if max_creates is None else max_creates
