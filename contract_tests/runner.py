@@ -395,9 +395,6 @@ def main(argv: Sequence[str] | None = None, prog: str = DEFAULT_COMMAND) -> int:
             preflight(target, names)
             replay = replay_command(prog, args, target)
             return run_suite(settings_for(args, target), args.select, replay)
-    except SettingsError as error:
+    except (SettingsError, TargetUnusableError) as error:
         print(f"error: {error}", file=sys.stderr)
-        return summary.EXIT_USAGE
-    except TargetUnusableError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return summary.EXIT_UNREACHABLE
+        return summary.EXIT_USAGE if isinstance(error, SettingsError) else summary.EXIT_UNREACHABLE

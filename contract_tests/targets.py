@@ -95,10 +95,8 @@ def live_target(
 
     missing = [name for name in LIVE_VARIABLES if not value(name)]
     if missing:
-        if command.startswith("make "):
-            names = ", ".join(missing)
-        else:
-            names = ", ".join(f"{OPTIONS[name]} or {name}" for name in missing)
+        make = command.startswith("make ")
+        names = ", ".join(name if make else f"{OPTIONS[name]} or {name}" for name in missing)
         raise SettingsError(f"{command} needs {names} (nothing was sent)")
     project_id = value("POSTHOG_PROJECT_ID")
     if not project_id.isdigit() and project_id != CURRENT_PROJECT:
