@@ -14,6 +14,7 @@ Module map:
                 summary.py      the summary and the exit code, from the run's record only
                 baseline.py     known PostHog defects (--baseline FILE)
     pytest      conftest.py     the runtime from the settings file; records test outcomes
+                determinism.py  one seed, one run: no constants drawn from local modules
                 test_conformance.py  the tests (every operation and phase, stateful) on
                                 openapi.yaml with the run's schemathesis config
                 runtime.py      the one Runtime of the process: session, observations, record,
