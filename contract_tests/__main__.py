@@ -12,17 +12,13 @@ CONSOLE_SCRIPT = "posthog-contract"
 MODULE_COMMAND = "python -m contract_tests"
 
 
-def command_name() -> str:
-    """The command the user ran: the console script, or the module."""
-    return CONSOLE_SCRIPT if Path(sys.argv[0]).name == CONSOLE_SCRIPT else MODULE_COMMAND
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `python -m contract_tests` (and of a console script): the exit code.
 
     Without the `contract` extra it says which extra to install, in one line, and exits 2.
     """
-    prog = command_name()
+    # The command the user ran: the console script, or the module.
+    prog = CONSOLE_SCRIPT if Path(sys.argv[0]).name == CONSOLE_SCRIPT else MODULE_COMMAND
 
     def load() -> Callable[[], int]:
         from contract_tests import runner  # noqa: PLC0415

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from contract_tests.results import DEFECT, CheckFailure
+from contract_tests.settings import SettingsError
 
 BASELINE_VERSION = 1
 # Never known: the run's own damage (summary.READ_BREAK_CHECK; not imported, to keep this leaf).
@@ -23,7 +24,7 @@ NEVER_KNOWN_CHECKS = frozenset({"stored_value_breaks_reads"})
 READ_OPERATIONS = frozenset({"web_experiments_list", "web_experiments_retrieve"})
 
 
-class BaselineError(ValueError):
+class BaselineError(SettingsError, ValueError):
     """The baseline file cannot be read; the message says which file and why."""
 
 
@@ -53,6 +54,11 @@ def load(path: Path) -> set[KnownDefect]:
         if isinstance(error, BaselineError):
             raise
         raise BaselineError(f"cannot read baseline {path}: {error}") from None
+
+
+def expected(path: Path | None) -> set[KnownDefect] | None:
+    """The defects to apply: those `path` lists, or None when the run records the baseline."""
+    return None if path is None or not path.exists() else load(path)
 
 
 def save(

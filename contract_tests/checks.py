@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import parse_qs, parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import schemathesis
 from schemathesis import Case, CheckContext, Response
@@ -20,6 +20,7 @@ from contract_tests.reference import (
     flag_key_problem,
     normalised_variants,
 )
+from live_road.facts import WRITE_METHODS, json_object
 from live_road.policy import UnsafeRequestRefusedError
 from posthog_mock.hazards import read_back
 
@@ -41,19 +42,10 @@ READ_SCOPE_DETAIL = "API key missing required scope 'experiment:read'"
 NOT_APPLICABLE = True
 
 
-def _json(response: Response) -> Any:
+def _json(content: bytes | str | None) -> Any:
+    """A response's or request's body as JSON; None when there is none or it is no JSON."""
     try:
-        return json.loads(response.content)
-    except ValueError:
-        return None
-
-
-def _request_json(response: Response) -> Any:
-    body = response.request.body
-    if body is None:
-        return None
-    try:
-        return json.loads(body)
+        return json.loads(content or b"")
     except ValueError:
         return None
 
@@ -66,7 +58,7 @@ def _experiments(case: Case[Any], response: Response) -> Iterator[dict[str, Any]
     """The experiment objects a 2xx response carries."""
     if not 200 <= response.status_code < 300:
         return
-    body = _json(response)
+    body = _json(response.content)
     if not isinstance(body, dict):
         return
     if case.method.upper() == "GET" and not _is_item(case):
@@ -89,7 +81,7 @@ def posthog_error_envelope(ctx: CheckContext, response: Response, case: Case[Any
         return NOT_APPLICABLE
     if _multipart_without_boundary(response):
         return NOT_APPLICABLE
-    body = _json(response)
+    body = _json(response.content)
     where = f"{response.status_code} to {case.method.upper()} {case.formatted_path}"
     if not isinstance(body, dict):
         raise AssertionError(
@@ -151,11 +143,11 @@ def variants_round_trip(ctx: CheckContext, response: Response, case: Case[Any]) 
     """Variants come back as sent, `rollout_percentage` first, in request order (§4)."""
     method = case.method.upper()
     observed = runtime.current().observed
-    body = _json(response)
+    body = _json(response.content)
     if not 200 <= response.status_code < 300 or not isinstance(body, dict):
         return NOT_APPLICABLE
     if method in ("POST", "PUT", "PATCH"):
-        sent = _request_json(response)
+        sent = _json(response.request.body)
         if not isinstance(sent, dict) or not isinstance(sent.get("variants"), dict):
             return NOT_APPLICABLE
         expected = normalised_variants(sent["variants"])
@@ -194,53 +186,42 @@ def variants_round_trip(ctx: CheckContext, response: Response, case: Case[Any]) 
     return None
 
 
-def _last(params: dict[str, list[str]], key: str) -> str | None:
-    """The value Django's QueryDict.get returns: the last one."""
+def _positive_int(params: dict[str, list[str]], key: str, *, default: int, strict: bool) -> int:
+    """DRF's `_positive_int` on the value Django's QueryDict.get returns (the last): the
+    fallback rules of §7."""
     values = params.get(key)
-    return values[-1] if values else None
-
-
-def _positive_int(raw: str | None, *, default: int, strict: bool) -> int:
-    """DRF's `_positive_int`: the fallback rules of §7."""
-    if raw is None:
-        return default
     try:
-        value = int(raw)
+        value = int(values[-1]) if values else default
     except ValueError:
         return default
-    if value < 0 or (strict and value == 0):
-        return default
-    return value
+    return default if value < 0 or (strict and value == 0) else value
 
 
-def _link(request_url: str, params: dict[str, list[str]], **changes: int | None) -> dict[str, Any]:
-    parts = urlsplit(request_url)
-    query = {key: list(values) for key, values in params.items()}
-    for key, value in changes.items():
-        if value is None:
-            query.pop(key, None)
-        else:
-            query[key] = [str(value)]
-    return {
-        "origin": (parts.scheme, parts.netloc),
-        "path": parts.path,
-        "query": query,
-        "order": sorted(query),
-    }
-
-
-def _parse_link(url: str) -> dict[str, Any]:
+def _link(url: str) -> dict[str, Any]:
+    """A URL as §7's links are compared: origin, path, the query's values, its keys' order."""
     parts = urlsplit(url)
     pairs = parse_qsl(parts.query, keep_blank_values=True)
     query: dict[str, list[str]] = {}
     for key, value in pairs:
         query.setdefault(key, []).append(value)
+    order = list(dict.fromkeys(key for key, _ in pairs))
     return {
         "origin": (parts.scheme, parts.netloc),
         "path": parts.path,
         "query": query,
-        "order": list(dict.fromkeys(key for key, _ in pairs)),
+        "order": order,
     }
+
+
+def _moved(request: dict[str, Any], **changes: int | None) -> dict[str, Any]:
+    """The request's link with `changes` to its query (None drops the key), the keys sorted."""
+    query = {key: list(values) for key, values in request["query"].items()}
+    for key, value in changes.items():
+        if value is None:
+            query.pop(key, None)
+        else:
+            query[key] = [str(value)]
+    return {**request, "query": query, "order": sorted(query)}
 
 
 @schemathesis.check
@@ -248,13 +229,13 @@ def pagination_links(ctx: CheckContext, response: Response, case: Case[Any]) -> 
     """`next`/`previous` follow `count`, `limit` and `offset` exactly as §7 describes."""
     if case.method.upper() != "GET" or _is_item(case) or response.status_code != 200:
         return NOT_APPLICABLE
-    body = _json(response)
+    body = _json(response.content)
     if not isinstance(body, dict) or not isinstance(body.get("count"), int):
         return NOT_APPLICABLE
     request_url = str(response.request.url)
-    params = parse_qs(urlsplit(request_url).query, keep_blank_values=True)
-    limit = _positive_int(_last(params, "limit"), default=DEFAULT_LIMIT, strict=True)
-    offset = _positive_int(_last(params, "offset"), default=0, strict=False)
+    request = _link(request_url)
+    limit = _positive_int(request["query"], "limit", default=DEFAULT_LIMIT, strict=True)
+    offset = _positive_int(request["query"], "offset", default=0, strict=False)
     count = body["count"]
     where = f"GET {case.formatted_path}?{urlsplit(request_url).query} (count={count})"
     results = body.get("results")
@@ -264,16 +245,12 @@ def pagination_links(ctx: CheckContext, response: Response, case: Case[Any]) -> 
             f"Page size wrong: {where} returned {len(results)} results, expected {expected_size}"
         )
     expected_next = (
-        None
-        if offset + limit >= count
-        else _link(request_url, params, limit=limit, offset=offset + limit)
+        None if offset + limit >= count else _moved(request, limit=limit, offset=offset + limit)
     )
-    if offset <= 0:
-        expected_previous = None
-    elif offset - limit <= 0:
-        expected_previous = _link(request_url, params, limit=limit, offset=None)
-    else:
-        expected_previous = _link(request_url, params, limit=limit, offset=offset - limit)
+    previous_offset = offset - limit if offset > limit else None
+    expected_previous = (
+        None if offset <= 0 else _moved(request, limit=limit, offset=previous_offset)
+    )
     for name, expected in (("next", expected_next), ("previous", expected_previous)):
         got = body.get(name)
         if expected is None:
@@ -284,7 +261,7 @@ def pagination_links(ctx: CheckContext, response: Response, case: Case[Any]) -> 
             continue
         if not isinstance(got, str):
             raise AssertionError(f"Wrong `{name}` link: {where} answered {got!r}, expected a URL")
-        parsed = _parse_link(got)
+        parsed = _link(got)
         if parsed != expected:
             raise AssertionError(
                 f"Wrong `{name}` link: {where} answered {got!r}; expected origin "
@@ -309,16 +286,12 @@ def created_at_is_utc(ctx: CheckContext, response: Response, case: Case[Any]) ->
     return None if checked else NOT_APPLICABLE
 
 
-def _resend_with_key(response: Response, key: str) -> tuple[int, Any]:
+def _resend_with_key(response: Response, key: str) -> tuple[int, dict[str, Any]]:
     state = runtime.current()
     request = response.request.copy()
     request.headers["Authorization"] = f"Bearer {key}"
     resent = state.session.send(request, timeout=30)
-    try:
-        body = resent.json()
-    except ValueError:
-        body = None
-    return resent.status_code, body
+    return resent.status_code, json_object(resent)
 
 
 @schemathesis.check
@@ -327,17 +300,13 @@ def scope_enforced(ctx: CheckContext, response: Response, case: Case[Any]) -> bo
     state = runtime.current()
     settings = state.settings
     method = case.method.upper()
-    if not 200 <= response.status_code < 300:
+    if not 200 <= response.status_code < 300 or method not in ("GET", *WRITE_METHODS):
         return NOT_APPLICABLE
     label = f"{method} {case.path}"
     checks: list[tuple[str, str, str | None]] = []
-    if method not in ("GET", "POST", "PUT", "PATCH", "DELETE"):
-        return NOT_APPLICABLE
     if settings.read_only_key:
-        if method == "GET":
-            checks.append(("read-only", settings.read_only_key, None))
-        else:
-            checks.append(("read-only", settings.read_only_key, WRITE_SCOPE_DETAIL))
+        forbidden = None if method == "GET" else WRITE_SCOPE_DETAIL
+        checks.append(("read-only", settings.read_only_key, forbidden))
     if settings.no_scope_key and method == "GET":
         checks.append(("scope-less", settings.no_scope_key, READ_SCOPE_DETAIL))
     done = False
@@ -354,7 +323,7 @@ def scope_enforced(ctx: CheckContext, response: Response, case: Case[Any]) -> bo
                     f"the full key got {response.status_code}"
                 )
             continue
-        detail = body.get("detail") if isinstance(body, dict) else None
+        detail = body.get("detail")
         if status != 403 or detail != forbidden_detail:
             raise AssertionError(
                 f"Scope not enforced: a {kind} key got {status} {detail!r} for {label}; "
@@ -374,7 +343,6 @@ def deleted_is_gone(ctx: CheckContext, response: Response, case: Case[Any]) -> b
         experiment_id = int(str(experiment_id_raw))
     except ValueError:
         return NOT_APPLICABLE
-    state.observed.deleted.add(experiment_id)
     state.observed.variants.pop(experiment_id, None)
     item_url = str(response.request.url)
     headers = {"Authorization": str(response.request.headers.get("Authorization", ""))}
@@ -385,10 +353,7 @@ def deleted_is_gone(ctx: CheckContext, response: Response, case: Case[Any]) -> b
     ]
     for method, payload in probes:
         probe = state.session.request(method, item_url, json=payload, headers=headers, timeout=30)
-        try:
-            detail = probe.json().get("detail")
-        except (ValueError, AttributeError):
-            detail = None
+        detail = json_object(probe).get("detail")
         if probe.status_code != 404 or detail != "Not found.":
             raise AssertionError(
                 f"Deleted experiment not gone: {method} {case.formatted_path} after DELETE "

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import atexit
-import re
 import signal
 from collections.abc import Generator
 from pathlib import Path
@@ -17,9 +16,9 @@ from schemathesis.pytest import plugin as schemathesis_plugin
 from contract_tests import baseline, runtime
 from contract_tests import checks as _checks  # noqa: F401  (registers the custom checks)
 from contract_tests.determinism import without_local_constants
-from contract_tests.known import known_reason
+from contract_tests.exclusions import OPERATION_TESTS
 from contract_tests.results import ItemOutcome
-from contract_tests.settings import SettingsError, SuiteSettings
+from contract_tests.settings import SuiteSettings
 from live_road.cleanup import delete_leftovers, highest_listed_id
 from live_road.facts import network_reason
 
@@ -28,17 +27,6 @@ without_local_constants()
 SETTINGS_OPTION = "--contract-settings"
 # pytest's exit code when the session was stopped by pytest.exit(): the target became unusable.
 UNREACHABLE_EXIT = 4
-# The operation each `test_operation[METHOD path]` item exercises.
-_ITEM = re.compile(r"test_operation\[([A-Z]+) \S+?(\{id\})?/?\]")
-_OPERATIONS = {
-    ("GET", False): "web_experiments_list",
-    ("POST", False): "web_experiments_create",
-    ("GET", True): "web_experiments_retrieve",
-    ("PUT", True): "web_experiments_update",
-    ("PATCH", True): "web_experiments_partial_update",
-    ("DELETE", True): "web_experiments_destroy",
-}
-# The baseline this process judges findings by (None: no baseline, or one being recorded).
 
 
 def _no_allure_forwarder(label: str, writers: object) -> None:
@@ -63,25 +51,15 @@ def pytest_configure(config: pytest.Config) -> None:
     path = config.getoption(SETTINGS_OPTION)
     if path is None:
         raise pytest.UsageError("the contract suite runs through `python -m contract_tests`")
-    settings = SuiteSettings.load(Path(path))
-    expected = None
-    if settings.baseline_file is not None and settings.baseline_file.exists():
-        try:
-            expected = baseline.load(settings.baseline_file)
-        except baseline.BaselineError as error:
-            raise SettingsError(str(error)) from None
-    state = runtime.Runtime.create(settings)
-    state.expected_defects = expected
-    runtime.install(state)
+    runtime.install(runtime.Runtime.create(SuiteSettings.load(Path(path))))
 
 
 def unreproduced_reason(item: pytest.Item, state: runtime.Runtime) -> str | None:
     """For a passing operation test: the defects the baseline expects of it, none seen so far."""
-    match = _ITEM.fullmatch(item.name)
     expected = state.expected_defects
-    if expected is None or match is None:
+    operation = OPERATION_TESTS.get(item.name)
+    if expected is None or operation is None:
         return None
-    operation = _OPERATIONS.get((match.group(1), match.group(2) is not None))
     seen = {baseline.KnownDefect.of(f) for f in state.record.failures}
     missing = sorted(e for e in expected if e.operation == operation and e not in seen)
     if not missing:
@@ -139,26 +117,20 @@ def pytest_runtest_makereport(
     if report.when == "call" or report.failed:
         error = None
         outcome: str = report.outcome
-        excinfo = call.excinfo
-        if report.failed and excinfo is not None:
-            explained = excinfo.errisinstance((Failure, FailureGroup))
-            if isinstance(excinfo.value, requests.RequestException):
-                error = f"cannot reach the server: {network_reason(excinfo.value)}"
-            elif not explained:
-                error = f"{excinfo.typename}: {str(excinfo.value).strip()[:2000]}"
-            elif report.when == "call" and state.test_failures:
-                reason = known_reason(state.test_failures, state)
-                if reason is not None:
-                    report.outcome = "skipped"
-                    report.wasxfail = reason
-                    report.longrepr = None
-                    outcome = "xfailed"
-        elif report.when == "call" and report.passed and state.test_failures:
-            # Every finding was a known defect (known.tolerating_known_defects let it go on).
-            reason = known_reason(state.test_failures, state)
+        excinfo = call.excinfo if report.failed else None
+        if excinfo is not None and isinstance(excinfo.value, requests.RequestException):
+            error = f"cannot reach the server: {network_reason(excinfo.value)}"
+        elif excinfo is not None and not excinfo.errisinstance((Failure, FailureGroup)):
+            error = f"{excinfo.typename}: {str(excinfo.value).strip()[:2000]}"
+        elif (
+            report.when == "call" and (excinfo is not None or report.passed) and state.test_failures
+        ):
+            # Failed, or let go on by tolerating_known_defects: xfailed if all are known.
+            reason = state.known_reason(state.test_failures)
             if reason is not None:
                 report.outcome = "skipped"
                 report.wasxfail = reason
+                report.longrepr = None
                 outcome = "xfailed"
         elif report.when == "call" and report.passed:
             reason = unreproduced_reason(item, state)

@@ -8,14 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-OPERATION_IDS = (
-    "web_experiments_list",
-    "web_experiments_create",
-    "web_experiments_retrieve",
-    "web_experiments_update",
-    "web_experiments_partial_update",
-    "web_experiments_destroy",
-)
+LIST_PATH = "/api/projects/{project_id}/web_experiments/"
+# The operations of openapi.yaml, in the summary's order, each with its method and path.
+OPERATIONS = {
+    "web_experiments_list": ("GET", LIST_PATH),
+    "web_experiments_create": ("POST", LIST_PATH),
+    "web_experiments_retrieve": ("GET", LIST_PATH + "{id}/"),
+    "web_experiments_update": ("PUT", LIST_PATH + "{id}/"),
+    "web_experiments_partial_update": ("PATCH", LIST_PATH + "{id}/"),
+    "web_experiments_destroy": ("DELETE", LIST_PATH + "{id}/"),
+}
+OPERATION_IDS = tuple(OPERATIONS)
+# The suite's test of each operation, as the summary names it (and `--only` takes it).
+OPERATION_TESTS = {f"test_operation[{m} {path}]": op for op, (m, path) in OPERATIONS.items()}
 
 
 @dataclass(frozen=True)

@@ -22,10 +22,9 @@ from contract_tests import runtime
 from contract_tests.bodies import semantically_valid_body
 from contract_tests.reference import body_verdict, malformed_cause
 from contract_tests.results import CheckFailure, category_of
-from live_road.facts import segment_id
+from live_road.facts import WRITE_METHODS, segment_id
 from posthog_mock.hazards import make_safe
 
-WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 LIST_METHODS = frozenset({"GET", "POST", "HEAD", "OPTIONS", "TRACE"})
 VALID_PROJECT_ID = re.compile(r"@current|[0-9]+")
@@ -63,7 +62,7 @@ def path_is_valid(path_parameters: dict[str, Any]) -> bool:
     if project_id is not None and not VALID_PROJECT_ID.fullmatch(unquote(str(project_id))):
         return False
     experiment_id = path_parameters.get("id")
-    return experiment_id is None or _parses_as_int(experiment_id)
+    return experiment_id is None or segment_id(str(experiment_id)) is not None
 
 
 def _in_stateful_phase(case: Case[Any]) -> bool:
@@ -76,12 +75,9 @@ def _pick(ids: list[int], seed_value: object) -> int:
     return ids[int.from_bytes(digest[:4], "big") % len(ids)]
 
 
-def _parses_as_int(value: object) -> bool:
-    return segment_id(str(value)) is not None
-
-
-def steer(case: Case[Any]) -> None:
-    """Fix the project, aim item operations at owned experiments, make positive bodies valid."""
+def steer(context: HookContext, case: Case[Any], kwargs: dict[str, Any]) -> None:
+    """`before_call` hook, in every phase, right before a case is sent: fix the project, aim
+    item operations at owned experiments, make positive bodies valid."""
     state = runtime.current()
     settings = state.settings
     method = case.method.upper()
@@ -94,9 +90,8 @@ def steer(case: Case[Any]) -> None:
         # A list with experiments in it has links and items to check, even when listing first.
         state.ensure_pool(POOL_SIZE)
     generated = path_parameters.get("id")
-    if generated is not None and _parses_as_int(generated):
-        addressed = segment_id(str(generated))
-        assert addressed is not None
+    addressed = None if generated is None else segment_id(str(generated))
+    if addressed is not None:
         if _in_stateful_phase(case):
             # Ids from links are this run's own; any other id goes to the tombstone, which
             # answers 404 every time, so scenarios replay identically (Hypothesis requires it).
@@ -116,11 +111,6 @@ def steer(case: Case[Any]) -> None:
     elif method in BODY_METHODS and settings.mode == "live" and not settings.destructive_probes:
         # A negative body PostHog wrongly accepts is stored: it must be readable too.
         case.body = make_safe(case.body)
-
-
-def steer_before_call(context: HookContext, case: Case[Any], kwargs: dict[str, Any]) -> None:
-    """`before_call` hook: steer every case right before it is sent, in every phase."""
-    steer(case)
 
 
 def operation_name(case: Case[Any]) -> str:
@@ -236,4 +226,4 @@ def install(schema: BaseSchema) -> None:
     """
     schema.hook("filter_case")(keep_truly_negative)
     schema.hook("after_validate")(record_check_results)
-    schemathesis.hook("before_call")(steer_before_call)
+    schemathesis.hook("before_call")(steer)

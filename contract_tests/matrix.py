@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 PASSED, FAILED, DEFECT, KNOWN, EXCLUDED, NOT_RUN = "ok", "FAIL", "5xx", "known", "off", "-"
 LEGEND = (
@@ -51,13 +51,6 @@ class CheckMatrix:
         if tally is not None and tally.passed:
             return PASSED
         return EXCLUDED if excluded else NOT_RUN
-
-    def as_dict(self) -> dict[str, dict[str, dict[str, int]]]:
-        """The tallies as plain JSON data."""
-        return {
-            operation: {check: asdict(tally) for check, tally in checks.items()}
-            for operation, checks in self.cells.items()
-        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Mapping[str, Mapping[str, int]]]) -> CheckMatrix:

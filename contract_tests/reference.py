@@ -88,7 +88,7 @@ def name_verdict(name: object) -> Verdict:
     return "accept"
 
 
-def variants_verdict(variants: object, *, partial: bool, present: bool) -> Verdict:
+def variants_verdict(variants: object, *, present: bool) -> Verdict:
     """Whether PostHog accepts `variants` (§4, checks 1-7 in order)."""
     if not present:
         return "reject"
@@ -154,11 +154,7 @@ def body_verdict(body: object, method: str) -> Verdict:
         verdicts.append(name_verdict(body["name"]))
     if method in ("PUT", "PATCH") and "created_at" in body:
         verdicts.append(created_at_verdict(body["created_at"]))
-    verdicts.append(
-        variants_verdict(
-            body.get("variants"), partial=method == "PATCH", present="variants" in body
-        )
-    )
+    verdicts.append(variants_verdict(body.get("variants"), present="variants" in body))
     if "reject" in verdicts:
         return "reject"
     if "unspecified" in verdicts:
@@ -187,7 +183,8 @@ def malformed_cause(body: object) -> str:
         if any(not isinstance(transform, dict) for transform in transforms):
             return "a transform of a test variant is not an object"
     for variant in variants.values():
-        for transform in _list(variant.get("transforms")):
+        transforms = variant.get("transforms")
+        for transform in transforms if isinstance(transforms, list) else []:
             if not isinstance(transform, dict):
                 return "a transform is not an object"
     for variant in variants.values():
@@ -210,10 +207,6 @@ def _has_wide_integer(value: object) -> bool:
         elif isinstance(item, int) and number_breaks_reads(item):
             return True
     return False
-
-
-def _list(value: object) -> list[Any]:
-    return value if isinstance(value, list) else []
 
 
 MISSING = "(missing)"

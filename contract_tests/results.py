@@ -24,6 +24,10 @@ def category_of(status_code: int) -> Category:
     return DEFECT if status_code >= 500 else DISAGREEMENT
 
 
+# What makes two failures one finding.
+FINDING_KEY = ("operation", "check", "category", "title", "status_code", "cause")
+
+
 @dataclass
 class CheckFailure:
     """One check that failed on one answer, with what it takes to understand and replay it."""
@@ -44,16 +48,9 @@ class CheckFailure:
     # Why it is known: the defect the mock says it reproduced, or the baseline that lists it.
     known_as: str = ""
 
-    def key(self) -> tuple[str, str, str, str, int, str]:
+    def key(self) -> tuple[object, ...]:
         """Failures with the same key are one finding, counted in `occurrences`."""
-        return (
-            self.operation,
-            self.check,
-            self.category,
-            self.title,
-            self.status_code,
-            self.cause,
-        )
+        return tuple(getattr(self, name) for name in FINDING_KEY)
 
 
 @dataclass
@@ -95,12 +92,8 @@ class RunRecord:
     def save(self, path: Path) -> None:
         """Write the record as JSON, atomically."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        data = {
-            "matrix": self.matrix.as_dict(),
-            "failures": [asdict(failure) for failure in self.failures],
-            "tests": [asdict(test) for test in self.tests],
-            "aborted": self.aborted,
-        }
+        data = asdict(self)
+        data["matrix"] = data["matrix"]["cells"]
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
         tmp.replace(path)

@@ -11,10 +11,11 @@ import shlex
 import subprocess
 import sys
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from contract_tests import baseline, summary
-from contract_tests.preflight import TargetUnusableError, preflight
+from contract_tests.exclusions import OPERATION_TESTS
 from contract_tests.results import RunRecord
 from contract_tests.settings import (
     DEFAULT_LIVE_MAX_CREATES,
@@ -23,13 +24,19 @@ from contract_tests.settings import (
     DEFAULT_PREFIX,
     REPO_ROOT,
     SETTINGS_FILE,
-    SPEC_PATH,
     SettingsError,
     SuiteSettings,
 )
-from contract_tests.targets import CURRENT_PROJECT, OPTIONS, TargetInfo, live_target, mock_target
+from contract_tests.targets import (
+    OPTIONS,
+    SERVER_VALUES,
+    TargetInfo,
+    TargetUnusableError,
+    live_target,
+    mock_target,
+    preflight,
+)
 from live_road import cleanup as live_cleanup
-from live_road.cleanup import delete_leftovers
 from live_road.facts import Target, posthog_cloud_host
 from live_road.journal import JOURNAL_NAME, Journal, JournalTargetError
 from live_road.policy import Policy
@@ -66,23 +73,8 @@ def build_parser(prog: str = DEFAULT_COMMAND) -> argparse.ArgumentParser:
     server = parser.add_argument_group(
         "the server to check (each option overrides its environment variable)"
     )
-    server.add_argument(
-        "--host", metavar="URL", help="base URL, e.g. https://us.posthog.com (env POSTHOG_HOST)"
-    )
-    server.add_argument(
-        "--project-id",
-        metavar="ID",
-        help=f"numeric project id, or {CURRENT_PROJECT} for the key's current project"
-        " (env POSTHOG_PROJECT_ID)",
-    )
-    server.add_argument(
-        "--api-key", metavar="KEY", help="personal API key (env POSTHOG_PERSONAL_API_KEY)"
-    )
-    server.add_argument(
-        "--read-only-api-key",
-        metavar="KEY",
-        help="a key with only experiment:read, to check scopes (env POSTHOG_READ_ONLY_API_KEY)",
-    )
+    for variable, (option, metavar, what) in SERVER_VALUES.items():
+        server.add_argument(option, metavar=metavar, help=f"{what} (env {variable})")
     server.add_argument(
         "--own-server",
         action="store_true",
@@ -152,24 +144,17 @@ def targets_server(args: argparse.Namespace) -> bool:
     return bool(args.live or args.host)
 
 
-def production_safe(args: argparse.Namespace, base_url: str) -> bool:
-    """Whether live pacing and the create budget apply: PostHog Cloud, or --live on a server
-    not declared one's own."""
-    if posthog_cloud_host(base_url) is not None:
-        return True
-    return bool(args.live) and not args.own_server
-
-
 def settings_for(args: argparse.Namespace, target: TargetInfo) -> SuiteSettings:
     """The suite settings for parsed options and a resolved target."""
     live = targets_server(args)
-    paced = live and production_safe(args, target.base_url)
-    max_creates = args.max_creates
-    if max_creates is None and paced:
-        max_creates = DEFAULT_LIVE_MAX_CREATES
-    rpm = args.requests_per_minute
-    if rpm is None and paced:
-        rpm = DEFAULT_LIVE_REQUESTS_PER_MINUTE
+    # Live pacing and the create budget (production-safe): on PostHog Cloud, or with --live on
+    # a server not declared one's own.
+    cloud = posthog_cloud_host(target.base_url) is not None
+    paced = live and (cloud or (args.live and not args.own_server))
+    max_creates, rpm = args.max_creates, args.requests_per_minute
+    if paced:
+        max_creates = DEFAULT_LIVE_MAX_CREATES if max_creates is None else max_creates
+        rpm = DEFAULT_LIVE_REQUESTS_PER_MINUTE if rpm is None else rpm
     reports_dir: Path = args.reports_dir.resolve()
     return SuiteSettings(
         mode="live" if live else "mock",
@@ -192,51 +177,33 @@ def settings_for(args: argparse.Namespace, target: TargetInfo) -> SuiteSettings:
     )
 
 
-def refuse_own_server_on_cloud(base_url: str) -> None:
-    """Raise SettingsError when --own-server names PostHog Cloud."""
+# The options refused on PostHog Cloud (named by {host}), and why.
+CLOUD_REFUSALS = {
+    "own_server": "--own-server is refused for PostHog Cloud ({host}): nobody owns it alone, so"
+    " the run stays paced (400 requests a minute) with its create budget",
+    "destructive_probes": "--destructive-probes is refused on PostHog Cloud ({host}): the probes"
+    " store values that break every read of the project's web experiments until deleted; use a"
+    " disposable server (a local PostHog, a staging instance)",
+}
+
+
+def refuse_on_cloud(args: argparse.Namespace, base_url: str) -> None:
+    """Raise SettingsError when an option CLOUD_REFUSALS names would go to PostHog Cloud."""
     host = posthog_cloud_host(base_url)
-    if host is not None:
-        raise SettingsError(
-            f"--own-server is refused for PostHog Cloud ({host}): nobody owns it alone, so"
-            " the run stays paced (400 requests a minute) with its create budget"
-        )
-
-
-def test_names() -> list[str]:
-    """The tests of the suite as the summary names them (and `--only` takes them)."""
-    import yaml  # noqa: PLC0415  (only to check --only)
-
-    spec = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
-    methods = ("get", "put", "post", "delete", "patch")
-    names = [
-        f"test_operation[{method.upper()} {path}]"
-        for path, item in spec.get("paths", {}).items()
-        for method in item
-        if method in methods
-    ]
-    return [*names, "TestStateful::runTest"]
+    for option, refusal in CLOUD_REFUSALS.items():
+        if host is not None and getattr(args, option):
+            raise SettingsError(refusal.format(host=host))
 
 
 def check_only(select: str) -> None:
     """Raise SettingsError when `--only` names no test of the suite."""
-    names = test_names()
+    names = [*OPERATION_TESTS, "TestStateful::runTest"]
     if select in names or any(name.endswith(f"::{select}") for name in names):
         return
     raise SettingsError(
         f"--only {select!r} matches no test of the suite; its tests are: "
         + ", ".join(repr(name) for name in names)
     )
-
-
-def refuse_destructive_on_cloud(base_url: str) -> None:
-    """Raise SettingsError when destructive probes would go to PostHog Cloud."""
-    host = posthog_cloud_host(base_url)
-    if host is not None:
-        raise SettingsError(
-            f"--destructive-probes is refused on PostHog Cloud ({host}): the probes store"
-            " values that break every read of the project's web experiments until deleted;"
-            " use a disposable server (a local PostHog, a staging instance)"
-        )
 
 
 def keyword_expression(test_name: str) -> str:
@@ -253,17 +220,24 @@ def keyword_expression(test_name: str) -> str:
     return f"test_operation[{method} and {on_list}web_experiments/]"
 
 
-def run_suite(
-    settings: SuiteSettings, select: str | None, replay_command: Sequence[str] = ()
-) -> int:
+def run_suite(settings: SuiteSettings, select: str | None, replay: list[str]) -> int:
     """Run pytest on the suite in a child process; return the exit code after cleanup.
 
-    `replay_command`: the command and target options the summary's replay lines start with.
+    `replay`: the command and target options the summary's replay lines start with.
     """
-    known = _load_baseline(settings)
+    known = baseline.expected(settings.baseline_file)
     settings.reports_dir.mkdir(parents=True, exist_ok=True)
+    target = Target(settings.base_url, settings.project_id)
     try:
-        resumed, earlier = resume(settings)
+        # Finish the cleanup of the run that wrote the journal last (any tool, killed or short
+        # of scopes).
+        resumed, earlier = live_cleanup.resume(
+            settings.state_file,
+            target,
+            settings.api_key,
+            requests_per_minute=settings.requests_per_minute,
+            tool="contract",
+        )
     except JournalTargetError as error:
         print(f"error: {error}", file=sys.stderr)
         return summary.EXIT_LEFTOVERS
@@ -278,38 +252,21 @@ def run_suite(
         )
         return summary.EXIT_LEFTOVERS
     # The new journal carries only the flags earlier runs could not soft-delete.
-    live_cleanup.new_journal(
-        settings.state_file,
-        Target(settings.base_url, settings.project_id),
-        tool="contract",
-        earlier=earlier,
-    )
+    live_cleanup.new_journal(settings.state_file, target, tool="contract", earlier=earlier)
     settings.results_file.unlink(missing_ok=True)
     settings_file = settings.reports_dir / SETTINGS_FILE
     settings.save(settings_file)
     junit = settings.reports_dir / "contract-junit.xml"
     html = settings.reports_dir / "schemathesis-html" / "index.html"
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        str(SUITE_DIR / "test_conformance.py"),
-        "-p",
-        "no:cacheprovider",
-        f"--contract-settings={settings_file}",
-        f"--junitxml={junit}",
-        "--timeout=3600",
-        "-q",
-        "--no-header",
-        "--tb=short",
-    ]
+    command = [sys.executable, "-m", "pytest", str(SUITE_DIR / "test_conformance.py")]
+    command += [f"--contract-settings={settings_file}", f"--junitxml={junit}"]
+    command += ["-p", "no:cacheprovider", "--timeout=3600", "-q", "--no-header", "--tb=short"]
     if select:
         command += ["-k", keyword_expression(select)]
     print(f"contract suite: {settings.mode} target {settings.base_url}, seed {settings.seed}")
     sys.stdout.flush()
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
     interrupted = False
-    process = subprocess.Popen(command, env=env, cwd=REPO_ROOT)
+    process = subprocess.Popen(command, env={**os.environ, "PYTHONHASHSEED": "0"}, cwd=REPO_ROOT)
     try:
         process.wait()
     except KeyboardInterrupt:
@@ -331,43 +288,24 @@ def run_suite(
         for failure in summary.read_break_failures(ledger, replay_prefix=settings.base_url):
             record.add_failure(failure)
         record.save(settings.results_file)
-    is_live = settings.mode == "live"
     # An interrupted run saw only part of the server: it neither writes nor judges a baseline.
     note = None if interrupted else _baseline_note(settings, record, known, ledger)
-    replay = list(replay_command) or [*DEFAULT_COMMAND.split(), *(["--live"] * is_live)]
-    replay += ["--max-examples", str(settings.max_examples)]
+    replay = [*replay, "--max-examples", str(settings.max_examples)]
     if settings.baseline_file is not None:
         replay += ["--baseline", str(settings.baseline_file)]
     text, exit_code = summary.render(
-        mode=settings.mode,
-        base_url=settings.base_url,
-        seed=settings.seed,
-        record=record,
-        results_file=settings.results_file,
-        reports=[junit, html, settings.results_file],
-        ledger=ledger,
+        settings,
+        record,
+        ledger,
         leftovers=leftovers,
         replay=replay,
-        list_flags=settings.mode == "live",
-        state_file=settings.state_file,
-        scope_checked=settings.read_only_key is not None,
+        reports=[junit, html, settings.results_file],
         baseline_note=note,
         interrupted=interrupted,
         resumed=resumed,
     )
     print(text)
     return exit_code
-
-
-def _load_baseline(settings: SuiteSettings) -> set[baseline.KnownDefect] | None:
-    """The known defects to apply, or None when the run records the baseline."""
-    path = settings.baseline_file
-    if path is None or not path.exists():
-        return None
-    try:
-        return baseline.load(path)
-    except baseline.BaselineError as error:
-        raise SettingsError(str(error)) from None
 
 
 def _baseline_note(
@@ -385,15 +323,13 @@ def _baseline_note(
         baseline.apply(record.failures, known, damaged=damaged)
         matched = sum(failure.known for failure in record.failures)
         return f"Baseline {path}: {len(known)} known defects, {matched} findings matched"
+    entries = baseline.save(
+        path, record.failures, server=settings.base_url, known=known, damaged=damaged
+    )
+    baseline.apply(record.failures, set(entries), damaged=damaged)
     if known is not None:
-        entries = baseline.save(
-            path, record.failures, server=settings.base_url, known=known, damaged=damaged
-        )
-        baseline.apply(record.failures, set(entries), damaged=damaged)
         added = len(entries) - len(known)
         return f"Baseline {path} updated: {added} defects added, {len(entries)} known"
-    entries = baseline.save(path, record.failures, server=settings.base_url, damaged=damaged)
-    baseline.apply(record.failures, set(entries), damaged=damaged)
     return f"Baseline {path} written: {len(entries)} known defects (delete it to record again)"
 
 
@@ -403,18 +339,8 @@ def cleanup(settings: SuiteSettings, journal: Journal) -> list[int]:
         return []
     target = Target(settings.base_url, settings.project_id)
     policy = Policy.cleanup(requests_per_minute=settings.requests_per_minute)
-    return delete_leftovers(GuardedTransport(target, journal, policy), settings.api_key)
-
-
-def resume(settings: SuiteSettings) -> tuple[list[str], Journal]:
-    """Finish the cleanup of the run that wrote the journal last (any tool, killed or short
-    of scopes); what was done, one line each, and the earlier journal as it is now."""
-    return live_cleanup.resume(
-        settings.state_file,
-        Target(settings.base_url, settings.project_id),
-        settings.api_key,
-        requests_per_minute=settings.requests_per_minute,
-        tool="contract",
+    return live_cleanup.delete_leftovers(
+        GuardedTransport(target, journal, policy), settings.api_key
     )
 
 
@@ -445,42 +371,30 @@ def main(argv: Sequence[str] | None = None, prog: str = DEFAULT_COMMAND) -> int:
         option: getattr(args, option.removeprefix("--").replace("-", "_"))
         for option in OPTIONS.values()
     }
-    if not targets_server(args):
-        given = [option for option, value in server_options.items() if value is not None]
-        if given or args.own_server:
-            parser.error(
-                f"{', '.join([*given, *(['--own-server'] * args.own_server)])}: only for a"
-                " server run, with --host URL (or --live and POSTHOG_HOST); without them the"
-                " run checks an embedded mock"
-            )
+    given = [option for option, value in server_options.items() if value is not None]
+    if not targets_server(args) and (given or args.own_server):
+        parser.error(
+            f"{', '.join([*given, *(['--own-server'] * args.own_server)])}: only for a"
+            " server run, with --host URL (or --live and POSTHOG_HOST); without them the"
+            " run checks an embedded mock"
+        )
     try:
         if args.select:
             check_only(args.select)
+        context: AbstractContextManager[TargetInfo]
         if targets_server(args):
-            target = live_target(os.environ, server_options, command=_live_command(prog, args))
-            if args.own_server:
-                refuse_own_server_on_cloud(target.base_url)
-            if args.destructive_probes:
-                refuse_destructive_on_cloud(target.base_url)
+            # Errors name the command as the user ran it.
+            command = prog if prog.startswith("make ") or not args.live else f"{prog} --live"
+            context = nullcontext(live_target(os.environ, server_options, command=command))
             # Messages name the option where the user gave one, else the variable.
             names = {var: opt for var, opt in OPTIONS.items() if server_options[opt] is not None}
-            preflight(target, names=names)
+        else:
+            context, names = mock_target(), {"POSTHOG_HOST": "the embedded mock"}
+        with context as target:
+            refuse_on_cloud(args, target.base_url)
+            preflight(target, names)
             replay = replay_command(prog, args, target)
             return run_suite(settings_for(args, target), args.select, replay)
-        with mock_target() as target:
-            preflight(target, host_variable="the embedded mock")
-            replay = replay_command(prog, args, target)
-            return run_suite(settings_for(args, target), args.select, replay)
-    except SettingsError as error:
+    except (SettingsError, TargetUnusableError) as error:
         print(f"error: {error}", file=sys.stderr)
-        return summary.EXIT_USAGE
-    except TargetUnusableError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return summary.EXIT_UNREACHABLE
-
-
-def _live_command(prog: str, args: argparse.Namespace) -> str:
-    """The command as the user ran it, for errors about the server it names."""
-    if prog.startswith("make ") or not args.live:
-        return prog
-    return f"{prog} --live"
+        return summary.EXIT_USAGE if isinstance(error, SettingsError) else summary.EXIT_UNREACHABLE

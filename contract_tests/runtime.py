@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from requests import Session
+from requests import Response, Session
 
-from contract_tests.baseline import KnownDefect
-from contract_tests.results import CheckFailure, RunRecord
+from contract_tests import baseline
+from contract_tests.results import DEFECT, CheckFailure, RunRecord
 from contract_tests.settings import SuiteSettings
+from live_road.cleanup import new_journal
 from live_road.facts import Target, created_id
 from live_road.journal import Journal
 from live_road.policy import Policy
@@ -36,7 +37,6 @@ class Observed:
 
     flag_keys: dict[int, str] = field(default_factory=dict)
     variants: dict[int, Any] = field(default_factory=dict)
-    deleted: set[int] = field(default_factory=set)
     scope_checked: set[tuple[str, str]] = field(default_factory=set)
 
 
@@ -55,26 +55,21 @@ class Runtime:
     # The findings of the test running now (the conftest turns known defects into xfails).
     test_failures: list[CheckFailure] = field(default_factory=list)
     # The defects `--baseline FILE` expects, when FILE exists.
-    expected_defects: set[KnownDefect] | None = None
+    expected_defects: set[baseline.KnownDefect] | None = None
 
     @classmethod
     def create(cls, settings: SuiteSettings) -> Runtime:
         """Build the runtime with a fresh journal at the settings' state file.
 
-        The runner cleaned up after earlier runs before starting this process; what it could
-        not clean (flags, for want of `feature_flag:write`) it left in `earlier`, kept here.
+        With the defects `--baseline FILE` lists. The runner cleaned up after earlier runs
+        before starting this process; what it could not clean (flags, for want of
+        `feature_flag:write`) its journal carries, kept here.
         In live mode every accepted write is read back, and values known to break reads are
         never sent (unless the run is one of destructive probes).
         """
-        earlier = Journal.load(settings.state_file).earlier
-        journal = Journal(
-            path=settings.state_file,
-            tool="contract",
-            base_url=settings.base_url,
-            project_id=settings.project_id,
-            earlier=earlier,
-        )
-        journal.save()
+        target = Target(settings.base_url, settings.project_id)
+        earlier = Journal.load(settings.state_file)
+        journal = new_journal(settings.state_file, target, tool="contract", earlier=earlier)
         live = settings.mode == "live"
         policy = Policy(
             "live-guarded",
@@ -83,9 +78,40 @@ class Runtime:
             read_back=live,
             refuse_read_breaking=live and not settings.destructive_probes,
         )
-        target = Target(settings.base_url, settings.project_id)
         session, transport = open_session(target, journal, policy)
-        return cls(settings=settings, session=session, transport=transport)
+        expected = baseline.expected(settings.baseline_file)
+        return cls(settings, session, transport, expected_defects=expected)
+
+    def known_reason(self, failures: list[CheckFailure]) -> str | None:
+        """Why every finding in `failures` is a known PostHog defect, or None when one is not.
+
+        A finding is known when the mock says it reproduced the defect on purpose, the baseline
+        lists it, or the run records the baseline (`--baseline FILE` new, or `--update-baseline`)
+        and so will list it. The run's own damage (a stored value that broke reads) never is.
+        """
+        expected = self.expected_defects
+        damaged = bool(self.journal.read_breaks)
+        recording = self.settings.baseline_file is not None and (
+            expected is None or self.settings.update_baseline
+        )
+        names: list[str] = []
+        for failure in failures:
+            if baseline.own_damage(failure, damaged=damaged):
+                return None
+            if failure.known:
+                name = failure.known_as
+            elif failure.category != DEFECT:
+                return None
+            elif expected is not None and baseline.KnownDefect.of(failure) in expected:
+                name = f"in the baseline: {baseline.describe(failure)}"
+                failure.known_as = name
+            elif recording:
+                name = f"recorded into the baseline: {baseline.describe(failure)}"
+            else:
+                return None
+            if name not in names:
+                names.append(name)
+        return "known PostHog defect: " + "; ".join(names) if names else None
 
     @property
     def journal(self) -> Journal:
@@ -102,10 +128,6 @@ class Runtime:
         """Absolute URL of the configured project's experiment list."""
         return f"{self.settings.base_url}/api/projects/{self.settings.project_id}/web_experiments/"
 
-    def item_url(self, experiment_id: int) -> str:
-        """Absolute URL of one experiment in the configured project."""
-        return f"{self.collection_url}{experiment_id}/"
-
     def may_create(self, *, stateful: bool = False) -> bool:
         """Whether a generated create may still be sent without eating a reserve.
 
@@ -119,19 +141,22 @@ class Runtime:
         reserve = CREATE_RESERVE + (0 if stateful else max_creates // 3)
         return left > reserve
 
+    def post_experiment(self, name: str, variants: Any) -> Response:
+        """Create an experiment named `name` after the run's prefix, through the guard."""
+        body = {"name": f"{self.settings.prefix}{name}", "variants": variants}
+        return self.session.post(
+            self.collection_url, json=body, headers=self.auth_headers, timeout=30
+        )
+
     def make_tombstone(self) -> None:
         """Create and delete one experiment: an id of this run that answers 404 for good."""
         if not self.may_create(stateful=True):
             return
-        response = self.session.post(
-            self.collection_url,
-            json={"name": f"{self.settings.prefix}tombstone", "variants": CONTROL_ONLY_VARIANTS},
-            headers=self.auth_headers,
-            timeout=30,
-        )
+        response = self.post_experiment("tombstone", CONTROL_ONLY_VARIANTS)
         created = self.journal.created.get(created_id(response) or -1)
         if response.status_code == 201 and created is not None:
-            self.session.delete(self.item_url(created.id), headers=self.auth_headers, timeout=30)
+            url = f"{self.collection_url}{created.id}/"
+            self.session.delete(url, headers=self.auth_headers, timeout=30)
             self.tombstone_id = created.id
 
     def probe_hazards(self) -> None:
@@ -143,12 +168,8 @@ class Runtime:
         for label, sample in HAZARD_PROBES:
             if not self.may_create(stateful=True):
                 return
-            variants = {"control": {"rollout_percentage": 100, "probe": sample}}
-            self.session.post(
-                self.collection_url,
-                json={"name": f"{self.settings.prefix}probe {label}", "variants": variants},
-                headers=self.auth_headers,
-                timeout=30,
+            self.post_experiment(
+                f"probe {label}", {"control": {"rollout_percentage": 100, "probe": sample}}
             )
 
     def owned_live_ids(self) -> list[int]:
@@ -168,15 +189,7 @@ class Runtime:
         while not self.pool_broken and len(self.owned_live_ids()) < size and self.may_create():
             self.pool_counter += 1
             known = len(self.journal.created)
-            response = self.session.post(
-                self.collection_url,
-                json={
-                    "name": f"{self.settings.prefix}pool {self.pool_counter}",
-                    "variants": CANONICAL_VARIANTS,
-                },
-                headers=self.auth_headers,
-                timeout=30,
-            )
+            response = self.post_experiment(f"pool {self.pool_counter}", CANONICAL_VARIANTS)
             if response.status_code != 201 or len(self.journal.created) == known:
                 self.pool_broken = True
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -22,6 +22,8 @@ DEFAULT_PREFIX = "contract-suite-"
 DEFAULT_LIVE_REQUESTS_PER_MINUTE = 400
 
 Mode = Literal["mock", "live"]
+# The settings that are paths: JSON holds them as strings.
+PATH_FIELDS = ("state_file", "reports_dir", "baseline_file")
 
 
 class SettingsError(RuntimeError):
@@ -56,13 +58,9 @@ class SuiteSettings:
 
     def save(self, path: Path) -> None:
         """Write the settings as one JSON file (owner-only: it holds the keys) for pytest."""
-        data = {name: getattr(self, name) for name in self.__dataclass_fields__}
-        data["state_file"] = str(self.state_file)
-        data["reports_dir"] = str(self.reports_dir)
-        data["baseline_file"] = None if self.baseline_file is None else str(self.baseline_file)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.touch(mode=0o600, exist_ok=True)
-        path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+        path.write_text(json.dumps(asdict(self), indent=2, default=str), encoding="utf-8")
 
     @classmethod
     def load(cls, path: Path) -> SuiteSettings:
@@ -76,8 +74,5 @@ class SuiteSettings:
             ) from None
         if data.get("mode") not in ("mock", "live"):
             raise SettingsError(f"{path}: mode must be 'mock' or 'live', not {data.get('mode')!r}")
-        data["state_file"] = Path(data["state_file"])
-        data["reports_dir"] = Path(data["reports_dir"])
-        if data.get("baseline_file") is not None:
-            data["baseline_file"] = Path(data["baseline_file"])
-        return cls(**data)
+        paths = {name: Path(data[name]) for name in PATH_FIELDS if data[name] is not None}
+        return cls(**{**data, **paths})

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from contract_tests.exclusions import EXCLUSIONS, OPERATION_IDS
+from contract_tests.exclusions import EXCLUSIONS, OPERATION_IDS, OPERATIONS
 from contract_tests.matrix import render_matrix
 from contract_tests.results import DEFECT, CheckFailure, ItemOutcome, RunRecord
-from contract_tests.settings import RESULTS_FILE
+from contract_tests.settings import RESULTS_FILE, SuiteSettings
 from live_road.cleanup import flag_lines
 from live_road.journal import Journal
 
@@ -46,11 +46,7 @@ CHECK_GROUPS = {
 # The check name of a write whose stored value broke reads (the guard's read-back, not a
 # schemathesis check): always a PostHog defect of this run, never baselined.
 READ_BREAK_CHECK = "stored_value_breaks_reads"
-WRITE_OPERATIONS = {
-    "POST": "web_experiments_create",
-    "PUT": "web_experiments_update",
-    "PATCH": "web_experiments_partial_update",
-}
+WRITE_OPERATIONS = {m: op for op, (m, _) in OPERATIONS.items() if m in ("POST", "PUT", "PATCH")}
 MESSAGE_LINES = 12
 # Longer request lines and curl commands are cut in the summary; the record keeps them whole.
 SHOWN_CHARACTERS = 400
@@ -173,10 +169,12 @@ def failure_lines(failure: CheckFailure, replay: list[str], seed: int) -> list[s
     if len(message) > MESSAGE_LINES:
         lines.append(f"      ... {len(message) - MESSAGE_LINES} more lines")
     lines.append(f"    replay the case: {_cut(failure.curl)}")
-    lines.append(
-        "    replay the run:  " + shlex.join([*replay, "--seed", str(seed), "--only", failure.test])
-    )
-    return lines
+    return [*lines, replay_line(replay, seed, failure.test)]
+
+
+def replay_line(replay: list[str], seed: int, test: str) -> str:
+    """The command that runs `test` again as this run did."""
+    return "    replay the run:  " + shlex.join([*replay, "--seed", str(seed), "--only", test])
 
 
 # The order pytest's own summary line uses, and what each word means here.
@@ -191,9 +189,8 @@ OUTCOMES = {
 
 def test_counts(tests: Sequence[ItemOutcome]) -> str:
     """`7 tests: 5 passed, 2 xfailed (...)`: the outcomes that occurred, as pytest words them."""
-    counts = {word: sum(t.outcome == word for t in tests) for word in OUTCOMES}
-    others = sorted({t.outcome for t in tests} - set(OUTCOMES))
-    counts.update({word: sum(t.outcome == word for t in tests) for word in others})
+    words = [*OUTCOMES, *sorted({t.outcome for t in tests} - set(OUTCOMES))]
+    counts = {word: sum(t.outcome == word for t in tests) for word in words}
     parts = [f"{n} {word}{OUTCOMES.get(word, '')}" for word, n in counts.items() if n]
     return f"{len(tests)} tests" + (": " + ", ".join(parts) if parts else "")
 
@@ -205,24 +202,19 @@ def _cut(text: str) -> str:
 
 
 def render(
-    *,
-    mode: str,
-    base_url: str,
-    seed: int,
+    settings: SuiteSettings,
     record: RunRecord | None,
-    results_file: Path,
-    reports: list[Path],
     ledger: Journal,
+    *,
     leftovers: list[int],
     replay: list[str],
-    list_flags: bool,
-    state_file: Path,
-    scope_checked: bool,
+    reports: list[Path],
     baseline_note: str | None = None,
     interrupted: bool = False,
     resumed: Sequence[str] = (),
 ) -> tuple[str, int]:
     """The summary text printed at the end of a run, and the run's exit code."""
+    seed = settings.seed
     outcome = verdict(record, leftovers=[*leftovers, *ledger.suspect_names])
     if interrupted:
         outcome = Verdict(EXIT_INTERRUPTED, "INTERRUPTED")
@@ -232,15 +224,15 @@ def render(
     lines = [
         "",
         "=" * 72,
-        f"Contract suite against {base_url} ({mode}), seed {seed}",
+        f"Contract suite against {settings.base_url} ({settings.mode}), seed {seed}",
         f"{test_counts(tests)}; {ledger.requests_sent} requests sent;"
         " phases examples, coverage, fuzzing, stateful",
-        *matrix_lines(record, results_file),
+        *matrix_lines(record, settings.results_file),
     ]
     if record is not None and record.aborted:
         lines.append(f"ABORTED: {record.aborted}")
     lines.extend(f"Before the run: {line}" for line in resumed)
-    if not scope_checked:
+    if settings.read_only_key is None:
         lines.append(
             "scope_enforced: no read-only key given, so only the full key was used"
             " (pass --read-only-api-key or set POSTHOG_READ_ONLY_API_KEY to check that a"
@@ -257,11 +249,7 @@ def render(
         if test.outcome == "xpassed":
             lines.append(f"XPASS {test.name}: {test.reason}")
         if test.error:
-            lines.append(f"ERROR {test.name}: {test.error}")
-            lines.append(
-                "    replay the run:  "
-                + shlex.join([*replay, "--seed", str(seed), "--only", test.name])
-            )
+            lines += [f"ERROR {test.name}: {test.error}", replay_line(replay, seed, test.name)]
     if baseline_note:
         lines.append(baseline_note)
     if ledger.suspect_names:
@@ -270,15 +258,11 @@ def render(
             " them, but the project could not be listed to find them; look for experiments"
             " named: " + ", ".join(repr(name) for name in ledger.suspect_names[:5])
         )
-    created = list(ledger.created.values())
+    created, skipped = list(ledger.created.values()), ledger.skipped_creates
     lines.append(
         f"Experiments created: {len(created)}, deleted: {sum(e.deleted for e in created)}"
         + (f", NOT deleted: {leftovers}" if leftovers else "")
-        + (
-            f", creates skipped (budget): {ledger.skipped_creates}"
-            if ledger.skipped_creates
-            else ""
-        )
+        + (f", creates skipped (budget): {skipped}" if skipped else "")
     )
     if ledger.throttled_waits:
         waited = sum(ledger.throttled_waits)
@@ -287,7 +271,8 @@ def render(
         lines.append(
             f"Refused to send {len(ledger.refused)} unsafe requests, e.g. {ledger.refused[0]}"
         )
-    lines.extend(flag_lines(ledger, list_flags=list_flags, state_file=state_file))
+    live = settings.mode == "live"
+    lines.extend(flag_lines(ledger, list_flags=live, state_file=settings.state_file))
     lines.append("Reports: " + ", ".join(str(report) for report in reports))
     lines.append(f"{outcome.word} (exit {outcome.exit_code})")
     return "\n".join(lines), outcome.exit_code

@@ -1,5 +1,6 @@
 """What the suite runs against: the embedded mock server, or a server named by options or
-environment variables."""
+environment variables; and the one read before a run that says, in one line, when the host or
+a key cannot be used."""
 
 from __future__ import annotations
 
@@ -9,20 +10,32 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from contract_tests.settings import SettingsError
+import requests
 
-LIVE_VARIABLES = ("POSTHOG_HOST", "POSTHOG_PROJECT_ID", "POSTHOG_PERSONAL_API_KEY")
-# Optional: a key with only `experiment:read`, so scope enforcement can be checked live too.
-LIVE_READ_ONLY_VARIABLE = "POSTHOG_READ_ONLY_API_KEY"
-# The command-line option that stands for each variable (the option wins when both are set).
-OPTIONS = {
-    "POSTHOG_HOST": "--host",
-    "POSTHOG_PROJECT_ID": "--project-id",
-    "POSTHOG_PERSONAL_API_KEY": "--api-key",
-    LIVE_READ_ONLY_VARIABLE: "--read-only-api-key",
-}
+from contract_tests.settings import SettingsError
+from live_road.facts import READ_ONLY_KEY_VARIABLE, json_object, network_reason
+
 # What PostHog takes for a project in a URL: its numeric id, or the key's current project.
 CURRENT_PROJECT = "@current"
+# Each variable naming the server, with the command-line option that stands for it (the option
+# wins when both are set), the option's metavar and help. The read-only key is optional: with
+# it, scope enforcement is checked live too.
+SERVER_VALUES = {
+    "POSTHOG_HOST": ("--host", "URL", "base URL, e.g. https://us.posthog.com"),
+    "POSTHOG_PROJECT_ID": (
+        "--project-id",
+        "ID",
+        f"numeric project id, or {CURRENT_PROJECT} for the key's current project",
+    ),
+    "POSTHOG_PERSONAL_API_KEY": ("--api-key", "KEY", "personal API key"),
+    READ_ONLY_KEY_VARIABLE: (
+        "--read-only-api-key",
+        "KEY",
+        "a key with only experiment:read, to check scopes",
+    ),
+}
+OPTIONS = {variable: option for variable, (option, _, _) in SERVER_VALUES.items()}
+LIVE_VARIABLES = ("POSTHOG_HOST", "POSTHOG_PROJECT_ID", "POSTHOG_PERSONAL_API_KEY")
 
 MOCK_FULL_KEY = "phx_contract_all_scopes"
 MOCK_READ_ONLY_KEY = "phx_contract_read_only"
@@ -82,10 +95,8 @@ def live_target(
 
     missing = [name for name in LIVE_VARIABLES if not value(name)]
     if missing:
-        if command.startswith("make "):
-            names = ", ".join(missing)
-        else:
-            names = ", ".join(f"{OPTIONS[name]} or {name}" for name in missing)
+        make = command.startswith("make ")
+        names = ", ".join(name if make else f"{OPTIONS[name]} or {name}" for name in missing)
         raise SettingsError(f"{command} needs {names} (nothing was sent)")
     project_id = value("POSTHOG_PROJECT_ID")
     if not project_id.isdigit() and project_id != CURRENT_PROJECT:
@@ -98,7 +109,7 @@ def live_target(
         base_url=value("POSTHOG_HOST").rstrip("/"),
         project_id=project_id,
         api_key=value("POSTHOG_PERSONAL_API_KEY"),
-        read_only_key=value(LIVE_READ_ONLY_VARIABLE) or None,
+        read_only_key=value(READ_ONLY_KEY_VARIABLE) or None,
     )
 
 
@@ -118,3 +129,70 @@ def mock_target() -> Iterator[TargetInfo]:
                 read_only_key=MOCK_READ_ONLY_KEY,
                 no_scope_key=MOCK_NO_SCOPE_KEY,
             )
+
+
+PREFLIGHT_TIMEOUT_SECONDS = 15
+
+
+class TargetUnusableError(RuntimeError):
+    """The target cannot be checked; the message is one line saying what to check."""
+
+
+def preflight(target: TargetInfo, names: Mapping[str, str]) -> None:
+    """List one experiment with each key; raise TargetUnusableError when that is impossible.
+
+    `names` renames the variables in the messages (to the options the user gave instead, or
+    POSTHOG_HOST to the embedded mock).
+    """
+
+    def name(variable: str) -> str:
+        return names.get(variable, variable)
+
+    url = f"{target.base_url}/api/projects/{target.project_id}/web_experiments/?limit=1"
+    keys = [("POSTHOG_PERSONAL_API_KEY", target.api_key)]
+    if target.read_only_key:
+        keys.append((READ_ONLY_KEY_VARIABLE, target.read_only_key))
+    host = name("POSTHOG_HOST")
+    for variable, key in keys:
+        try:
+            response = requests.get(
+                url, headers={"Authorization": f"Bearer {key}"}, timeout=PREFLIGHT_TIMEOUT_SECONDS
+            )
+        except requests.Timeout:
+            raise TargetUnusableError(
+                f"{target.base_url} did not answer within {PREFLIGHT_TIMEOUT_SECONDS} s;"
+                f" check {host} and that the server is up"
+            ) from None
+        except requests.RequestException as error:
+            raise TargetUnusableError(
+                f"cannot reach {target.base_url} ({network_reason(error)}); check {host}"
+                " (scheme, host, port) and that the server is running"
+            ) from None
+        _check_answer(response, target, name(variable), host, name("POSTHOG_PROJECT_ID"))
+
+
+def _check_answer(
+    response: requests.Response, target: TargetInfo, key: str, host: str, project: str
+) -> None:
+    status = response.status_code
+    body = json_object(response)
+    detail = body.get("detail")
+    if status == 200 and "results" in body:
+        return
+    said = f"{status} {detail!r}" if detail else f"{status} {response.reason}"
+    if status == 401:
+        raise TargetUnusableError(f"PostHog refused {key} ({said}); check the key")
+    if status == 403:
+        raise TargetUnusableError(
+            f"PostHog refused {key} for project {target.project_id} ({said}); the key"
+            f" needs the experiment scopes and access to {project}"
+        )
+    if status == 404 and detail == "Project not found.":
+        raise TargetUnusableError(
+            f"project {target.project_id} not found at {target.base_url}; check {project}"
+        )
+    content_type = response.headers.get("Content-Type", "no Content-Type")
+    raise TargetUnusableError(
+        f"{target.base_url} does not answer like PostHog (GET {response.request.path_url}"
+        f" answered {said}, {content_type}); check {host}"
+    )

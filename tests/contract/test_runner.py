@@ -11,10 +11,11 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
-from contract_tests.exclusions import EXCLUSIONS, OPERATION_IDS
+from contract_tests.exclusions import EXCLUSIONS, OPERATION_IDS, OPERATIONS
 from contract_tests.runner import keyword_expression
-from contract_tests.settings import REPO_ROOT, SettingsError, SuiteSettings
+from contract_tests.settings import REPO_ROOT, SPEC_PATH, SettingsError, SuiteSettings
 from contract_tests.targets import live_target
 from posthog_mock.testing import MockServer
 from tests.contract.conftest import live_env, run_contract
@@ -88,6 +89,17 @@ def test_every_exclusion_names_a_known_operation_a_reason_and_a_section() -> Non
         assert len(exclusion.reason) > 40
         assert exclusion.reference.startswith("§")
     assert len({(e.operation_id, e.check) for e in EXCLUSIONS}) == len(EXCLUSIONS)
+
+
+def test_operations_table_is_openapi_yaml_in_its_order() -> None:
+    spec = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
+    in_spec = [
+        (operation["operationId"], (method.upper(), path))
+        for path, item in spec["paths"].items()
+        for method, operation in item.items()
+        if method in ("get", "put", "post", "delete", "patch")
+    ]
+    assert in_spec == list(OPERATIONS.items())
 
 
 @pytest.mark.parametrize(
