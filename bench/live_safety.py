@@ -2,7 +2,8 @@
 
 For each live tool (contract-live, parity-live, parity-fuzz, parity-surface, watch), against
 POSTHOG_HOST / POSTHOG_PROJECT_ID (and PARITY_OTHER_PROJECT_ID), while a plain reader lists the
-project every 0.25 s with its own key and counts every answer that is not a 200:
+project every 0.25 s with its own key, each time on a fresh connection (see `Poller`), and
+counts every answer that is not a 200:
 
 1. a run with the all-scopes key;
 2. a run with a key holding only experiment scopes (`--experiment-only-key`): the flags its
@@ -38,6 +39,7 @@ import requests
 
 REPO = Path(__file__).resolve().parent.parent
 POLL_INTERVAL_SECONDS = 0.25
+SLOW_LIST_SECONDS = 2.0
 JOURNAL = REPO / "reports" / "live-journal.json"
 TOOLS = ("contract-live", "parity-live", "parity-fuzz", "parity-surface", "watch")
 # A bounded subset of the parity corpus: writes, reads back, other keys and projects.
@@ -46,34 +48,56 @@ PARITY_AREAS = ("update", "delete", "variants_representation", "scopes_and_proje
 
 @dataclass
 class Poller:
-    """Lists the project every 0.25 s on its own thread; counts answers that are not 200."""
+    """Lists the project every 0.25 s on its own thread; counts answers that are not 200.
+
+    Every list opens a fresh connection and asks the server to close it after answering
+    (`Connection: close`), so no list is ever sent on an idle keep-alive connection: PostHog's
+    gunicorn closes a connection idle for its `keepalive` (2 s by default), and a request sent on
+    a reused connection as the server closes it fails without any fault of the server's
+    application. On a fresh connection every failure is the server's (refused, reset, timed
+    out, or an answer other than 200), and nothing is retried: each one is counted, with the
+    exception's text.
+    """
 
     url: str
     key: str
     reads: int = 0
     failures: list[str] = field(default_factory=list)
+    slowest: float = 0.0
+    slow_lists: int = 0
     _stop: threading.Event = field(default_factory=threading.Event)
 
     def run(self) -> None:
         """Poll until stopped."""
-        with requests.Session() as session:
-            while not self._stop.is_set():
-                started = time.monotonic()
-                stamp = time.strftime("%H:%M:%S")
-                try:
-                    answer = session.get(
-                        self.url, headers={"Authorization": f"Bearer {self.key}"}, timeout=30
-                    )
-                    if answer.status_code != 200:
-                        self.failures.append(f"{stamp} {answer.status_code}")
-                except requests.RequestException as error:
-                    self.failures.append(f"{stamp} no answer ({type(error).__name__})")
-                self.reads += 1
-                self._stop.wait(max(POLL_INTERVAL_SECONDS - (time.monotonic() - started), 0))
+        headers = {"Authorization": f"Bearer {self.key}", "Connection": "close"}
+        while not self._stop.is_set():
+            started = time.monotonic()
+            stamp = time.strftime("%H:%M:%S")
+            try:
+                # No session: a new connection pool, so a new connection, for every list.
+                answer = requests.get(self.url, headers=headers, timeout=30)
+                if answer.status_code != 200:
+                    self.failures.append(f"{stamp} {answer.status_code}")
+            except requests.RequestException as error:
+                self.failures.append(f"{stamp} no answer ({type(error).__name__}: {error})")
+            self.reads += 1
+            seconds = time.monotonic() - started
+            self.slowest = max(self.slowest, seconds)
+            self.slow_lists += seconds > SLOW_LIST_SECONDS
+            self._stop.wait(max(POLL_INTERVAL_SECONDS - seconds, 0))
 
     def stop(self) -> None:
         """Ask the thread to stop after its current read."""
         self._stop.set()
+
+    def summary(self) -> str:
+        """The poller's line: lists, failures with their text, the slowest list."""
+        text = (
+            f"poller: {self.reads} lists, each on a fresh connection (Connection: close),"
+            f" {len(self.failures)} not 200; slowest {self.slowest:.2f} s,"
+            f" {self.slow_lists} over {SLOW_LIST_SECONDS:.0f} s"
+        )
+        return text + "".join(f"\n  {failure}" for failure in self.failures[:20])
 
 
 def counts(host: str, projects: list[str], key: str) -> dict[str, int]:
@@ -287,10 +311,7 @@ def main() -> int:  # noqa: PLR0915 - one measurement, read top to bottom
         thread.join()
     after = counts(host, projects, key)
     print(f"after: {after}")
-    print(
-        f"poller: {poller.reads} lists, {len(poller.failures)} not 200"
-        + (f" ({', '.join(poller.failures[:10])})" if poller.failures else "")
-    )
+    print(poller.summary())
     print(f"counts equal before and after: {before == after}")
     return 0 if ok and before == after and not poller.failures else 1
 

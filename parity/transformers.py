@@ -199,9 +199,10 @@ def normalise(
     return result
 
 
+# The list, also as `web_experiments.json` (PostHog's format suffix; other formats are 404).
 _LIST_TEMPLATE: Final = re.compile(
     r"^/api/projects/(?:\{project\.(?P<role>\w+)\}|(?P<current>@current))"
-    r"/web_experiments/?(?:\?|$)"
+    r"/web_experiments(?:\.json)?/?(?:\?|$)"
 )
 
 

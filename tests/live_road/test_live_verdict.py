@@ -23,6 +23,7 @@ SCENARIOS = [
     "project_current",
     "project_lists_are_separate",
     "delete_keeps_other_experiments",
+    "format_suffix_before_authentication",  # lists `web_experiments.json`
 ]
 
 
@@ -32,6 +33,7 @@ def verdict(
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("POSTHOG_HOST", base)
     monkeypatch.setenv("POSTHOG_PROJECT_ID", str(MOCK_PROJECTS["main"]))
+    monkeypatch.setenv("PARITY_FOREIGN_PROJECT_ID", str(MOCK_PROJECTS["foreign"]))
     monkeypatch.setenv("POSTHOG_PERSONAL_API_KEY", ALL)
     code = main(["live", *SCENARIOS, "--requests-per-minute", "0"])
     return code, capsys.readouterr().out.strip().splitlines()[-1]
@@ -90,3 +92,52 @@ def test_only_the_runs_experiments_drops_foreign_items_count_and_the_next_link()
         "results": [{"id": 9}],
     }
     assert exchanges[1]["response"]["body"] == untouched  # the other project held nothing
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/projects/{project.main}/web_experiments.json",
+        "/api/projects/{project.main}/web_experiments.json/",
+        "/api/projects/{project.main}/web_experiments.json?limit=1",
+        "/api/projects/@current/web_experiments.json",
+    ],
+)
+def test_only_the_runs_experiments_judges_a_list_asked_for_with_a_json_suffix(path: str) -> None:
+    page = {
+        "count": 4,
+        "next": "http://h/api/projects/1/web_experiments.json?limit=1&offset=1",
+        "previous": None,
+        "results": [{"id": 9}, {"id": 3}],
+    }
+    exchanges: list[dict[str, Any]] = [
+        {
+            "request": {"method": "GET", "path": path},
+            "response": {"status": 200, "headers": {}, "body": page},
+        }
+    ]
+
+    only_the_runs_experiments(exchanges, own={9}, held={"main": 3})
+
+    assert page == {"count": 1, "next": None, "previous": None, "results": [{"id": 9}]}
+
+
+def test_only_the_runs_experiments_leaves_an_experiment_and_other_formats_alone() -> None:
+    pages = [{"count": 4, "next": None, "previous": None, "results": [{"id": 3}]} for _ in range(3)]
+    paths = [
+        "/api/projects/{project.main}/web_experiments/9.json",
+        "/api/projects/{project.main}/web_experiments.xyz/",
+        "/api/projects/{project.main}/web_experiments.jsonx",
+    ]
+    exchanges: list[dict[str, Any]] = [
+        {
+            "request": {"method": "GET", "path": path},
+            "response": {"status": 200, "headers": {}, "body": page},
+        }
+        for path, page in zip(paths, pages, strict=True)
+    ]
+    untouched = copy.deepcopy(pages)
+
+    only_the_runs_experiments(exchanges, own={9}, held={"main": 3})
+
+    assert pages == untouched
