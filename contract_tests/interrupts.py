@@ -3,8 +3,10 @@
 A KeyboardInterrupt raised inside a test does not always reach pytest as one. Hypothesis runs
 the examples and coverage phases as explicit examples: when one of them already failed and
 the interrupt arrives during a later one, it raises a `BaseExceptionGroup` holding both, which
-pytest reports as a failed test and then runs the next tests. So the signal handler remembers
-the interrupt, and the interrupt is raised again as soon as the test it arrived in has ended.
+pytest reports as a failed test. A signal handled while a finalizer runs (`__del__`, a
+generator the garbage collector closes) raises there, and Python drops the exception ("Exception
+ignored in ..."). Either way pytest would run the next tests. So the signal handler remembers
+the signal, and the interrupt is raised again as soon as the test it arrived in has ended.
 """
 
 from __future__ import annotations
