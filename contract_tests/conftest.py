@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import atexit
-import signal
 from collections.abc import Generator
 from pathlib import Path
-from types import FrameType
 
 import pytest
 import requests
 from schemathesis.core.failures import Failure, FailureGroup
 from schemathesis.pytest import plugin as schemathesis_plugin
 
-from contract_tests import baseline, runtime
+from contract_tests import baseline, interrupts, runtime
 from contract_tests import checks as _checks  # noqa: F401  (registers the custom checks)
 from contract_tests.determinism import without_local_constants
 from contract_tests.exclusions import OPERATION_TESTS
@@ -52,6 +50,8 @@ def pytest_configure(config: pytest.Config) -> None:
     if path is None:
         raise pytest.UsageError("the contract suite runs through `python -m contract_tests`")
     runtime.install(runtime.Runtime.create(SuiteSettings.load(Path(path))))
+    # Ctrl-C and SIGTERM stop the session even when a test's machinery swallows them.
+    interrupts.register(config)
 
 
 def unreproduced_reason(item: pytest.Item, state: runtime.Runtime) -> str | None:
@@ -92,11 +92,6 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         state.record.aborted = f"cannot reach {state.settings.base_url}: {network_reason(error)}"
         state.record.save(state.settings.results_file)
         pytest.exit(state.record.aborted, returncode=UNREACHABLE_EXIT)
-
-    def on_sigterm(signum: int, frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, on_sigterm)
 
 
 @pytest.hookimpl(wrapper=True)

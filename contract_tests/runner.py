@@ -8,6 +8,7 @@ import os
 import re
 import secrets
 import shlex
+import signal
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -46,6 +47,8 @@ SUITE_DIR = Path(__file__).resolve().parent
 DESTRUCTIVE_VARIABLE = "POSTHOG_DESTRUCTIVE_PROBES"
 # How long a child pytest may take to run its own cleanup after Ctrl-C.
 INTERRUPT_GRACE_SECONDS = 60
+# After Ctrl-C: how long the child may take to stop by itself before it is sent SIGINT.
+INTERRUPT_NUDGE_SECONDS = 10
 
 
 DEFAULT_COMMAND = "python -m contract_tests"
@@ -271,11 +274,7 @@ def run_suite(settings: SuiteSettings, select: str | None, replay: list[str]) ->
         process.wait()
     except KeyboardInterrupt:
         interrupted = True
-        try:
-            process.wait(timeout=INTERRUPT_GRACE_SECONDS)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_child(process)
     finally:
         settings_file.unlink(missing_ok=True)
         ledger = Journal.load(settings.state_file)
@@ -306,6 +305,30 @@ def run_suite(settings: SuiteSettings, select: str | None, replay: list[str]) ->
     )
     print(text)
     return exit_code
+
+
+def stop_child(
+    process: subprocess.Popen[bytes],
+    nudge: float = INTERRUPT_NUDGE_SECONDS,
+    grace: float = INTERRUPT_GRACE_SECONDS,
+) -> None:
+    """After Ctrl-C: let the child pytest stop and clean up; make sure it was told to.
+
+    Ctrl-C in a terminal reaches the child too, but a SIGINT sent to this process alone does
+    not, and a child may miss one: still running after `nudge` seconds, it is sent SIGINT;
+    still running `grace` seconds later, it is killed (the runner then deletes what the
+    journal lists).
+    """
+    try:
+        process.wait(timeout=nudge)
+        return
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGINT)
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _baseline_note(

@@ -170,3 +170,89 @@ def test_interrupted_live_run_deletes_what_it_created(
     assert output.rstrip().splitlines()[-1] == "INTERRUPTED (exit 130)"
     assert listed_ids(mock_client) == seeded
     assert "Experiments created:" in output
+
+
+# Loaded by every Python process of the run (PYTHONPATH): in the suite's pytest process, the
+# first check result recorded makes an object whose finalizer presses Ctrl-C, the way a signal
+# handled while the garbage collector finalizes something is lost (Python drops an exception
+# raised in a finalizer). pytest would report it and run the next tests.
+CTRL_C_IN_A_FINALIZER = """
+import functools, importlib.abc, importlib.util, os, signal, sys
+
+
+class Finalized:
+    def __del__(self):
+        os.killpg(os.getpgrp(), signal.SIGINT)
+
+
+class PressCtrlCInAFinalizer(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name != "contract_tests.hooks":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        load = spec.loader.exec_module
+
+        def exec_module(module):
+            load(module)
+            record = module.record_check_results
+
+            @functools.wraps(record)
+            def record_once_then_press(*args, **kwargs):
+                record(*args, **kwargs)
+                if not getattr(sys, "ctrl_c_pressed", False):
+                    sys.ctrl_c_pressed = True
+                    Finalized()
+
+            module.record_check_results = record_once_then_press
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+
+sys.meta_path.insert(0, PressCtrlCInAFinalizer())
+"""
+
+
+@pytest.mark.slow
+def test_a_ctrl_c_lost_in_a_finalizer_still_stops_the_run(
+    mock_server: MockServer, mock_client: httpx.Client, tmp_path: Path
+) -> None:
+    seeded = seed_experiments(mock_client)
+    inject = tmp_path / "inject"
+    inject.mkdir()
+    (inject / "sitecustomize.py").write_text(CTRL_C_IN_A_FINALIZER)
+    env = live_env(mock_server.base_url)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(inject), env.get("PYTHONPATH")]))
+    reports = tmp_path / "reports"
+    command = [sys.executable, "-m", "contract_tests", "--live", "--seed", "5"]
+    command += [
+        "--max-examples",
+        "50",
+        "--requests-per-minute",
+        "600",
+        "--reports-dir",
+        str(reports),
+    ]
+    result = subprocess.run(
+        command,
+        env=env,
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+        timeout=300,
+        check=False,
+    )
+    output = result.stdout
+
+    assert "KeyboardInterrupt: SIGINT during" in output, output[-4000:]
+    assert result.returncode == 130, output[-4000:]
+    assert output.rstrip().splitlines()[-1] == "INTERRUPTED (exit 130)"
+    # The suite stopped after the test the Ctrl-C came in, and deleted what it created.
+    tests = json.loads((reports / "contract-results.json").read_text())["tests"]
+    assert [test["name"] for test in tests] == [
+        "test_operation[GET /api/projects/{project_id}/web_experiments/]"
+    ]
+    assert listed_ids(mock_client) == seeded
