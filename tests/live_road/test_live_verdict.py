@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
+from live_road.journal import DEFAULT_JOURNAL, CreatedExperiment, Journal
 from parity.cli import main
 from parity.targets import MOCK_KEYS, MOCK_PROJECTS, mock_config_toml
 from parity.transformers import only_the_runs_experiments
@@ -141,3 +142,42 @@ def test_only_the_runs_experiments_leaves_an_experiment_and_other_formats_alone(
     only_the_runs_experiments(exchanges, own={9}, held={"main": 3})
 
     assert pages == untouched
+
+
+def test_live_counts_the_project_after_cleaning_what_a_killed_run_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "mock.toml"
+    config.write_text(mock_config_toml(rate_limit=False), encoding="utf-8")
+    with MockServer.start(config_path=config, in_process=True) as server:
+        base = str(server.base_url).rstrip("/")
+        main_project = str(MOCK_PROJECTS["main"])
+        url = f"{base}/api/projects/{main_project}/web_experiments/"
+        headers = {"Authorization": f"Bearer {ALL}"}
+        body = {
+            "name": "left by a killed run",
+            "variants": {"control": {"rollout_percentage": 100}},
+        }
+        left = httpx.post(url, json=body, headers=headers).json()
+        # The journal a run of another tool left when it was killed after that create.
+        journal = Journal(
+            tmp_path / DEFAULT_JOURNAL,
+            tool="parity-surface",
+            base_url=base,
+            project_id=main_project,
+        )
+        journal.created[left["id"]] = CreatedExperiment(
+            left["id"],
+            left["feature_flag_key"],
+            body["name"],
+            project=main_project,
+            tool="parity-surface",
+        )
+        journal.save()
+
+        resumed = verdict(base, tmp_path, monkeypatch, capsys)
+        held = httpx.get(url, headers=headers).json()["count"]
+
+    # The leftover is deleted before the project is counted: the count it judges lists by is 0.
+    assert resumed == (0, f"{base} answers as mock profile 2025-08")
+    assert held == 0
