@@ -169,7 +169,7 @@ def test_live_counts_the_project_after_cleaning_what_a_killed_run_left(
         journal.created[left["id"]] = CreatedExperiment(
             left["id"],
             left["feature_flag_key"],
-            body["name"],
+            str(left["name"]),
             project=main_project,
             tool="parity-surface",
         )
