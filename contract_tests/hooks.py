@@ -3,6 +3,7 @@ steer every write to an experiment this run created."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import shlex
@@ -164,7 +165,10 @@ def _phase(case: Case[Any]) -> str:
 
 # One client for every look at the mock's defect list (a client per 5xx would build a TLS
 # context each time, ~10 ms).
-_MOCK_CLIENT = httpx.Client(timeout=10)
+@functools.cache
+def _mock_client() -> httpx.Client:
+    # Made at the first 5xx only: a run that meets none builds no TLS context for it.
+    return httpx.Client(timeout=10)
 
 
 def reproduced_by_mock(base_url: str, response: Response) -> str | None:
@@ -176,7 +180,7 @@ def reproduced_by_mock(base_url: str, response: Response) -> str | None:
     such list.
     """
     try:
-        listed = _MOCK_CLIENT.get(f"{base_url}/_mock/posthog_defects").json()["defects"]
+        listed = _mock_client().get(f"{base_url}/_mock/posthog_defects").json()["defects"]
     except (httpx.HTTPError, ValueError, KeyError, TypeError):
         return None
     method = (response.request.method or "").upper()
